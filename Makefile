@@ -1,0 +1,51 @@
+# Everything runs inside .venv, created on first use from pyproject.toml + constraints.txt.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+CONFIG ?= $(if $(wildcard config.toml),config.toml,config.example.toml)
+
+.PHONY: run test check lint fmt typecheck eval bench poll clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+# Stamps make installs happen once per change of the dependency files.
+$(VENV)/.stamp-run: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e .
+	touch $@
+
+$(VENV)/.stamp-dev: pyproject.toml constraints.txt | $(BIN)/python
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+	touch $@ $(VENV)/.stamp-run
+
+run: $(VENV)/.stamp-run  ## Run the bot (or a dry run without TELEGRAM_BOT_TOKEN)
+	$(BIN)/rights-digest run --config $(CONFIG)
+
+poll: $(VENV)/.stamp-run  ## Poll every due feed once and print what came in
+	$(BIN)/rights-digest poll --once --config $(CONFIG)
+
+test: $(VENV)/.stamp-dev  ## Run the whole test suite
+	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.stamp-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+typecheck: $(VENV)/.stamp-dev
+	$(BIN)/mypy
+
+check: lint typecheck test  ## Read-only: what CI runs
+
+fmt: $(VENV)/.stamp-dev  ## Rewrite: fix what ruff can and format
+	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format .
+
+eval: $(VENV)/.stamp-dev  ## Topic-matching precision and recall on the labelled set
+	$(BIN)/python -m tests.topics_eval
+
+bench: $(VENV)/.stamp-dev  ## All benchmarks; writes docs/benchmarks.md
+	$(BIN)/python -m bench.run_all
+
+clean:
+	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache

@@ -1,0 +1,1 @@
+"""Benchmarks: one script per scenario; `make bench` runs them all."""

@@ -1,0 +1,152 @@
+"""The composition root: the only place that builds clients, engines, pools and schedules.
+
+``open_services`` owns the database, the HTTP client and the parser processes. ``run_dry`` runs
+the jobs without Telegram and prints what it would send; the bot itself is wired in
+``bot/telegram_app.py`` from the same services.
+"""
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import TextIO
+
+import httpx
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+
+from bot.console import (
+    OK_STATUSES,
+    format_feed_problem,
+    format_new_stories,
+    format_poll_table,
+    format_story,
+)
+from jobs.poll import Poller, summarise_cycle
+from jobs.schedule import RecurringJob, schedule_on_scheduler
+from news.config import Config
+from news.db import Database, open_database, upgrade_database_async
+from news.fetch import make_http_client
+from news.models import FeedReport
+from news.store.feeds import sync_feeds
+from news.store.stories import latest_stories
+from news.workers import WorkerPool
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(slots=True)
+class Services:
+    """Long-lived collaborators, built once per process."""
+
+    config: Config
+    db: Database
+    http: httpx.AsyncClient
+    workers: WorkerPool
+    poller: Poller
+
+
+@asynccontextmanager
+async def open_services(config: Config, *, workers: int | None = None) -> AsyncIterator[Services]:
+    """Migrate the database, open it, build the HTTP client and parser pool; close on exit."""
+    await upgrade_database_async(config.storage.database_url)
+    db = open_database(config.storage.database_url)
+    http = make_http_client(
+        user_agent=config.http.user_agent,
+        connect_timeout=config.http.connect_timeout,
+        max_redirects=config.http.max_redirects,
+        concurrency=config.http.concurrency,
+    )
+    pool = WorkerPool(
+        config.polling.parse_workers if workers is None else workers,
+        timeout=config.polling.parse_timeout.total_seconds(),
+    )
+    try:
+        await sync_feeds(db, config.feeds)
+        yield Services(config, db, http, pool, Poller(config, db, http, pool))
+    finally:
+        pool.close()
+        await http.aclose()
+        await db.close()
+
+
+async def apply_config(services: Services, config: Config) -> None:
+    """Switch a running process to a reloaded config: feeds, topics, limits, defaults."""
+    if config.storage.database_url != services.config.storage.database_url:
+        raise ValueError("storage.database_url changed: that needs a restart")
+    await sync_feeds(services.db, config.feeds)
+    services.poller.use_config(config)
+    services.config = config
+
+
+async def poll_once(config: Config, out: TextIO) -> list[FeedReport]:
+    """``rights-digest poll --once``: poll every due feed, print the table and new stories."""
+    async with open_services(config) as services:
+        reports = await services.poller.poll_due(datetime.now(UTC))
+    out.write(format_poll_table(reports))
+    out.write(format_new_stories(reports))
+    return reports
+
+
+async def print_latest(config: Config, topics: list[str], count: int, out: TextIO) -> int:
+    """``rights-digest latest``: the newest matched stories, as a subscriber reads them."""
+    await upgrade_database_async(config.storage.database_url)
+    db = open_database(config.storage.database_url)
+    try:
+        stories = await latest_stories(db, topics, limit=max(1, min(count, 100)))
+    finally:
+        await db.close()
+    if not stories:
+        out.write("No matched stories yet. Poll first: rights-digest poll --once\n")
+        return 0
+    out.write("\n\n".join(format_story(story) for story in stories) + "\n")
+    return 0
+
+
+class DryRunPrinter:
+    """Prints each cycle's news, and each feed's problem once (not on every retry)."""
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self._last_problem: dict[int, str] = {}
+
+    def cycle(self, reports: list[FeedReport]) -> None:
+        """Print what one poll cycle found."""
+        for report in reports:
+            problem = None if report.status in OK_STATUSES else report.status.value
+            if problem and self._last_problem.get(report.feed_id) != problem:
+                self.out.write(format_feed_problem(report) + "\n")
+            elif not problem and report.feed_id in self._last_problem:
+                self.out.write(f"✓ {report.name}: working again\n")
+            self._last_problem.pop(report.feed_id, None)
+            if problem:
+                self._last_problem[report.feed_id] = problem
+        self.out.write(format_new_stories(reports))
+        self.out.flush()
+
+
+async def run_dry(config: Config, out: TextIO, reason: str) -> None:
+    """Poll on schedule and print what would be sent, until cancelled (Ctrl-C)."""
+    out.write(
+        f"DRY RUN: {reason}\n"
+        "Polling feeds on schedule and printing what would be sent; nothing goes to Telegram.\n"
+        "Press Ctrl-C to stop.\n"
+    )
+    out.flush()
+    printer = DryRunPrinter(out)
+    async with open_services(config) as services:
+
+        async def poll(now: datetime) -> None:
+            reports = await services.poller.poll_due(now)
+            if reports:
+                log.info("poll cycle: %s", summarise_cycle(reports))
+                printer.cycle(reports)
+
+        scheduler = AsyncIOScheduler(timezone=UTC)
+        schedule_on_scheduler(scheduler, [RecurringJob("poll", config.polling.tick, poll)])
+        scheduler.start()
+        try:
+            await asyncio.Event().wait()
+        finally:
+            scheduler.shutdown(wait=False)

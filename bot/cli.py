@@ -1,0 +1,139 @@
+"""``rights-digest``: the command line. Thin: parse arguments, load config, call the app."""
+
+import argparse
+import asyncio
+import os
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from bot.logs import configure_logging
+from news.config import TOKEN_ENV, Config, ConfigError, load_config
+from news.db import upgrade_database
+
+DEFAULT_CONFIGS = (Path("config.toml"), Path("config.example.toml"))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    configure_logging(verbose=args.verbose)
+    try:
+        config_path = _config_path(args.config)
+        config = load_config(config_path)
+    except ConfigError as error:
+        print(f"Config error: {error}", file=sys.stderr)
+        return 2
+    try:
+        return int(args.command(config, config_path, args) or 0)
+    except KeyboardInterrupt:
+        print("\nStopped.", file=sys.stderr)
+        return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rights-digest", description=__doc__)
+    parser.add_argument("-v", "--verbose", action="store_true", help="log more")
+    sub = parser.add_subparsers(required=True, metavar="COMMAND")
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        cmd = sub.add_parser(name, help=help_text, description=help_text)
+        cmd.add_argument(
+            "--config",
+            type=Path,
+            help="config file (default: config.toml, else config.example.toml)",
+        )
+        return cmd
+
+    check = sub.add_parser("check-config", help="validate a config file and summarise it")
+    check.add_argument("config", nargs="?", type=Path)
+    check.set_defaults(command=_check_config)
+
+    db = command("db", "database maintenance")
+    db.add_argument("action", choices=["upgrade"], help="upgrade: apply pending migrations")
+    db.set_defaults(command=_db)
+
+    poll = command("poll", "poll due feeds and print what came in")
+    poll.add_argument(
+        "--once",
+        action="store_true",
+        required=True,
+        help="one cycle, then exit (the scheduled loop is `run`)",
+    )
+    poll.set_defaults(command=_poll)
+
+    latest = command("latest", "print the newest matched stories as a subscriber reads them")
+    latest.add_argument("--topic", help="a topic slug (default: every topic)")
+    latest.add_argument("-n", type=int, default=5, help="how many (default 5)")
+    latest.set_defaults(command=_latest)
+
+    run = command("run", f"run the bot and its jobs (a dry run without {TOKEN_ENV})")
+    run.set_defaults(command=_run)
+    return parser
+
+
+def _config_path(given: Path | None) -> Path:
+    if given is not None:
+        return given
+    for candidate in DEFAULT_CONFIGS:
+        if candidate.exists():
+            return candidate
+    raise ConfigError("no config.toml or config.example.toml here; pass --config PATH")
+
+
+def _check_config(config: Config, path: Path, _args: argparse.Namespace) -> int:
+    enabled = sum(1 for feed in config.feeds if feed.enabled)
+    print(f"{path}: OK")
+    print(f"  feeds:    {len(config.feeds)} ({enabled} enabled)")
+    for feed in config.feeds:
+        every = config.interval_for(feed)
+        state = "" if feed.enabled else " [disabled]"
+        print(f"    - {feed.name} ({feed.type}, {feed.language}, every {every}){state}")
+    print(f"  topics:   {len(config.topics)}")
+    for topic in config.topics:
+        print(f"    - {topic.slug}: {topic.title}")
+    print(f"  database: {config.storage.database_url}")
+    print(f"  telegram: {config.telegram.api_base_url} ({len(config.telegram.admins)} admins)")
+    return 0
+
+
+def _db(config: Config, _path: Path, _args: argparse.Namespace) -> int:
+    upgrade_database(config.storage.database_url)
+    print(f"Database is up to date: {config.storage.database_url}")
+    return 0
+
+
+def _poll(config: Config, _path: Path, _args: argparse.Namespace) -> int:
+    from bot.app import poll_once
+
+    asyncio.run(poll_once(config, sys.stdout))
+    return 0
+
+
+def _latest(config: Config, _path: Path, args: argparse.Namespace) -> int:
+    from bot.app import print_latest
+
+    slugs = [t.slug for t in config.topics]
+    if args.topic is not None and args.topic not in slugs:
+        print(f"No topic {args.topic!r}; topics: {', '.join(slugs) or 'none configured'}")
+        return 2
+    return asyncio.run(
+        print_latest(config, [args.topic] if args.topic else slugs, args.n, sys.stdout)
+    )
+
+
+def _run(config: Config, path: Path, _args: argparse.Namespace) -> int:
+    from bot.app import run_dry
+
+    token = os.environ.get(TOKEN_ENV, "").strip()
+    if not token:
+        asyncio.run(run_dry(config, sys.stdout, f"{TOKEN_ENV} is not set"))
+        return 0
+    from bot.telegram_app import run_bot
+
+    run_bot(config, token, path)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,176 @@
+"""The poll cycle: every due feed is fetched, parsed, stored and rescheduled.
+
+One feed's failure is that feed's recorded error; it never stops the others.
+"""
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+import httpx
+
+from news.backoff import plan_next_poll
+from news.config import Config, FeedConfig
+from news.db import Database
+from news.fetch import Fetched, FetchFailed, FetchLimits, HostLimiter, NotModified, fetch_feed
+from news.models import DueFeed, FeedReport, FeedStatus, ParsedFeed, Validators
+from news.normalise import FeedContext, parse_document
+from news.parse import ParseError
+from news.store.feeds import PollRecord, due_feeds, record_poll
+from news.store.stories import SaveResult, save_entries
+from news.topics import CompiledTopic, compile_topics
+from news.workers import WorkerPool, WorkTimeoutError
+
+log = logging.getLogger(__name__)
+
+AfterSave = Callable[[DueFeed, SaveResult, datetime], Awaitable[None]]
+
+
+@dataclass(slots=True)
+class Poller:
+    """Everything a poll cycle needs, built once by the composition root."""
+
+    config: Config
+    db: Database
+    http: httpx.AsyncClient
+    workers: WorkerPool
+    after_save: AfterSave | None = None
+    limiter: HostLimiter = field(init=False)
+    topics: tuple[CompiledTopic, ...] = field(init=False)
+    _feeds_by_url: dict[str, FeedConfig] = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.use_config(self.config)
+
+    def use_config(self, config: Config) -> None:
+        """Switch to a reloaded config (topics, intervals, limits)."""
+        self.config = config
+        self.limiter = HostLimiter(overall=config.http.concurrency, per_host=config.http.per_host)
+        self.topics = compile_topics(config.topics)
+        self._feeds_by_url = {feed.url: feed for feed in config.feeds}
+
+    async def poll_due(self, now: datetime) -> list[FeedReport]:
+        """Poll every feed that is due at ``now``, concurrently within the limits."""
+        feeds = await due_feeds(self.db, now)
+        return list(await asyncio.gather(*(self.poll_feed(feed, now) for feed in feeds)))
+
+    async def poll_feed(self, feed: DueFeed, now: datetime) -> FeedReport:
+        """Fetch, parse, store and reschedule one feed. Never raises."""
+        try:
+            return await self._poll(feed, now)
+        except Exception as error:
+            log.exception("polling %s failed unexpectedly", feed.name)
+            return await self._record(
+                feed, now, FeedStatus.INTERNAL, f"{type(error).__name__}: {error}"
+            )
+
+    async def _poll(self, feed: DueFeed, now: datetime) -> FeedReport:
+        limits = FetchLimits(self.config.http.max_body, self.config.http.total_timeout)
+        async with self.limiter.slot(feed.url):
+            outcome = await fetch_feed(self.http, feed.url, feed.validators, limits, now=now)
+        if isinstance(outcome, FetchFailed):
+            return await self._record(
+                feed,
+                now,
+                outcome.status,
+                outcome.message,
+                http_status=outcome.http_status,
+                retry_after=outcome.retry_after,
+                moved_to=outcome.moved_to,
+            )
+        if isinstance(outcome, NotModified):
+            return await self._record(
+                feed,
+                now,
+                FeedStatus.NOT_MODIFIED,
+                validators=outcome.validators,
+                moved_to=outcome.moved_to,
+            )
+        return await self._ingest(feed, outcome, now)
+
+    async def _ingest(self, feed: DueFeed, fetched: Fetched, now: datetime) -> FeedReport:
+        try:
+            parsed = await self._parse(feed, fetched, now)
+        except (ParseError, WorkTimeoutError) as error:
+            # Keep the old validators: the next poll must fetch and try again, not get a 304.
+            return await self._record(
+                feed, now, FeedStatus.PARSE_ERROR, str(error), http_status=200
+            )
+        saved = await save_entries(self.db, feed, parsed.entries, now)
+        if self.after_save is not None:
+            await self.after_save(feed, saved, now)
+        report = await self._record(
+            feed,
+            now,
+            FeedStatus.OK,
+            parsed.warning,
+            http_status=200,
+            validators=fetched.validators,
+            moved_to=fetched.moved_to,
+        )
+        return _with_stories(report, saved)
+
+    async def _parse(self, feed: DueFeed, fetched: Fetched, now: datetime) -> ParsedFeed:
+        context = FeedContext(feed.url, feed.name, feed.source_type, feed.language)
+        return await self.workers.run(
+            parse_document, fetched.body, fetched.headers, context, self.topics, now
+        )
+
+    async def _record(
+        self,
+        feed: DueFeed,
+        now: datetime,
+        status: FeedStatus,
+        message: str | None = None,
+        *,
+        http_status: int | None = None,
+        retry_after: datetime | None = None,
+        validators: Validators | None = None,
+        moved_to: str | None = None,
+    ) -> FeedReport:
+        next_poll = plan_next_poll(
+            status,
+            now=now,
+            interval=self._interval(feed),
+            max_backoff=self.config.polling.max_backoff,
+            error_count=feed.error_count,
+            retry_after=retry_after,
+        )
+        record = PollRecord(status, next_poll, http_status, message, validators, moved_to)
+        await record_poll(self.db, feed.id, record, now)
+        return FeedReport(
+            feed.id,
+            feed.name,
+            status,
+            message=message,
+            http_status=http_status,
+            next_poll=next_poll.at,
+        )
+
+    def _interval(self, feed: DueFeed) -> timedelta:
+        config = self._feeds_by_url.get(feed.config_url)
+        return self.config.interval_for(config) if config else self.config.polling.every
+
+
+def _with_stories(report: FeedReport, saved: SaveResult) -> FeedReport:
+    return FeedReport(
+        report.feed_id,
+        report.name,
+        report.status,
+        saved.new_stories,
+        report.message,
+        report.http_status,
+        report.next_poll,
+    )
+
+
+def summarise_cycle(reports: Sequence[FeedReport]) -> str:
+    """One log line for a cycle: "12 feeds: 9 ok, 2 not modified, 1 timeout; 31 new stories"."""
+    counts: dict[str, int] = {}
+    for report in reports:
+        counts[report.status.value] = counts.get(report.status.value, 0) + 1
+    parts = ", ".join(f"{n} {status}" for status, n in sorted(counts.items()))
+    new = sum(len(r.new_stories) for r in reports)
+    return f"{len(reports)} feeds: {parts or 'none due'}; {new} new stories"

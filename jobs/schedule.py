@@ -1,0 +1,76 @@
+"""Every recurring job and its timing, in one place, for PTB's JobQueue or a bare scheduler.
+
+Both are APScheduler 3 underneath. The bot uses PTB's JobQueue (errors reach PTB's error
+handler); the dry run and ``poll --once`` have no bot, so they use an AsyncIOScheduler directly.
+"""
+
+import logging
+from collections.abc import Awaitable, Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.asyncio import AsyncIOScheduler
+from telegram.ext import ContextTypes, JobQueue
+
+log = logging.getLogger(__name__)
+
+JobFunction = Callable[[datetime], Awaitable[object]]
+
+
+@dataclass(frozen=True, slots=True)
+class RecurringJob:
+    """A coroutine run every ``every``; it gets the clock reading of its run."""
+
+    name: str
+    every: timedelta
+    run: JobFunction
+
+
+def job_options(job: RecurringJob) -> dict[str, Any]:
+    """Never two runs of one job at once; a late run catches up once, not many times."""
+    return {
+        "id": job.name,
+        "replace_existing": True,
+        "max_instances": 1,
+        "coalesce": True,
+        "misfire_grace_time": int(job.every.total_seconds() * 2) + 1,
+    }
+
+
+async def run_job(job: RecurringJob) -> None:
+    """One run: read the clock once and pass it down."""
+    await job.run(datetime.now(UTC))
+
+
+def schedule_on_job_queue(job_queue: JobQueue[Any], jobs: Sequence[RecurringJob]) -> None:
+    """Register ``jobs`` on PTB's JobQueue, each running first right away."""
+    for job in jobs:
+
+        async def callback(_context: ContextTypes.DEFAULT_TYPE, job: RecurringJob = job) -> None:
+            await run_job(job)
+
+        job_queue.run_repeating(
+            callback, interval=job.every, first=0, name=job.name, job_kwargs=job_options(job)
+        )
+
+
+def schedule_on_scheduler(scheduler: AsyncIOScheduler, jobs: Sequence[RecurringJob]) -> None:
+    """Register ``jobs`` on a bare AsyncIOScheduler (no bot), each running first right away."""
+    for job in jobs:
+        scheduler.add_job(
+            _logged,
+            "interval",
+            args=(job,),
+            seconds=job.every.total_seconds(),
+            next_run_time=datetime.now(UTC),
+            **job_options(job),
+        )
+
+
+async def _logged(job: RecurringJob) -> None:
+    # Without PTB's error handler, an exception would only reach APScheduler's log line.
+    try:
+        await run_job(job)
+    except Exception:
+        log.exception("job %s failed", job.name)

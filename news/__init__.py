@@ -1,0 +1,1 @@
+"""The pipeline both shells share: config, fetch, parse, extract, topics, render, store."""

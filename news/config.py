@@ -1,0 +1,331 @@
+"""The admin's TOML file, validated into frozen models.
+
+Every error names the key and the bad value (``feeds[3].every: expected a duration like "15m",
+got "fast"``). The bot token never lives here: it comes from ``TELEGRAM_BOT_TOKEN``.
+"""
+
+import os
+import tomllib
+from collections.abc import Mapping
+from datetime import timedelta
+from pathlib import Path
+from typing import Annotated, Any, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
+from pydantic_core import PydanticCustomError
+
+from news.topic_config import TopicConfig, check_topic_references
+from news.units import parse_duration, parse_size
+
+TOKEN_ENV = "TELEGRAM_BOT_TOKEN"  # noqa: S105 (the variable's name, not a secret)
+DATABASE_URL_ENV = "RIGHTS_DIGEST_DATABASE_URL"
+
+SourceType = Literal[
+    "ngo",
+    "independent media",
+    "government",
+    "state-aligned media",
+    "intergovernmental",
+    "aggregator",
+]
+DeliveryMode = Literal["instant", "daily", "weekly", "off"]
+
+
+class ConfigError(Exception):
+    """The config file is missing, unreadable or invalid; the message says where."""
+
+
+def _duration(value: object) -> timedelta:
+    if isinstance(value, timedelta):
+        return value
+    try:
+        return parse_duration(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "duration", 'expected a duration like "15m", got {value}', {"value": _show(value)}
+        ) from None
+
+
+def _size(value: object) -> int:
+    try:
+        return parse_size(value)
+    except ValueError:
+        raise PydanticCustomError(
+            "size", 'expected a size like "10MiB", got {value}', {"value": _show(value)}
+        ) from None
+
+
+Duration = Annotated[timedelta, BeforeValidator(_duration)]
+Size = Annotated[int, BeforeValidator(_size)]
+
+
+def _show(value: object) -> str:
+    return f'"{value}"' if isinstance(value, str) else repr(value)
+
+
+class _Section(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _check_http_url(value: str) -> str:
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise PydanticCustomError(
+            "http_url", "expected an http(s) URL, got {value}", {"value": _show(value)}
+        )
+    return value
+
+
+class StorageConfig(_Section):
+    """Where stories, chats and the outbox live."""
+
+    database_url: str = "sqlite+aiosqlite:///rights-digest.db"
+
+
+class HttpConfig(_Section):
+    """How feeds are fetched: politely, with hard limits."""
+
+    user_agent: str = "RightsDigest/0.1 (+https://github.com/rights-digest/rights-digest)"
+    connect_timeout: Duration = timedelta(seconds=10)
+    total_timeout: Duration = timedelta(seconds=30)
+    max_body: Size = 10 * 1024 * 1024
+    concurrency: int = Field(default=32, ge=1, le=512)
+    per_host: int = Field(default=4, ge=1, le=64)
+    max_redirects: int = Field(default=5, ge=0, le=20)
+
+    @field_validator("user_agent")
+    @classmethod
+    def _has_contact(cls, value: str) -> str:
+        if "http://" not in value and "https://" not in value:
+            raise PydanticCustomError(
+                "user_agent",
+                "expected a product name with a contact URL, like "
+                '"RightsDigest/1.0 (+https://example.org/contact)", got {value}',
+                {"value": _show(value)},
+            )
+        return value
+
+
+class PollingConfig(_Section):
+    """Default schedule for every feed; a feed may override ``every``."""
+
+    every: Duration = timedelta(minutes=30)
+    max_backoff: Duration = timedelta(hours=24)
+    tick: Duration = timedelta(seconds=30)
+    parse_timeout: Duration = timedelta(seconds=60)
+    parse_workers: int | None = Field(default=None, ge=0, le=64)
+
+    @field_validator("every")
+    @classmethod
+    def _not_too_often(cls, value: timedelta) -> timedelta:
+        return _at_least_one_minute(value)
+
+
+def _at_least_one_minute(value: timedelta) -> timedelta:
+    if value < timedelta(minutes=1):
+        raise PydanticCustomError(
+            "too_often",
+            "polls more than once a minute are impolite to publishers, got {value}",
+            {"value": f"{value.total_seconds():g}s"},
+        )
+    return value
+
+
+class FeedConfig(_Section):
+    """One source the admin wants polled."""
+
+    name: str = Field(min_length=1, max_length=200)
+    url: str
+    type: SourceType
+    language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
+    every: Duration | None = None
+    enabled: bool = True
+    story_context: bool = False
+
+    _url = field_validator("url")(_check_http_url)
+
+    @field_validator("every")
+    @classmethod
+    def _not_too_often(cls, value: timedelta | None) -> timedelta | None:
+        return None if value is None else _at_least_one_minute(value)
+
+
+class TelegramConfig(_Section):
+    """Talking to Telegram; ``api_base_url`` can point at a self-hosted Bot API server."""
+
+    api_base_url: str = "https://api.telegram.org"
+    admins: tuple[int, ...] = ()
+
+    _url = field_validator("api_base_url")(_check_http_url)
+
+
+class ChatDefaults(_Section):
+    """What a new chat starts with, until it changes its settings."""
+
+    mode: DeliveryMode = "daily"
+    hour: str = Field(default="08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
+    timezone: str = "Asia/Phnom_Penh"
+    weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+
+    @field_validator("timezone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        from news.timezones import is_known_zone
+
+        if not is_known_zone(value):
+            raise PydanticCustomError(
+                "timezone",
+                'expected an IANA time zone like "Asia/Phnom_Penh", got {value}',
+                {"value": _show(value)},
+            )
+        return value
+
+
+class DeliveryConfig(_Section):
+    """How fast and how persistently the sender pushes messages."""
+
+    global_rate: float = Field(default=28.0, gt=0, le=30)
+    private_interval: Duration = timedelta(seconds=1)
+    group_per_minute: int = Field(default=20, ge=1, le=20)
+    coalesce_after: int = Field(default=5, ge=1)
+    max_attempts: int = Field(default=8, ge=1)
+    lease: Duration = timedelta(seconds=60)
+
+
+class Config(_Section):
+    """The whole validated config file."""
+
+    storage: StorageConfig = StorageConfig()
+    http: HttpConfig = HttpConfig()
+    polling: PollingConfig = PollingConfig()
+    telegram: TelegramConfig = TelegramConfig()
+    chats: ChatDefaults = ChatDefaults()
+    delivery: DeliveryConfig = DeliveryConfig()
+    feeds: tuple[FeedConfig, ...] = ()
+    topics: tuple[TopicConfig, ...] = ()
+
+    @model_validator(mode="after")
+    def _unique_feeds(self) -> "Config":
+        seen: dict[str, int] = {}
+        for index, feed in enumerate(self.feeds):
+            if feed.url in seen:
+                raise PydanticCustomError(
+                    "duplicate_feed",
+                    "feeds[{index}].url: the same URL is already feeds[{first}]: {url}",
+                    {"index": index, "first": seen[feed.url], "url": feed.url},
+                )
+            seen[feed.url] = index
+        return self
+
+    @model_validator(mode="after")
+    def _topics_refer_to_feeds(self) -> "Config":
+        check_topic_references(self.topics, {feed.name for feed in self.feeds})
+        return self
+
+    def interval_for(self, feed: FeedConfig) -> timedelta:
+        """The poll interval of one feed: its own, else the default."""
+        return feed.every or self.polling.every
+
+
+def load_config(path: Path, environ: Mapping[str, str] | None = None) -> Config:
+    """Read and validate ``path``; raise ConfigError naming the key and value on any problem."""
+    environ = os.environ if environ is None else environ
+    try:
+        raw = tomllib.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise ConfigError(f"{path}: no such file (copy config.example.toml to start)") from None
+    except (OSError, UnicodeDecodeError) as error:
+        raise ConfigError(f"{path}: cannot read: {error}") from None
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from None
+    return parse_config(raw, base_dir=path.parent, environ=environ, source=str(path))
+
+
+def parse_config(
+    raw: dict[str, Any],
+    *,
+    base_dir: Path,
+    environ: Mapping[str, str],
+    source: str = "config",
+) -> Config:
+    """Validate an already-parsed TOML document."""
+    if any("token" in key.lower() for key in _all_keys(raw)):
+        raise ConfigError(
+            f"{source}: the bot token must not be in the config file; set {TOKEN_ENV} instead"
+        )
+    try:
+        config = Config.model_validate(raw)
+    except ValidationError as error:
+        raise ConfigError(f"{source}: " + "\n  ".join(_describe(error))) from None
+    url = environ.get(DATABASE_URL_ENV) or config.storage.database_url
+    return config.model_copy(
+        update={"storage": StorageConfig(database_url=_anchor_sqlite(url, base_dir))}
+    )
+
+
+def _all_keys(raw: object) -> list[str]:
+    if isinstance(raw, dict):
+        return [str(k) for k in raw] + [k for v in raw.values() for k in _all_keys(v)]
+    if isinstance(raw, list):
+        return [k for v in raw for k in _all_keys(v)]
+    return []
+
+
+def _anchor_sqlite(url: str, base_dir: Path) -> str:
+    """Resolve a relative SQLite path against the config file's folder, not the CWD."""
+    prefix, sep, path = url.partition(":///")
+    if not prefix.startswith("sqlite") or not sep or not path or path.startswith((":", "/")):
+        return url
+    return f"{prefix}:///{(base_dir / path).resolve()}"
+
+
+def _describe(error: ValidationError) -> list[str]:
+    lines = []
+    for item in error.errors(include_url=False):
+        loc = _format_loc(item["loc"])
+        if item["type"] == "extra_forbidden":
+            lines.append(f"{loc}: unknown key (check the spelling)")
+        elif item["type"] == "missing":
+            lines.append(f"{loc}: required key is missing")
+        elif item["type"] in _OWN_ERRORS:
+            message = item["msg"]
+            bare = item["type"] == "duplicate_feed" or not item["loc"]  # the message names its key
+            lines.append(message if bare else f"{loc}: {message}")
+        else:
+            lines.append(f"{loc}: {_lower_first(item['msg'])}, got {_show(item['input'])}")
+    return lines
+
+
+_OWN_ERRORS = {
+    "duration",
+    "size",
+    "http_url",
+    "user_agent",
+    "too_often",
+    "timezone",
+    "duplicate_feed",
+    "topic",
+}
+
+
+def _format_loc(loc: tuple[int | str, ...]) -> str:
+    text = ""
+    for part in loc:
+        if isinstance(part, int):
+            text += f"[{part}]"
+        elif not part.startswith("function-"):
+            text += f".{part}" if text else part
+    return text or "(top level)"
+
+
+def _lower_first(text: str) -> str:
+    return text[:1].lower() + text[1:]

@@ -1,0 +1,160 @@
+"""Plain values passed between the pipeline's steps (no ORM rows, no IO)."""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+
+
+class FeedStatus(StrEnum):
+    """What the last poll of a feed came to, as shown to admins."""
+
+    NEW = "new"
+    OK = "ok"
+    NOT_MODIFIED = "not modified"
+    GONE = "gone"
+    RATE_LIMITED = "rate limited"
+    BLOCKED = "blocked by anti-bot wall"
+    NOT_A_FEED = "not a feed"
+    HTTP_ERROR = "http error"
+    TIMEOUT = "timeout"
+    NETWORK = "network error"
+    TOO_LARGE = "too large"
+    REDIRECTS = "redirect error"
+    PARSE_ERROR = "parse error"
+    INTERNAL = "internal error"
+
+
+@dataclass(frozen=True, slots=True)
+class Validators:
+    """What the last successful fetch left us for a conditional GET."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+    body_hash: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class DueFeed:
+    """A feed whose poll is due, with what fetching it needs."""
+
+    id: int
+    name: str
+    url: str  # where to fetch: the configured URL, or where it permanently moved
+    config_url: str
+    language: str
+    source_type: str
+    validators: Validators
+    error_count: int
+
+
+@dataclass(frozen=True, slots=True)
+class RawEntry:
+    """One feed item as the parser saw it, before cleaning."""
+
+    guid: str | None
+    link: str | None
+    title: str
+    html: str
+    author: str | None
+    published: datetime | None
+    updated: datetime | None
+
+
+@dataclass(frozen=True, slots=True)
+class RawFeed:
+    """A parsed document: its items plus a warning if the parser had to recover."""
+
+    title: str | None
+    entries: tuple[RawEntry, ...]
+    warning: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TopicHit:
+    """A topic a story matched and the configured terms that made it match."""
+
+    slug: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Entry:
+    """A cleaned item ready to store: identity, text, links and the topics it matched."""
+
+    key: str
+    link_key: str | None
+    url_key: str
+    guid: str | None
+    url: str | None
+    title: str
+    text: str
+    summary: str
+    author: str | None
+    publisher: str | None
+    published: datetime | None
+    original_url: str | None
+    context_url: str | None
+    topics: tuple[TopicHit, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedFeed:
+    """Everything the CPU-bound step hands back for one document."""
+
+    entries: tuple[Entry, ...]
+    warning: str | None = None
+    skipped: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class StoredStory:
+    """A story as subscribers see it, read back from the store."""
+
+    id: int
+    title: str
+    summary: str
+    url: str | None
+    original_url: str | None
+    context_url: str | None
+    outlet: str
+    author: str | None
+    publisher: str | None
+    published: datetime
+    first_seen: datetime
+    language: str
+    source_type: str
+    also_reported_by: tuple[str, ...] = ()
+    topics: tuple[TopicHit, ...] = field(default=())
+
+
+@dataclass(frozen=True, slots=True)
+class FeedReport:
+    """One feed's part of a poll cycle, for the printed table and the logs."""
+
+    feed_id: int
+    name: str
+    status: FeedStatus
+    new_stories: tuple[StoredStory, ...] = ()
+    message: str | None = None
+    http_status: int | None = None
+    next_poll: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ChatSettings:
+    """A chat's preferences: all the bot keeps about it."""
+
+    id: int
+    type: str
+    mode: str
+    digest_time: str
+    timezone: str
+    weekday: str
+    discreet: bool
+    active: bool = True
+    group_notice_sent: bool = False
+
+    @property
+    def is_group(self) -> bool:
+        """Groups and supergroups: members share what the chat follows."""
+        return self.type in ("group", "supergroup")

@@ -1,0 +1,115 @@
+"""RawFeed to storable entries: identity, clean text, summary, links, topics. Pure."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from news.extract import extract_item, html_to_text, repeated_lines
+from news.identity import assign_keys, digest
+from news.models import Entry, ParsedFeed, RawEntry, RawFeed, TopicHit
+from news.parse import parse_feed
+from news.summary import summarise
+from news.topics import CompiledTopic, match_topics
+from news.urls import canonical_url, is_http_url, url_key
+
+EARLIEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=UTC)
+MAX_TITLE = 300
+MAX_URL_KEY = 1000
+
+
+@dataclass(frozen=True, slots=True)
+class FeedContext:
+    """What the pure steps need to know about the feed a document came from."""
+
+    url: str
+    name: str
+    source_type: str
+    language: str
+
+
+def parse_document(
+    body: bytes,
+    headers: dict[str, str],
+    feed: FeedContext,
+    topics: Sequence[CompiledTopic],
+    now: datetime,
+) -> ParsedFeed:
+    """Parse and normalise one fetched document. The unit of work for a parser process."""
+    raw = parse_feed(body, headers, headers.get("content-location", feed.url))
+    return normalise_feed(raw, feed, topics, now)
+
+
+def normalise_feed(
+    raw: RawFeed, feed: FeedContext, topics: Sequence[CompiledTopic], now: datetime
+) -> ParsedFeed:
+    """Clean every item; drop items repeated inside the document (same identity key)."""
+    repeated = repeated_lines([html_to_text(e.html) for e in raw.entries])
+    seen: set[str] = set()
+    entries = []
+    for raw_entry, (key, link_key) in zip(raw.entries, assign_keys(raw.entries), strict=True):
+        if key in seen:
+            continue
+        seen.add(key)
+        entries.append(_normalise(raw_entry, key, link_key, feed, topics, repeated, now))
+    return ParsedFeed(tuple(entries), raw.warning, skipped=len(raw.entries) - len(entries))
+
+
+def _normalise(
+    raw: RawEntry,
+    key: str,
+    link_key: str | None,
+    feed: FeedContext,
+    topics: Sequence[CompiledTopic],
+    repeated: frozenset[str],
+    now: datetime,
+) -> Entry:
+    link = canonical_url(raw.link) if raw.link and is_http_url(raw.link) else None
+    extracted = extract_item(raw.html, base_url=link or feed.url, repeated=repeated)
+    title = _title(raw.title, extracted.text)
+    original = canonical_url(extracted.original_url) if extracted.original_url else None
+    hits = match_topics(
+        topics,
+        title=title,
+        text=extracted.text,
+        feed_name=feed.name,
+        source_type=feed.source_type,
+    )
+    return Entry(
+        key=key,
+        link_key=link_key,
+        url_key=story_key(original or link, fallback=digest(feed.url, key)),
+        guid=raw.guid,
+        url=link,
+        title=title,
+        text=extracted.text,
+        summary=summarise(extracted.text, title=title),
+        author=(extracted.byline.author if extracted.byline else None) or raw.author,
+        publisher=extracted.byline.publisher if extracted.byline else None,
+        published=plausible_date(raw.published or raw.updated, now),
+        original_url=original,
+        context_url=extracted.context_url,
+        topics=tuple(TopicHit(hit.slug, hit.terms) for hit in hits),
+    )
+
+
+def story_key(url: str | None, *, fallback: str) -> str:
+    """What makes two entries one story: the original's URL key, hashed when very long."""
+    if url is None:
+        return f"entry:{fallback}"
+    key = url_key(url)
+    return key if len(key) <= MAX_URL_KEY else f"sha256:{digest(key)}"
+
+
+def _title(title: str, text: str) -> str:
+    """The item's title, or the start of its text for feeds whose items have none."""
+    title = title or next((line for line in text.splitlines() if line.strip()), "")
+    if len(title) > MAX_TITLE:
+        title = title[: MAX_TITLE - 1].rsplit(" ", 1)[0] + "…"
+    return title or "(untitled)"
+
+
+def plausible_date(value: datetime | None, now: datetime) -> datetime | None:
+    """The claimed date if believable: after 1995 and not more than a day in the future."""
+    if value is None or not EARLIEST_PLAUSIBLE <= value <= now + timedelta(days=1):
+        return None
+    return value

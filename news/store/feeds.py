@@ -1,0 +1,148 @@
+"""Feed rows: created from the config, selected when due, updated after every poll."""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import or_, select, update
+
+from news.backoff import NextPoll
+from news.config import FeedConfig
+from news.db import Database
+from news.models import DueFeed, FeedStatus, Validators
+from news.tables import Feed
+
+
+@dataclass(frozen=True, slots=True)
+class PollRecord:
+    """What to write back about one poll."""
+
+    status: FeedStatus
+    next_poll: NextPoll
+    http_status: int | None = None
+    message: str | None = None
+    validators: Validators | None = None
+    moved_to: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class FeedHealth:
+    """A feed's state as admins see it in /feeds."""
+
+    id: int
+    name: str
+    url: str
+    enabled: bool
+    status: str
+    http_status: int | None
+    error: str | None
+    error_count: int
+    last_success: datetime | None
+    next_poll: datetime | None
+    disabled_reason: str | None
+
+
+async def sync_feeds(db: Database, feeds: Sequence[FeedConfig]) -> None:
+    """Make the feeds table follow the config: add new feeds (due now), update the rest.
+
+    Feeds dropped from the config are disabled, not deleted: their stories stay readable.
+    """
+    async with db.writing() as session:
+        rows = {row.url: row for row in (await session.scalars(select(Feed))).all()}
+        for feed in feeds:
+            row = rows.pop(feed.url, None)
+            if row is None:
+                session.add(_new_feed_row(feed))
+                continue
+            row.name, row.source_type, row.language = feed.name, feed.type, feed.language
+            if feed.enabled and not row.enabled:
+                row.next_poll_at = None  # re-enabled: due at once
+            row.enabled = feed.enabled
+        for row in rows.values():
+            row.enabled = False
+
+
+def _new_feed_row(feed: FeedConfig) -> Feed:
+    return Feed(
+        url=feed.url,
+        fetch_url=feed.url,
+        name=feed.name,
+        source_type=feed.type,
+        language=feed.language,
+        enabled=feed.enabled,
+        last_status=FeedStatus.NEW.value,
+        error_count=0,
+        next_poll_at=None,  # due at once
+    )
+
+
+async def due_feeds(db: Database, now: datetime) -> list[DueFeed]:
+    """Enabled feeds whose next poll time has come, the most overdue first."""
+    query = (
+        select(Feed)
+        .where(Feed.enabled.is_(True), Feed.disabled_reason.is_(None))
+        .where(or_(Feed.next_poll_at.is_(None), Feed.next_poll_at <= now))
+        .order_by(Feed.next_poll_at)
+    )
+    async with db.sessions() as session:
+        rows = (await session.scalars(query)).all()
+    return [
+        DueFeed(
+            id=row.id,
+            name=row.name,
+            url=row.fetch_url,
+            config_url=row.url,
+            language=row.language,
+            source_type=row.source_type,
+            validators=Validators(row.etag, row.last_modified, row.body_hash),
+            error_count=row.error_count,
+        )
+        for row in rows
+    ]
+
+
+async def record_poll(db: Database, feed_id: int, record: PollRecord, now: datetime) -> None:
+    """Write one poll's outcome: status, validators, schedule, permanent moves."""
+    values: dict[str, object] = {
+        "last_status": record.status.value,
+        "last_http_status": record.http_status,
+        "last_error": record.message,
+        "last_polled_at": now,
+        "error_count": record.next_poll.error_count,
+        "next_poll_at": record.next_poll.at,
+        "disabled_reason": record.next_poll.disabled_reason,
+    }
+    if record.status in (FeedStatus.OK, FeedStatus.NOT_MODIFIED):
+        values["last_success_at"] = now
+    if record.validators is not None:
+        values |= {
+            "etag": record.validators.etag,
+            "last_modified": record.validators.last_modified,
+            "body_hash": record.validators.body_hash,
+        }
+    if record.moved_to:
+        values["fetch_url"] = record.moved_to
+    async with db.writing() as session:
+        await session.execute(update(Feed).where(Feed.id == feed_id).values(**values))
+
+
+async def feed_health(db: Database) -> list[FeedHealth]:
+    """Every feed with its last outcome, for /feeds and the CLI."""
+    async with db.sessions() as session:
+        rows = (await session.scalars(select(Feed).order_by(Feed.name))).all()
+    return [
+        FeedHealth(
+            id=row.id,
+            name=row.name,
+            url=row.fetch_url,
+            enabled=row.enabled,
+            status=row.last_status,
+            http_status=row.last_http_status,
+            error=row.last_error,
+            error_count=row.error_count,
+            last_success=row.last_success_at,
+            next_poll=row.next_poll_at,
+            disabled_reason=row.disabled_reason,
+        )
+        for row in rows
+    ]

@@ -1,0 +1,284 @@
+"""Stories and the entries that carried them.
+
+An entry is new only if its feed never carried the same identity key nor (when it has one) the
+same link key. A new entry joins the story with the same original-publisher URL, or a new one.
+"""
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import insert, or_, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.sql.dml import Insert
+
+from news.db import Database
+from news.models import DueFeed, Entry, StoredStory, TopicHit
+from news.tables import Entry as EntryRow
+from news.tables import Feed, Story, StoryTopic
+
+CHUNK = 400  # bound parameters per IN (...) list; SQLite allows 32766, keep queries small
+
+
+@dataclass(frozen=True, slots=True)
+class SaveResult:
+    """What storing one document changed."""
+
+    new_stories: tuple[StoredStory, ...]
+    merged: int  # entries that joined a story another feed had already brought
+    seen: int  # entries this feed had carried before
+
+
+def insert_ignoring_duplicates(session: AsyncSession, table: type[object]) -> Insert:
+    """INSERT … ON CONFLICT DO NOTHING for the session's dialect (SQLite or PostgreSQL)."""
+    if session.get_bind().dialect.name == "postgresql":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
+
+
+async def save_entries(
+    db: Database, feed: DueFeed, entries: Sequence[Entry], now: datetime
+) -> SaveResult:
+    """Store the entries ``feed`` has not carried before; return the stories that are new.
+
+    Bulk statements only: a cold poll stores thousands of entries and a round trip each would
+    dominate the cycle.
+    """
+    async with db.writing() as session:
+        fresh = await _unseen(session, feed.id, entries)
+        existing = await _stories_by_url_key(session, [e.url_key for e in fresh])
+        first_by_key: dict[str, Entry] = {}
+        for entry in fresh:
+            if entry.url_key not in existing:
+                first_by_key.setdefault(entry.url_key, entry)
+        story_ids = {key: story.id for key, story in existing.items()}
+        story_ids |= await _insert_stories(session, feed, list(first_by_key.values()), now)
+        for entry in fresh:
+            if entry.url_key in existing:
+                _enrich(existing[entry.url_key], entry)
+        await _insert_entries(session, feed.id, fresh, story_ids, now)
+        await _insert_topics(session, fresh, story_ids, now)
+    created = tuple(
+        _stored(story_ids[key], feed, entry, now) for key, entry in first_by_key.items()
+    )
+    merged = sum(1 for e in fresh if e.url_key in existing)
+    return SaveResult(created, merged, len(entries) - len(fresh))
+
+
+async def _unseen(session: AsyncSession, feed_id: int, entries: Sequence[Entry]) -> list[Entry]:
+    keys = [e.key for e in entries]
+    link_keys = [e.link_key for e in entries if e.link_key]
+    seen_keys: set[str] = set()
+    seen_links: set[str] = set()
+    for start in range(0, max(len(keys), len(link_keys)), CHUNK):
+        query = select(EntryRow.key, EntryRow.link_key).where(
+            EntryRow.feed_id == feed_id,
+            or_(
+                EntryRow.key.in_(keys[start : start + CHUNK]),
+                EntryRow.link_key.in_(link_keys[start : start + CHUNK]),
+            ),
+        )
+        for key, link_key in (await session.execute(query)).all():
+            seen_keys.add(key)
+            if link_key:
+                seen_links.add(link_key)
+    return [
+        e
+        for e in entries
+        if e.key not in seen_keys and (e.link_key is None or e.link_key not in seen_links)
+    ]
+
+
+async def _stories_by_url_key(session: AsyncSession, url_keys: list[str]) -> dict[str, Story]:
+    found: dict[str, Story] = {}
+    for start in range(0, len(url_keys), CHUNK):
+        query = select(Story).where(Story.url_key.in_(url_keys[start : start + CHUNK]))
+        found.update({s.url_key: s for s in (await session.scalars(query)).all()})
+    return found
+
+
+async def _insert_stories(
+    session: AsyncSession, feed: DueFeed, entries: Sequence[Entry], now: datetime
+) -> dict[str, int]:
+    if not entries:
+        return {}
+    rows = [_story_values(feed, entry, now) for entry in entries]
+    result = await session.execute(insert(Story).returning(Story.id, Story.url_key), rows)
+    return {url_key: story_id for story_id, url_key in result.all()}
+
+
+def _story_values(feed: DueFeed, entry: Entry, now: datetime) -> dict[str, object]:
+    return {
+        "url_key": entry.url_key,
+        "feed_id": feed.id,
+        "url": entry.url,
+        "original_url": entry.original_url,
+        "context_url": entry.context_url,
+        "title": entry.title,
+        "text": entry.text,
+        "summary": entry.summary,
+        "author": entry.author,
+        "publisher": entry.publisher,
+        "language": feed.language,
+        "published_at": entry.published or now,
+        "date_is_estimated": entry.published is None,
+        "first_seen_at": now,
+    }
+
+
+def _enrich(story: Story, entry: Entry) -> None:
+    """A second outlet may know what the first did not (a byline, a context link)."""
+    story.context_url = story.context_url or entry.context_url
+    story.original_url = story.original_url or entry.original_url
+    story.author = story.author or entry.author
+    story.publisher = story.publisher or entry.publisher
+    if story.date_is_estimated and entry.published is not None:
+        story.published_at, story.date_is_estimated = entry.published, False
+
+
+async def _insert_entries(
+    session: AsyncSession,
+    feed_id: int,
+    entries: Sequence[Entry],
+    story_ids: dict[str, int],
+    now: datetime,
+) -> None:
+    if not entries:
+        return
+    rows = [
+        {
+            "feed_id": feed_id,
+            "key": e.key,
+            "link_key": e.link_key,
+            "story_id": story_ids[e.url_key],
+            "guid": e.guid[:2048] if e.guid else None,
+            "url": e.url,
+            "title": e.title,
+            "first_seen_at": now,
+        }
+        for e in entries
+    ]
+    await session.execute(insert(EntryRow), rows)
+
+
+async def _insert_topics(
+    session: AsyncSession, entries: Sequence[Entry], story_ids: dict[str, int], now: datetime
+) -> None:
+    rows = [
+        {
+            "story_id": story_ids[e.url_key],
+            "topic": hit.slug,
+            "terms": json.dumps(hit.terms, ensure_ascii=False),
+            "matched_at": now,
+        }
+        for e in entries
+        for hit in e.topics
+    ]
+    if rows:
+        await session.execute(insert_ignoring_duplicates(session, StoryTopic), rows)
+
+
+def _stored(story_id: int, feed: DueFeed, entry: Entry, now: datetime) -> StoredStory:
+    return StoredStory(
+        id=story_id,
+        title=entry.title,
+        summary=entry.summary,
+        url=entry.url,
+        original_url=entry.original_url,
+        context_url=entry.context_url,
+        outlet=feed.name,
+        author=entry.author,
+        publisher=entry.publisher,
+        published=entry.published or now,
+        first_seen=now,
+        language=feed.language,
+        source_type=feed.source_type,
+        topics=entry.topics,
+    )
+
+
+async def latest_stories(
+    db: Database, topics: Sequence[str], *, limit: int, since: datetime | None = None
+) -> list[StoredStory]:
+    """The newest stories matched to any of ``topics``, newest first, with their outlets."""
+    query = (
+        select(Story.id)
+        .join(StoryTopic, StoryTopic.story_id == Story.id)
+        .where(StoryTopic.topic.in_(list(topics)))
+        .group_by(Story.id, Story.first_seen_at)
+        .order_by(Story.first_seen_at.desc(), Story.id.desc())
+        .limit(limit)
+    )
+    if since is not None:
+        query = query.where(Story.first_seen_at >= since)
+    async with db.sessions() as session:
+        ids = list((await session.scalars(query)).all())
+    stories = await load_stories(db, ids)
+    return [stories[i] for i in ids if i in stories]
+
+
+async def load_stories(db: Database, story_ids: Sequence[int]) -> dict[int, StoredStory]:
+    """Stories by id, each with its first outlet, the other outlets and its topic matches."""
+    found: dict[int, StoredStory] = {}
+    async with db.sessions() as session:
+        for start in range(0, len(story_ids), CHUNK):
+            chunk = list(story_ids[start : start + CHUNK])
+            rows = (
+                await session.execute(select(Story, Feed).join(Feed).where(Story.id.in_(chunk)))
+            ).all()
+            outlets = await _outlets(session, chunk)
+            topics = await _topics(session, chunk)
+            for story, feed in rows:
+                others = tuple(n for n in outlets.get(story.id, []) if n != feed.name)
+                found[story.id] = _from_row(story, feed, others, topics.get(story.id, ()))
+    return found
+
+
+async def _outlets(session: AsyncSession, story_ids: list[int]) -> dict[int, list[str]]:
+    query = (
+        select(EntryRow.story_id, Feed.name)
+        .join(Feed, Feed.id == EntryRow.feed_id)
+        .where(EntryRow.story_id.in_(story_ids))
+        .distinct()
+        .order_by(EntryRow.story_id, Feed.name)
+    )
+    outlets: dict[int, list[str]] = {}
+    for story_id, name in (await session.execute(query)).all():
+        outlets.setdefault(story_id, []).append(name)
+    return outlets
+
+
+async def _topics(session: AsyncSession, story_ids: list[int]) -> dict[int, tuple[TopicHit, ...]]:
+    query = (
+        select(StoryTopic.story_id, StoryTopic.topic, StoryTopic.terms)
+        .where(StoryTopic.story_id.in_(story_ids))
+        .order_by(StoryTopic.story_id, StoryTopic.topic)
+    )
+    hits: dict[int, list[TopicHit]] = {}
+    for story_id, topic, terms in (await session.execute(query)).all():
+        hits.setdefault(story_id, []).append(TopicHit(topic, tuple(json.loads(terms))))
+    return {story_id: tuple(found) for story_id, found in hits.items()}
+
+
+def _from_row(
+    story: Story, feed: Feed, others: tuple[str, ...], topics: tuple[TopicHit, ...]
+) -> StoredStory:
+    return StoredStory(
+        id=story.id,
+        title=story.title,
+        summary=story.summary,
+        url=story.url,
+        original_url=story.original_url,
+        context_url=story.context_url,
+        outlet=feed.name,
+        author=story.author,
+        publisher=story.publisher,
+        published=story.published_at,
+        first_seen=story.first_seen_at,
+        language=story.language,
+        source_type=feed.source_type,
+        also_reported_by=others,
+        topics=topics,
+    )

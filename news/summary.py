@@ -1,0 +1,216 @@
+"""Short extractive summaries: one to three complete sentences from the item's own words.
+
+Nothing is paraphrased or merged (domain.md §5.2: summaries must not invent claims). The lead
+sentence comes first; further sentences are chosen for what the title announces: its content
+words, and a second voice when the title announces a claim and a response, so that readers see
+both sides. Output keeps document order.
+"""
+
+import functools
+import re
+import unicodedata
+from collections.abc import Sequence
+
+from news.boilerplate import strip_boilerplate
+from news.byline import find_byline, parse_date
+from news.sentences import is_complete, split_sentences
+
+__all__ = ["split_sentences", "summarise"]
+
+COENG = "\u17d2"
+ELLIPSIS = "…"
+# Only the start of a long text is read: the lead and the voices a summary needs come early,
+# and it bounds the work on hostile input.
+MAX_TEXT = 20_000
+# Titles that announce two sides: "X claims …; while NGOs …", "…; stakeholders respond".
+_TWO_SIDED = re.compile(
+    r";|\b(?:while|but|whereas|respon\w*|den(?:y|ies|ied)|reject\w*|dismiss\w*|disput\w*"
+    r"|refut\w*|counter\w*|rebut\w*|versus|vs)\b",
+    re.IGNORECASE,
+)
+_VERB = (
+    r"(?:said|says|told|stated|claimed|claims|added|argued|denied|denies|insisted|warned|noted"
+    r"|explained|responded|replied|countered|alleged)"
+)
+# A capitalised name of up to five words; word lengths are bounded to keep the search linear.
+_NAME = r"[A-Z][\w'’-]{0,30}(?:\s+[A-Z][\w'’-]{0,30}){0,4}"
+_SPEAKER_AFTER = re.compile(rf"\b{_VERB}\s+({_NAME})")  # "…,” said Soeng Sen Karuna"
+_SPEAKER_BEFORE = re.compile(rf"({_NAME})\s+{_VERB}\b")  # "Sar Kheng said"
+_ACCORDING_TO = re.compile(rf"\baccording to\s+({_NAME})")
+_PRONOUNS = frozenset({"he", "she", "they"})
+# Words in a name that say what someone is, not who: they do not tell speakers apart.
+_NOT_NAMES = frozenset(
+    {
+        "the", "a", "mr", "mrs", "ms", "dr", "minister", "ministry", "interior", "prime",
+        "deputy", "president", "spokesperson", "spokesman", "spokeswoman", "director",
+        "secretary", "general", "governor", "senior", "official", "officials",
+    }
+)  # fmt: skip
+_STOPWORDS = frozenset(
+    {
+        "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "but", "is", "are",
+        "was", "were", "be", "been", "being", "has", "have", "had", "not", "no", "its", "it",
+        "this", "that", "these", "those", "with", "by", "from", "at", "as", "over", "after",
+        "into", "their", "his", "her", "they", "he", "she", "we", "our", "you", "your", "will",
+        "would", "can", "could", "may", "might", "while", "than", "then", "so", "such",
+        "about", "says", "said",
+    }
+)  # fmt: skip
+_WORD = re.compile(r"\w+")
+_SUFFIXES = ("ings", "ing", "edly", "ed", "es", "s")
+_STEM = 6  # "repressed"/"repression", "minister"/"ministry", "Cambodia"/"Cambodian"
+_NEW_VOICE, _NEW_VOICE_TWO_SIDED, _NEXT_IN_ORDER, _OPEN_QUOTE = 1.0, 3.0, 0.5, -0.5
+
+
+def summarise(text: str, *, title: str = "", max_chars: int = 350, max_sentences: int = 3) -> str:
+    """One to three complete sentences of ``text``, at most ``max_chars`` characters.
+
+    An over-long lead sentence is cut at a word boundary and ends with "…". Boilerplate, the
+    credit line and leading lines that repeat the title or quote the original headline and its
+    date are skipped. Empty when nothing but those is left. Reads the first MAX_TEXT
+    characters only.
+    """
+    if max_chars < 1 or max_sentences < 1:
+        raise ValueError(f"max_chars={max_chars}, max_sentences={max_sentences}: must be ≥ 1")
+    if len(text) > MAX_TEXT:
+        text = text[: _break_before(text, MAX_TEXT)]
+    sentences = _body_sentences(text, title)
+    # Feeds repeat lines; a sentence is said once (dict keeps the first, in order).
+    candidates = list(dict.fromkeys([s for s in sentences if is_complete(s)] or sentences))
+    if not candidates:
+        return ""
+    if len(candidates[0]) > max_chars:
+        return truncate(candidates[0], max_chars)
+    chosen = _select(candidates, title, max_chars, max_sentences)
+    return " ".join(candidates[index] for index in sorted(chosen))
+
+
+def _body_sentences(text: str, title: str) -> list[str]:
+    """Sentences after boilerplate, credit lines and the leading title or headline lines."""
+    lines = [line for line in strip_boilerplate(text.splitlines()) if not find_byline(line)]
+    start = 0
+    while start < len(lines) and _is_heading(lines[start], title):
+        start += 1
+    sentences = [s for line in lines[start:] for s in split_sentences(line)]
+    first = 0  # a feed may run the title into the text: "Title. First sentence."
+    while first < len(sentences) and _is_heading(sentences[first], title):
+        first += 1
+    return sentences[first:]
+
+
+def _is_heading(line: str, title: str) -> bool:
+    """The title again, a date, or BHRRC's quoted original headline with its date."""
+    if parse_date(line) is not None or _repeats(line, title):
+        return True
+    if line[:1] not in "\"“‘'«":
+        return False
+    close = max(line.rfind(quote) for quote in "\"”’'»")
+    return close > 0 and parse_date(line[close + 1 :]) is not None
+
+
+def _repeats(line: str, title: str) -> bool:
+    """True when ``line`` is ``title`` again, allowing for punctuation and truncation."""
+    a, b = _fold(line), _fold(title)
+    if not a or not b:
+        return False
+    shorter, longer = sorted((a, b), key=len)
+    is_prefix = longer == shorter or longer.startswith(shorter + " ")
+    return is_prefix and len(shorter) >= 0.8 * len(longer)
+
+
+def _fold(text: str) -> str:
+    return " ".join(_WORD.findall(text.casefold()))
+
+
+def _select(sentences: Sequence[str], title: str, max_chars: int, max_sentences: int) -> list[int]:
+    """Greedy choice after the lead: the best-scoring sentence that still fits, repeatedly."""
+    wanted = _content_words(title)
+    bonus = _NEW_VOICE_TWO_SIDED if _TWO_SIDED.search(title) else _NEW_VOICE
+    speakers = _speakers(sentences)
+    adds = [_content_words(sentence) & wanted for sentence in sentences]
+    chosen, used, covered = [0], len(sentences[0]), set(adds[0])
+    while len(chosen) < max_sentences:
+        best, best_score = None, 0.0
+        for index, sentence in enumerate(sentences):
+            if index in chosen or used + 1 + len(sentence) > max_chars:
+                continue
+            score: float = len(adds[index] - covered)
+            if _is_new_voice(speakers[index], [speakers[i] for i in chosen]):
+                score += bonus
+            score += _NEXT_IN_ORDER if index == max(chosen) + 1 else 0.0
+            score += _OPEN_QUOTE if _has_open_quote(sentence) else 0.0
+            if score > best_score:  # ties go to the earlier sentence
+                best, best_score = index, score
+        if best is None:
+            break
+        chosen.append(best)
+        used += 1 + len(sentences[best])
+        covered |= adds[best]
+    return chosen
+
+
+def _content_words(text: str) -> set[str]:
+    return {_stem(word) for word in _WORD.findall(text.lower()) if word not in _STOPWORDS}
+
+
+@functools.lru_cache(maxsize=8192)  # news prose repeats its words; stemming was a hot spot
+def _stem(word: str) -> str:
+    """A crude stem that is enough to see "repression" cover "repressed"."""
+    for suffix in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            word = word[: -len(suffix)]
+            break
+    return word[:_STEM]
+
+
+def _speakers(sentences: Sequence[str]) -> list[frozenset[str] | None]:
+    """Who each sentence is attributed to (name words), "he/she said" meaning the last named."""
+    found: list[frozenset[str] | None] = []
+    last: frozenset[str] | None = None
+    for sentence in sentences:
+        match = (
+            _SPEAKER_AFTER.search(sentence)
+            or _SPEAKER_BEFORE.search(sentence)
+            or _ACCORDING_TO.search(sentence)
+        )
+        name = match.group(1) if match else ""
+        if name.lower() in _PRONOUNS:
+            found.append(last)
+            continue
+        words = frozenset(w for w in name.split() if w.lower() not in _NOT_NAMES)
+        found.append(words or None)
+        last = words or last
+    return found
+
+
+def _is_new_voice(speaker: frozenset[str] | None, heard: list[frozenset[str] | None]) -> bool:
+    return speaker is not None and not any(speaker & other for other in heard if other)
+
+
+def _has_open_quote(sentence: str) -> bool:
+    """An opening quote never closed: the sentence reads oddly out of its paragraph."""
+    return sentence.count("“") > sentence.count("”")
+
+
+def truncate(text: str, limit: int) -> str:
+    """``text`` cut to at most ``limit`` characters at a space, ZWSP or Khmer full stop (or,
+    with none, between Khmer clusters), ending with "…"."""
+    if len(text) <= limit:
+        return text
+    cut = _break_before(text, limit - 1)  # room for the "…"
+    return text[:cut].rstrip(" \u200b,;:-–—(") + ELLIPSIS
+
+
+def _break_before(text: str, pos: int) -> int:
+    """The last index ≤ ``pos`` where ``text`` may be cut without splitting a word (or, in a
+    run without spaces, a Khmer cluster)."""
+    head = text[:pos]
+    cut = max(head.rfind(" "), head.rfind("\n"), head.rfind("\u200b"), head.rfind("។") + 1)
+    return cut if cut > 0 else _cluster_start(text, pos)
+
+
+def _cluster_start(text: str, pos: int) -> int:
+    """The nearest index at or before ``pos`` that does not split a Khmer cluster."""
+    while pos > 0 and (unicodedata.category(text[pos])[0] == "M" or text[pos - 1] == COENG):
+        pos -= 1
+    return pos

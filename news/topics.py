@@ -1,0 +1,278 @@
+"""Match stories to curated topics: pure, fast, and able to say why.
+
+Three kinds of term, each matched the way its script needs:
+
+- ordinary terms ("Everything But Arms"): case-insensitive whole words or phrases, compared on the
+  story's matching key, so line breaks, NBSP and runs of spaces inside a phrase do not matter.
+  A term must not touch another letter, digit or "_" (Khmer excepted): "Cambodia" does not match
+  "Cambodian", and "activist" does not match "activists", so list the plurals you want. An
+  apostrophe ends a word, so possessives ("Cambodia's", "Cambodia’s") match. Khmer letters next
+  to a Latin term do not block it, because Khmer text glues Latin words to its own.
+- acronyms ("EBA"): case-sensitive on the raw text, not preceded or followed by an ASCII letter
+  or digit, so "ពន្ធEBA" and "(EBA)" match while "debate" and "Eba" do not. One lower-case
+  plural "s" is allowed ("NGOs", "CSOs"): after capitals it marks the plural, not a new word.
+- Khmer terms (any term with a Khmer letter in it, mixed-script included): substrings of the
+  matching key, because Khmer has no spaces between words (see ``news.khmer``).
+
+Terms are literals, never regular expressions from the config, so nothing can backtrack.
+
+Speed: one ``str.find`` per term over a 2,000-character story costs about 1.5 µs, and CPython's
+``re`` is slower still on an alternation of literals (it tries every branch at every position),
+so neither scales with the number of terms. Instead the story's key is cut once into its runs of
+ASCII letters and digits (``bytes.translate`` and ``split``, in C), and each ordinary term has
+its longest run as a *probe*: the term can only occur when the probe is one of the story's runs
+(inside the term a run is bounded by other characters, at its ends by the word guards). Probes,
+acronyms and Khmer terms are screened by C loops (``map``/``compress``); only candidates are
+searched, with their guards, in Python.
+"""
+
+import re
+import string
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from itertools import chain, compress
+from typing import Literal
+
+from news.khmer import has_khmer
+from news.topic_config import TermGroup, TopicConfig, term_key
+
+__all__ = [
+    "CompiledGroup",
+    "CompiledTerm",
+    "CompiledTopic",
+    "TopicMatch",
+    "compile_topics",
+    "match_topics",
+]
+
+# A word character that is not Khmer: what may not touch an ordinary term.
+_LATIN_WORD = re.compile("[^\\W\u1780-\u17ff\u19e0-\u19ff]")
+_ASCII_ALNUM = frozenset(string.ascii_letters + string.digits)
+# Keeps ASCII letters and digits and turns every other byte into a space (in UTF-8 every byte of
+# a non-ASCII character is >= 0x80), so splitting the result gives the [A-Za-z0-9] runs.
+_TO_RUNS = bytes(byte if chr(byte) in _ASCII_ALNUM else ord(" ") for byte in range(256))
+# Khmer (U+1780-U+17FF) starts E1 9E or E1 9F in UTF-8; E1 A7 covers U+19C0-U+19FF, Khmer
+# symbols and a neighbour. The test may say "Khmer" wrongly, never "no Khmer" wrongly.
+_KHMER_UTF8 = (b"\xe1\x9e", b"\xe1\x9f", b"\xe1\xa7")
+
+TermKind = Literal["word", "acronym", "khmer"]
+
+
+@dataclass(frozen=True, slots=True)
+class TopicMatch:
+    """A story matched ``slug``; ``terms`` are the configured terms that matched, for "why"."""
+
+    slug: str
+    terms: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledTerm:
+    """One term or acronym, ready to search for."""
+
+    label: str  # as the admin wrote it, shown in the "why" line
+    needle: str  # what is searched: the term's matching key, or the acronym itself
+    kind: TermKind
+    order: int  # position in its group (terms, then acronyms), for a stable "why"
+    guard_start: bool = True  # the needle starts with a word character, so check its edge
+    guard_end: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledGroup:
+    """A term group: it matches when any of its terms occurs. The parallel tuples let C loops
+    screen the terms (see the module docstring)."""
+
+    words: tuple[CompiledTerm, ...]  # ordinary terms with a probe ...
+    word_probes: tuple[bytes, ...]  # ... and their probes
+    unprobed: tuple[CompiledTerm, ...]  # ordinary terms without an ASCII letter or digit
+    acronyms: tuple[CompiledTerm, ...]
+    acronym_needles: tuple[str, ...]
+    khmer: tuple[CompiledTerm, ...]
+    khmer_needles: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledTopic:
+    """A topic compiled once, to be matched against many stories; picklable (plain data)."""
+
+    slug: str
+    all_of: tuple[CompiledGroup, ...]
+    any_of: CompiledGroup | None
+    none_of: CompiledGroup | None
+    feeds: frozenset[str]
+    source_types: frozenset[str]
+
+
+@dataclass(frozen=True, slots=True)
+class _Story:
+    raw: str  # title and text as published: acronyms are case-sensitive
+    key: str  # folded once per story, shared by every topic
+    key_runs: frozenset[bytes]  # [a-z0-9] runs of the key, for the probes
+    has_khmer: bool
+
+
+def compile_topics(topics: Sequence[TopicConfig]) -> tuple[CompiledTopic, ...]:
+    """Build the matchers for ``topics`` once; the result can be sent to worker processes."""
+    return tuple(_compile_topic(topic) for topic in topics)
+
+
+def match_topics(
+    topics: Sequence[CompiledTopic],
+    *,
+    title: str,
+    text: str,
+    feed_name: str = "",
+    source_type: str = "",
+) -> list[TopicMatch]:
+    """The topics a story matches, in the order given, each with the terms that matched.
+
+    A topic with a source filter admits a story whose feed name or source type it lists."""
+    story = _read_story(title, text)
+    matches = []
+    for topic in topics:
+        if _admits_source(topic, feed_name, source_type):
+            terms = _matched_terms(topic, story)
+            if terms is not None:
+                matches.append(TopicMatch(slug=topic.slug, terms=terms))
+    return matches
+
+
+def _compile_topic(topic: TopicConfig) -> CompiledTopic:
+    return CompiledTopic(
+        slug=topic.slug,
+        all_of=tuple(_compile_group(group) for group in topic.all_of),
+        any_of=None if topic.any_of is None else _compile_group(topic.any_of),
+        none_of=None if topic.none_of is None else _compile_group(topic.none_of),
+        feeds=frozenset(topic.sources.feeds),
+        source_types=frozenset(topic.sources.types),
+    )
+
+
+def _compile_group(group: TermGroup) -> CompiledGroup:
+    terms = [_compile_term(term, order) for order, term in enumerate(group.terms)]
+    words = [(term, probe) for term, probe in terms if probe]
+    acronyms = tuple(
+        CompiledTerm(acronym, acronym, "acronym", order)
+        for order, acronym in enumerate(group.acronyms, start=len(terms))
+    )
+    khmer = tuple(term for term, _ in terms if term.kind == "khmer")
+    return CompiledGroup(
+        words=tuple(term for term, _ in words),
+        word_probes=tuple(probe for _, probe in words),
+        unprobed=tuple(term for term, probe in terms if term.kind == "word" and not probe),
+        acronyms=acronyms,
+        acronym_needles=tuple(term.needle for term in acronyms),
+        khmer=khmer,
+        khmer_needles=tuple(term.needle for term in khmer),
+    )
+
+
+def _compile_term(term: str, order: int) -> tuple[CompiledTerm, bytes]:
+    """The compiled term and its probe (empty for Khmer terms and terms without one)."""
+    key = term_key(term)
+    if has_khmer(term):
+        return CompiledTerm(term, key, "khmer", order), b""
+    # Guard only edges that are word characters: a term like "(EU)" brings its own edges.
+    compiled = CompiledTerm(
+        term,
+        key,
+        "word",
+        order,
+        guard_start=_LATIN_WORD.match(key) is not None,
+        guard_end=_LATIN_WORD.match(key, len(key) - 1) is not None,
+    )
+    runs = _runs(_utf8(key))
+    return compiled, max(sorted(runs), key=len, default=b"")  # the longest run is the rarest
+
+
+def _utf8(text: str) -> bytes:
+    # surrogatepass: a lone surrogate from a JSON feed must not crash matching.
+    return text.encode("utf-8", "surrogatepass")
+
+
+def _runs(data: bytes) -> frozenset[bytes]:
+    return frozenset(data.translate(_TO_RUNS).split())
+
+
+def _read_story(title: str, text: str) -> _Story:
+    # Keyed apart and joined by a newline, which no term key contains, so no phrase or Khmer
+    # term can match across the end of the title and the start of the text.
+    key = f"{term_key(title)}\n{term_key(text)}"
+    key_bytes = _utf8(key)
+    return _Story(
+        raw=f"{title}\n{text}",
+        key=key,
+        key_runs=_runs(key_bytes),
+        has_khmer=any(marker in key_bytes for marker in _KHMER_UTF8),
+    )
+
+
+def _admits_source(topic: CompiledTopic, feed_name: str, source_type: str) -> bool:
+    if not topic.feeds and not topic.source_types:
+        return True
+    return feed_name in topic.feeds or source_type in topic.source_types
+
+
+def _matched_terms(topic: CompiledTopic, story: _Story) -> tuple[str, ...] | None:
+    """The "why" terms when ``topic`` matches, else None; a group's terms are searched once."""
+    found: list[tuple[CompiledTerm, Iterator[CompiledTerm]]] = []
+    for group in (*topic.all_of, *([topic.any_of] if topic.any_of is not None else [])):
+        hits = _hits(group, story)
+        first = next(hits, None)
+        if first is None:
+            return None  # most stories stop at the first all_of group
+        found.append((first, hits))  # the other hits are searched only if the topic matches
+    if topic.none_of is not None and next(_hits(topic.none_of, story), None) is not None:
+        return None
+    labels = [
+        term.label
+        for first, rest in found
+        for term in sorted((first, *rest), key=lambda term: term.order)
+    ]
+    return tuple(dict.fromkeys(labels))  # deduplicated, in config order
+
+
+def _hits(group: CompiledGroup, story: _Story) -> Iterator[CompiledTerm]:
+    """The group's terms that occur in the story, lazily, cheapest screens first."""
+    candidates = chain(
+        compress(group.words, map(story.key_runs.__contains__, group.word_probes)),
+        group.unprobed,
+        compress(group.acronyms, map(story.raw.__contains__, group.acronym_needles)),
+    )
+    found = (term for term in candidates if _is_found(term, story))
+    if not story.has_khmer:
+        return found
+    # A Khmer term is found as soon as its needle is in the key: it has no guards.
+    return chain(found, compress(group.khmer, map(story.key.__contains__, group.khmer_needles)))
+
+
+def _is_found(term: CompiledTerm, story: _Story) -> bool:
+    """True when an ordinary term or an acronym occurs with its edges clear."""
+    haystack = story.raw if term.kind == "acronym" else story.key
+    start = haystack.find(term.needle)
+    while start != -1:
+        if _is_bounded(term, haystack, start):
+            return True
+        start = haystack.find(term.needle, start + 1)
+    return False
+
+
+def _is_bounded(term: CompiledTerm, haystack: str, start: int) -> bool:
+    """True when the needle found at ``start`` does not run into a neighbouring word."""
+    end = start + len(term.needle)
+    if term.kind == "acronym":
+        if haystack.startswith("s", end):
+            end += 1  # the plural: "NGOs"
+        return not _is_ascii_alnum(haystack, start - 1) and not _is_ascii_alnum(haystack, end)
+    return not (term.guard_start and _is_latin_word(haystack, start - 1)) and not (
+        term.guard_end and _is_latin_word(haystack, end)
+    )
+
+
+def _is_ascii_alnum(haystack: str, index: int) -> bool:
+    return 0 <= index < len(haystack) and haystack[index] in _ASCII_ALNUM
+
+
+def _is_latin_word(haystack: str, index: int) -> bool:
+    return 0 <= index < len(haystack) and _LATIN_WORD.match(haystack, index) is not None

@@ -1,0 +1,86 @@
+"""Running CPU-bound pure steps (parsing) off the event loop, in worker processes.
+
+feedparser holds the GIL, so threads would not parse two feeds at once and a large feed would
+stall the bot's replies; processes do neither. A parse that runs past its deadline (a parser
+bug on hostile input) costs the pool its processes: they are killed and replaced.
+"""
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from collections.abc import Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from functools import partial
+from typing import ParamSpec, TypeVar
+
+log = logging.getLogger(__name__)
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+
+class WorkTimeoutError(Exception):
+    """A job ran longer than the deadline and its worker was killed."""
+
+
+class WorkerPool:
+    """A small process pool with a per-job deadline; ``workers=0`` runs jobs in a thread."""
+
+    def __init__(self, workers: int | None = None, *, timeout: float = 60.0) -> None:
+        self.workers = (os.cpu_count() or 1) if workers is None else workers
+        self.timeout = timeout
+        self._slots = asyncio.Semaphore(max(self.workers, 1))
+        self._executor: Executor | None = None
+
+    async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
+        """Run ``fn(*args)`` in a worker; raise WorkTimeoutError past the deadline."""
+        if kwargs:
+            raise TypeError("pass arguments positionally; they are pickled to the worker")
+        async with self._slots:
+            if self.workers == 0:
+                return await asyncio.wait_for(asyncio.to_thread(partial(fn, *args)), self.timeout)
+            try:
+                return await self._submit(fn, *args)
+            except BrokenProcessPool:
+                # Another job's timeout killed the pool under us: that was not this job's fault.
+                self._restart()
+                return await self._submit(fn, *args)
+
+    async def _submit(self, fn: Callable[..., T], *args: object) -> T:
+        executor = self._executor or self._start()
+        future = asyncio.get_running_loop().run_in_executor(executor, fn, *args)
+        try:
+            return await asyncio.wait_for(future, self.timeout)
+        except TimeoutError:
+            log.error("a parse ran past %.0fs; restarting the parser processes", self.timeout)
+            self._restart()
+            raise WorkTimeoutError(f"took longer than {self.timeout:g}s") from None
+
+    def _start(self) -> Executor:
+        # spawn, not fork: forking a process that runs threads (aiosqlite, httpx) is unsafe.
+        context = multiprocessing.get_context("spawn")
+        self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
+        return self._executor
+
+    def _restart(self) -> None:
+        executor, self._executor = self._executor, None
+        if isinstance(executor, ProcessPoolExecutor):
+            _kill(executor)
+
+    def close(self) -> None:
+        """Stop the worker processes (pending jobs are cancelled)."""
+        executor, self._executor = self._executor, None
+        if executor is not None:
+            executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _kill(executor: ProcessPoolExecutor) -> None:
+    # The executor has no public way to stop a running job; its processes are the only handle.
+    processes = dict(getattr(executor, "_processes", None) or {})
+    for process in processes.values():
+        process.kill()
+    executor.shutdown(wait=False, cancel_futures=True)
+    for process in processes.values():
+        process.join(timeout=5)

@@ -1,0 +1,45 @@
+"""Shared fixtures: loopback servers, configs on a temporary database, the real services."""
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from news.config import Config, parse_config
+from tests.fakes.feed_server import FeedServer
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = REPO.parent / "shared"
+
+ConfigFactory = Callable[..., Config]
+
+
+@pytest.fixture
+def feed_server() -> Iterator[FeedServer]:
+    """A loopback publisher; routes are set by each test."""
+    with FeedServer() as server:
+        yield server
+
+
+@pytest.fixture
+def make_config(tmp_path: Path) -> ConfigFactory:
+    """Build a validated Config on a fresh SQLite file; sections are given as dicts."""
+
+    def build(feeds: list[dict[str, Any]] | None = None, **sections: Any) -> Config:
+        raw: dict[str, Any] = {
+            "storage": {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"},
+            "polling": {"every": "10m", "parse_workers": 0, "parse_timeout": "20s"},
+            "http": {"connect_timeout": "2s", "total_timeout": "5s"},
+            "feeds": feeds or [],
+        }
+        for name, values in sections.items():
+            raw[name] = {**raw.get(name, {}), **values} if isinstance(values, dict) else values
+        return parse_config(raw, base_dir=tmp_path, environ={})
+
+    return build
+
+
+def feed_entry(name: str, url: str, **extra: Any) -> dict[str, Any]:
+    """A [[feeds]] table for make_config."""
+    return {"name": name, "url": url, "type": "independent media", "language": "en", **extra}

@@ -1,0 +1,128 @@
+"""The command line as an admin uses it: real subprocesses, real signals, loopback feeds."""
+
+import io
+import os
+import signal
+import subprocess
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+from bot.app import DryRunPrinter
+from bot.cli import main
+from news.models import FeedReport, FeedStatus
+from tests.conftest import REPO
+from tests.fakes.feed_server import FeedServer, rss
+
+EXE = [sys.executable, "-m", "bot.cli"]
+
+
+def write_config(tmp_path: Path, feeds: list[tuple[str, str]]) -> Path:
+    lines = [
+        "[storage]",
+        'database_url = "sqlite+aiosqlite:///cli.db"',
+        "[http]",
+        'connect_timeout = "2s"',
+        'total_timeout = "3s"',
+        "[polling]",
+        "parse_workers = 0",
+    ]
+    for name, url in feeds:
+        lines += ["[[feeds]]", f'name = "{name}"', f'url = "{url}"', 'type = "ngo"']
+    path = tmp_path / "config.toml"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return path
+
+
+def clean_env() -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k != "TELEGRAM_BOT_TOKEN"}
+    env["PYTHONUNBUFFERED"] = "1"
+    return env
+
+
+def test_dry_run_without_token_polls_reports_errors_and_stops_on_ctrl_c(tmp_path):
+    with FeedServer() as server:
+        good = server.feed(
+            "/good.xml", rss([{"title": "Hello from the feed", "link": "https://e.org/1"}])
+        )
+        config = write_config(
+            tmp_path,
+            [
+                ("Good", good),
+                ("Refused", "http://127.0.0.1:9/feed"),
+                ("Nowhere", "http://feeds.invalid/rss"),
+            ],
+        )
+        process = subprocess.Popen(
+            [*EXE, "run", "--config", str(config)],
+            cwd=REPO,
+            env=clean_env(),
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        assert process.stdout is not None
+        seen: list[str] = []
+        for line in process.stdout:
+            seen.append(line)
+            if sum(1 for s in seen if s.startswith("! ")) == 2 and any(
+                "Hello from the feed" in s for s in seen
+            ):
+                break
+        process.send_signal(signal.SIGINT)
+        out, err = process.communicate(timeout=20)
+    text = "".join(seen) + out
+    assert text.startswith("DRY RUN: TELEGRAM_BOT_TOKEN is not set")
+    assert "nothing goes to Telegram" in text
+    assert "! Refused: network error: cannot connect" in text
+    assert "! Nowhere: network error" in text
+    assert "* Hello from the feed" in text
+    assert process.returncode == 0
+    assert "Traceback" not in err
+
+
+def test_poll_once_prints_a_table(tmp_path, capsys):
+    with FeedServer() as server:
+        url = server.feed("/f.xml", rss([{"title": "Story A", "link": "https://e.org/a"}]))
+        config = write_config(tmp_path, [("Example feed", url), ("Gone", server.url("/none"))])
+        assert main(["poll", "--once", "--config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "Feed          Status      New  Note" in out
+    assert "Example feed  ok          1" in out
+    assert "Gone          http error  0    HTTP 404 Not Found" in out
+    assert "* Story A" in out
+
+
+def test_check_config_ok_and_broken(tmp_path, capsys):
+    assert main(["check-config", str(REPO / "config.example.toml")]) == 0
+    assert ": OK" in capsys.readouterr().out
+    broken = tmp_path / "broken.toml"
+    broken.write_text(
+        '[[feeds]]\nname = "x"\nurl = "https://e.org"\ntype = "ngo"\nevery = "fast"\n'
+    )
+    assert main(["check-config", str(broken)]) == 2
+    assert 'feeds[0].every: expected a duration like "15m", got "fast"' in capsys.readouterr().err
+
+
+def test_latest_on_an_empty_database(tmp_path, capsys):
+    config = write_config(tmp_path, [])
+    assert main(["latest", "--config", str(config)]) == 0
+    assert "No matched stories yet" in capsys.readouterr().out
+
+
+def test_the_dry_run_reports_a_failing_feed_once_and_its_recovery():
+    out = io.StringIO()
+    printer = DryRunPrinter(out)
+    failing = FeedReport(
+        1,
+        "Flaky",
+        FeedStatus.TIMEOUT,
+        message="no answer",
+        next_poll=datetime(2026, 1, 1, tzinfo=UTC),
+    )
+    for _ in range(3):
+        printer.cycle([failing])
+    printer.cycle([FeedReport(1, "Flaky", FeedStatus.NOT_MODIFIED)])
+    assert out.getvalue() == (
+        "! Flaky: timeout: no answer; next try 2026-01-01 00:00 UTC\n✓ Flaky: working again\n"
+    )

@@ -1,0 +1,354 @@
+"""Item HTML to clean text, credit line and links: our own BHRRC-style page, hostile HTML,
+and the seed page from ../shared as a conformance leg."""
+
+import time
+from datetime import date
+from html import escape
+from pathlib import Path
+
+import pytest
+
+from news.boilerplate import is_icon_run, strip_boilerplate
+from news.extract import (
+    Byline,
+    Extracted,
+    extract_item,
+    find_context_link,
+    find_original_link,
+    html_to_text,
+    parse_byline,
+    repeated_lines,
+)
+from news.sentences import is_complete, split_sentences
+from news.summary import summarise
+
+DATA = Path(__file__).parent / "data" / "extract"
+SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "bhrrc-item-page.txt"
+BHRRC = "https://www.business-humanrights.org"
+ITEM_URL = BHRRC + "/en/latest-news/cambodia-labour-ministry-defends-union-rules/"
+ITEM_TITLE = (
+    "Cambodia: Labour ministry says union registration rules protect workers; labour groups"
+    " say the rules stop new unions forming"
+)
+
+
+def test_bhrrc_item_page_is_cleaned_and_its_parts_returned():
+    html = (DATA / "bhrrc_item.html").read_text(encoding="utf-8")
+    expected_text = "\n".join(
+        [
+            ITEM_TITLE,
+            "“Ministry: union rules ‘protect workers’, not restrict them”, 11 March 2022",
+            "Labour ministry spokesman Pich Vanna said on Friday that the registration rules were"
+            " written to protect workers from fake unions and had not been used to turn away a"
+            " single genuine application…",
+            "“We approve every union that hands in complete documents. Nobody is on a black list,”"
+            " Pich Vanna said.",
+            "The rules ask founders to file their home addresses and police records before a union"
+            " may operate…",
+            "“Our members have waited months for an answer and three branches were told to stop"
+            " meeting,” said Chhim Dara of the Workers Rights Network.",
+        ]
+    )
+    assert extract_item(html, base_url=ITEM_URL) == Extracted(
+        text=expected_text,
+        byline=Byline("Leakhena Sok", "Mekong Ledger", date(2022, 3, 14)),
+        original_url="https://www.mekongledger.example/news/2022/03/ministry-union-rules?page=1",
+        context_url=BHRRC + "/en/cambodia-union-registration-rules-questioned-by-labour-groups"
+        "#c123456",
+    )
+
+
+def test_bhrrc_item_summary_shows_the_claim_and_the_response():
+    html = (DATA / "bhrrc_item.html").read_text(encoding="utf-8")
+    summary = summarise(extract_item(html, base_url=ITEM_URL).text, title=ITEM_TITLE)
+    assert split_sentences(summary) == [
+        "Labour ministry spokesman Pich Vanna said on Friday that the registration rules were"
+        " written to protect workers from fake unions and had not been used to turn away a"
+        " single genuine application…",
+        "“Our members have waited months for an answer and three branches were told to stop"
+        " meeting,” said Chhim Dara of the Workers Rights Network.",
+    ]
+    assert len(summary) <= 350
+
+
+def seed_page_html(seed: str) -> str:
+    """The seed text as HTML: a paragraph per line, the notice's link and the last line as
+    links, the way the page showed them."""
+    paragraphs, previous = [], ""
+    for line in (line.strip() for line in seed.splitlines()):
+        if not line:
+            continue
+        if previous.startswith("You are being redirected"):
+            paragraphs.append(f'<p><a href="/{escape(line)}">{escape(line)}</a></p>')
+        elif line == "Read the full post here":
+            original = "https://www.phnompenhpost.com/national-politics/sar-kheng-govt-tell-eu"
+            paragraphs.append(f'<p><a href="{original}?utm_source=bhrrc">{line}</a></p>')
+        else:
+            paragraphs.append(f"<p>{escape(line)}</p>")
+        previous = line
+    return "\n".join(paragraphs)
+
+
+@pytest.mark.corpus
+def test_seed_page_conformance():
+    if not SEED.is_file():
+        pytest.skip(f"seed page not found at {SEED} (only in the full workspace and CI)")
+    seed = SEED.read_text(encoding="utf-8")
+    title = next(line for line in seed.splitlines() if line.startswith("Cambodia: Interior"))
+    extracted = extract_item(seed_page_html(seed), base_url=BHRRC + "/en/latest-news/item/")
+    summary = summarise(extracted.text, title=title)
+    lowered = summary.lower()
+
+    assert extracted.byline == Byline("Dara Mech", "The Phnom Penh Post", date(2019, 12, 10))
+    assert extracted.context_url is not None
+    assert extracted.context_url.startswith(BHRRC + "/en/eu-to-launch-withdrawal-process")
+    assert extracted.context_url.endswith("#c200383")
+    assert extracted.original_url == (
+        "https://www.phnompenhpost.com/national-politics/sar-kheng-govt-tell-eu"
+    )
+    assert ("sar kheng" in lowered, "evidence" in lowered) == (True, True)
+    assert ("adhoc" in lowered, "surveillance" in lowered) == (True, True)
+    for banner in ("hide message", "donate", "welcome to the resource centre", "redirected"):
+        assert (banner, banner in lowered) == (banner, False)
+    assert len(summary) <= 350
+    assert all(is_complete(s) for s in split_sentences(summary))
+    assert "Read the full post here" not in extracted.text
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<p>Before<script>var s = "<p>not text</p>";</script> after</p>', "Before after"),
+        ("<style>p { color: red }</style><p>Shown</p><noscript>Enable JS</noscript>", "Shown"),
+        ("<p>one<!-- hidden <!-- still hidden --> two</p>", "one two"),
+        ("<p>kept</p><!-- never closed <p>gone</p>", "kept"),
+        ("<div><p>First<p>Second <b>bold", "First\nSecond bold"),
+        ("<ul><li><p>Alpha</p></li><li>Beta <em>gamma</em></li></ul>", "Alpha\nBeta gamma"),
+        ("<p>Hu<b>man</b> rights</p>", "Human rights"),
+        ("<p>Rights &amp; wrongs&nbsp;&#8211; &quot;now&quot;</p>", 'Rights & wrongs – "now"'),
+        ('<p>Visible</p><a href="/x>lost to the end', "Visible"),
+        ("<p>a < b and c<d</p>", "a < b and c"),
+        ("<p>line<br>break<br/>again</p>", "line\nbreak\nagain"),
+        ("<table><tr><td>Cell</td><td>next</td></tr></table>", "Cell next"),
+        ('<p>Icon<svg><title>arrow</title><use href="#x"/></svg>s</p>', "Icons"),
+        ("<object><p>fallback</p></object><iframe>frame</iframe><p>after</p>", "after"),
+        ("<p>  spaced \n\t out  </p>\n\n<p></p><div> </div>", "spaced out"),
+        ("<pre>keep\nlines</pre>", "keep\nlines"),
+        ("Plain text\n\n  with   lines &amp; an entity", "Plain text\nwith lines & an entity"),
+        ("<p>First paragraph.\n\nSecond paragraph.</p>", "First paragraph.\nSecond paragraph."),
+        ("<<<>>> <? pi ?> <!doctype html> </ > text", "<<<>>> text"),
+        ("", ""),
+    ],
+)
+def test_html_to_text(html, expected):
+    assert html_to_text(html) == expected
+
+
+MEGABYTE = 1_000_000
+
+
+@pytest.mark.parametrize(
+    ("piece", "expected"),
+    [
+        ("<a", ""),
+        ("<!--", ""),
+        ("</", ""),
+        ("<?", ""),
+        ('<a "', ""),
+        ("<p>x</p>", "\n".join(["x"] * (MEGABYTE // 8))),
+        ("&amp", "&" * (MEGABYTE // 4)),
+        ("<", "<" * MEGABYTE),
+    ],
+)
+def test_html_to_text_stays_linear_on_a_megabyte_of_hostile_html(piece, expected):
+    # html.parser needs over a minute for 200 kB of "<a" or "<!--"; this must take a moment.
+    html = piece * (MEGABYTE // len(piece))
+    started = time.perf_counter()
+    text = html_to_text(html)
+    assert (text == expected, time.perf_counter() - started < 10) == (True, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "Author: Dara Mech, The Phnom Penh Post, Published on: 10 December 2019",
+            Byline("Dara Mech", "The Phnom Penh Post", date(2019, 12, 10)),
+        ),
+        (
+            "Author: Human Rights Watch, Published on: 3 May 2021",
+            Byline(None, "Human Rights Watch", date(2021, 5, 3)),
+        ),
+        (
+            "Author: Sophal Chea, Anna Berg, The Guardian, Published on: 2 June 2020",
+            Byline("Sophal Chea, Anna Berg", "The Guardian", date(2020, 6, 2)),
+        ),
+        (
+            "Author: Vanna Kim, Mekong Ledger, Published on: March 14, 2022",
+            Byline("Vanna Kim", "Mekong Ledger", date(2022, 3, 14)),
+        ),
+        (
+            "Authors: Vanna Kim, Mekong Ledger, Published on: 1st Sept. 2021",
+            Byline("Vanna Kim", "Mekong Ledger", date(2021, 9, 1)),
+        ),
+        ("Author: Sok Chan, Mekong Ledger", Byline("Sok Chan", "Mekong Ledger", None)),
+        (
+            "Author: Sok Chan, Mekong Ledger, Published on: 31 February 2020",
+            Byline("Sok Chan", "Mekong Ledger", None),
+        ),
+        ("Published on: 2021-05-03", Byline(None, None, date(2021, 5, 3))),
+        ("The author: a quote, Published on: nothing", None),
+        ("No credit line here", None),
+        ("Author:", None),
+    ],
+)
+def test_parse_byline(text, expected):
+    assert parse_byline(text) == expected
+
+
+def test_parse_byline_reads_the_first_credit_line_of_a_text():
+    text = "Title line\nAuthor: Sok Chan, VOD, Published on: 4 July 2018\nExcerpt."
+    assert parse_byline(text) == Byline("Sok Chan", "VOD", date(2018, 7, 4))
+
+
+def test_parse_byline_is_case_insensitive():
+    text = "  author: Sok Chan, VOD, published on: 4 July 2018"
+    assert parse_byline(text) == Byline("Sok Chan", "VOD", date(2018, 7, 4))
+
+
+def test_credit_line_on_the_same_line_as_the_excerpt_leaves_the_excerpt():
+    html = "<p>Author: Sok Chan, VOD, Published on: 4 July 2018 The court adjourned.</p>"
+    extracted = extract_item(html, base_url=ITEM_URL)
+    assert (extracted.text, extracted.byline) == (
+        "The court adjourned.",
+        Byline("Sok Chan", "VOD", date(2018, 7, 4)),
+    )
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        ('<p><a href="/en/story">Read the full post here</a></p>', BHRRC + "/en/story"),
+        ('<p><a href="https://vod.example/a">Read the full article »</a></p>', "https://vod.example/a"),
+        ('<p>In full: <a href="https://vod.example/b">VOD</a></p>', "https://vod.example/b"),
+        ('<p>In full: VOD: <a href="https://vod.example/c">Union bailed</a></p>', "https://vod.example/c"),
+        ('<p><a href="https://x.example/">Full story</a></p>', "https://x.example/"),
+        ('<p><a href="javascript:void(0)">Read the full post here</a></p>', None),
+        ('<p><a href="https://x.example/">Read more</a></p>', None),
+        ('<p>In full:</p><p><a href="https://x.example/">Elsewhere</a></p>', None),
+        ('<svg><a href="https://x.example/">Full story</a></svg>', None),
+    ],
+)  # fmt: skip
+def test_find_original_link(html, expected):
+    assert find_original_link(html, base_url=BHRRC + "/en/latest-news/item/") == expected
+
+
+@pytest.mark.parametrize(
+    ("html", "expected"),
+    [
+        (
+            "<p>You are being <b>redirected</b> to the story it belongs to.</p>"
+            '<p><a href="/en/story-slug#c42">en/story-slug#c42</a></p>',
+            BHRRC + "/en/story-slug#c42",
+        ),
+        (
+            '<meta http-equiv="Refresh" content="0; URL=\'/en/story-slug#c7\'">',
+            BHRRC + "/en/story-slug#c7",
+        ),
+        ('<meta http-equiv="refresh" content="5;url=https://x.example/s#c9">', "https://x.example/s#c9"),
+        ('<p>No notice.</p><p><a href="/en/story-slug#c42">link</a></p>', None),
+    ],
+)  # fmt: skip
+def test_find_context_link(html, expected):
+    assert find_context_link(html, base_url=BHRRC + "/en/latest-news/item/") == expected
+
+
+def test_boilerplate_lines_are_dropped():
+    lines = [
+        "Updating the Resource Centre Digital Platform",
+        "We are moving to a new site; some pages may look different for a while.",
+        "Find Out More Hide Message",
+        "Story",
+        "10 December 2019",
+        "Standard Page 3 May 2021",
+        "abusesaffiliationarrow-downarrow-lefttwitteruniversalityweb",
+        "Workers marched on Sunday. Read more",
+        "Continue reading →",
+        "The post Union leader bailed appeared first on Mekong Ledger.",
+        "Officials said the march was illegal [...]",
+        "In full: VOD",
+        "Support independent journalism",
+    ]
+    assert strip_boilerplate(lines, frozenset({"Support independent journalism"})) == [
+        "Workers marched on Sunday.",
+        "Officials said the march was illegal…",
+    ]
+
+
+def test_a_banner_start_without_its_end_drops_only_that_line():
+    lines = ["Welcome to the Resource Centre", "Workers marched on Sunday."]
+    assert strip_boilerplate(lines) == ["Workers marched on Sunday."]
+
+
+def test_story_is_only_a_label_before_a_date():
+    assert strip_boilerplate(["Story", "Workers marched on Sunday."]) == [
+        "Story",
+        "Workers marched on Sunday.",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("word", "expected"),
+    [
+        ("abusesaffiliationarrow-downarrow-lefttwitteruniversalityweb", True),
+        ("chevron-rightsearchfacebooklinkedinemail", True),
+        ("counter-revolutionary-propaganda", False),
+        ("internationalisation", False),
+        ("arrow-down", False),
+    ],
+)
+def test_is_icon_run(word, expected):
+    assert is_icon_run(word) == expected
+
+
+def item_text(number: int) -> str:
+    return "\n".join(
+        [
+            f"Workers at factory {number} were told to stop meeting.",
+            "Support independent journalism",
+            f"The post Factory {number} closes appeared first on Mekong Ledger.",
+        ]
+    )
+
+
+def test_repeated_lines_finds_the_feeds_own_boilerplate():
+    documents = [item_text(n) for n in range(5)]
+    assert repeated_lines(documents) == frozenset({"Support independent journalism"})
+
+
+def test_repeated_lines_needs_enough_distinct_items():
+    assert repeated_lines([item_text(n) for n in range(3)]) == frozenset()
+    assert repeated_lines([item_text(1)] * 6) == frozenset()
+
+
+def test_repeated_lines_respects_min_share():
+    documents = [item_text(n) for n in range(3)] + [f"Item {n}." for n in range(3)]
+    assert repeated_lines(documents) == frozenset()
+    assert repeated_lines(documents, min_share=0.5) == frozenset(
+        {"Support independent journalism"}
+    )
+
+
+def test_extract_item_drops_repeated_lines():
+    html = "<p>Workers were told to stop meeting.</p><p>Support independent journalism</p>"
+    extracted = extract_item(
+        html, base_url=ITEM_URL, repeated=frozenset({"Support independent journalism"})
+    )
+    assert extracted == Extracted("Workers were told to stop meeting.", None, None, None)
+
+
+def test_plain_text_items_keep_their_lines():
+    text = "Author: Sok Chan, VOD, Published on: 4 July 2018\nThe court adjourned.\nRead more"
+    assert extract_item(text, base_url=ITEM_URL) == Extracted(
+        "The court adjourned.", Byline("Sok Chan", "VOD", date(2018, 7, 4)), None, None
+    )

@@ -1,0 +1,29 @@
+"""The Alembic migrations build exactly the schema news/tables.py describes."""
+
+from pathlib import Path
+
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlalchemy import create_engine, inspect
+
+from news.db import upgrade_database
+from news.tables import Base
+
+
+def test_migrations_match_the_models(tmp_path: Path):
+    path = tmp_path / "schema.db"
+    upgrade_database(f"sqlite+aiosqlite:///{path}")
+    engine = create_engine(f"sqlite:///{path}")
+    with engine.connect() as connection:
+        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    engine.dispose()
+    assert diff == []
+
+
+def test_upgrading_twice_is_harmless(tmp_path: Path):
+    url = f"sqlite+aiosqlite:///{tmp_path / 'twice.db'}"
+    upgrade_database(url)
+    upgrade_database(url)
+    engine = create_engine(f"sqlite:///{tmp_path / 'twice.db'}")
+    assert set(inspect(engine).get_table_names()) >= {"feeds", "stories", "entries", "chats"}
+    engine.dispose()
