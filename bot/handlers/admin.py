@@ -1,0 +1,104 @@
+"""Admin commands: /stats, /feeds, /reload. Others get the unknown-command reply."""
+
+import asyncio
+from collections.abc import Callable, Coroutine
+from functools import wraps
+from typing import Any
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.app import apply_config
+from bot.context import now, services_of
+from bot.handlers.errors import unknown_command
+from bot.replies import reply
+from news.config import ConfigError, load_config
+from news.render import escape, pack
+from news.store.feeds import FeedHealth, feed_health
+from news.store.stats import gather_stats
+
+Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
+
+
+def admin_only(handler: Handler) -> Handler:
+    """Run ``handler`` for users in telegram.admins; answer like an unknown command otherwise."""
+
+    @wraps(handler)
+    async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        user = update.effective_user
+        if not services_of(context).is_admin(user.id if user else None):
+            await unknown_command(update, context)
+            return
+        await handler(update, context)
+
+    return guarded
+
+
+@admin_only
+async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Counts only: chats by type, subscriptions per topic, stories today, the outbox."""
+    bot = services_of(context)
+    found = await gather_stats(bot.services.db, now())
+    titles = bot.topic_titles()
+    lines = [
+        "<b>Stats</b>",
+        "Chats: " + _counts(found.chats_by_type) + f"; {found.inactive_chats} inactive",
+    ]
+    lines.append("Subscriptions:")
+    lines += [f"• {escape(titles.get(t, t))}: {n}" for t, n in sorted(found.subscriptions.items())]
+    lines.append(f"Stories found in the last 24 hours: {found.stories_last_day}")
+    if found.outbox:
+        lines.append("Outbox: " + _counts(found.outbox))
+    await reply(update, context, "\n".join(lines))
+
+
+@admin_only
+async def feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Each feed: status, last success, error and next poll."""
+    health = await feed_health(services_of(context).services.db)
+    blocks = [feed_block(item) for item in health] or ["No feeds configured."]
+    await reply(update, context, pack("<b>Feeds</b>", blocks))
+
+
+def feed_block(feed: FeedHealth) -> str:
+    """One feed's health in a few lines."""
+    state = "disabled" if not feed.enabled else feed.status
+    lines = [f"<b>{escape(feed.name)}</b> — {escape(state)}"]
+    success = f"{feed.last_success:%Y-%m-%d %H:%M} UTC" if feed.last_success else "never"
+    lines.append(f"last success: {success}")
+    if feed.error and feed.status not in ("ok", "not modified"):
+        lines.append(f"error ({feed.error_count}×): {escape(feed.error[:300])}")
+    if feed.disabled_reason:
+        lines.append(f"stopped: {escape(feed.disabled_reason)}")
+    elif feed.enabled:
+        when = f"{feed.next_poll:%Y-%m-%d %H:%M} UTC" if feed.next_poll else "now"
+        lines.append(f"next poll: {when}")
+    return "\n".join(lines)
+
+
+@admin_only
+async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Re-read the config file; on any error keep the running config and say why."""
+    bot = services_of(context)
+    if bot.config_path is None:
+        await reply(update, context, "This process was started without a config file path.")
+        return
+    try:
+        config = await asyncio.to_thread(load_config, bot.config_path)
+        await apply_config(bot.services, config)
+    except (ConfigError, ValueError) as error:
+        await reply(
+            update,
+            context,
+            f"Config not reloaded; still running the old one.\n<pre>{escape(str(error))}</pre>",
+        )
+        return
+    await reply(
+        update,
+        context,
+        f"Config reloaded: {len(config.feeds)} feeds, {len(config.topics)} topics.",
+    )
+
+
+def _counts(counts: dict[str, int]) -> str:
+    return ", ".join(f"{n} {kind}" for kind, n in sorted(counts.items())) or "none"

@@ -1,0 +1,28 @@
+"""The error handler and the reply to commands the bot does not know."""
+
+import logging
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.replies import reply
+
+log = logging.getLogger(__name__)
+UNKNOWN = "I don't know that command. /help lists what I can do."
+SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+
+
+async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Unknown commands, and admin commands from non-admins, get the same answer."""
+    await reply(update, context, UNKNOWN)
+
+
+async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Log the exception (never the message text) and apologise without details."""
+    update_id = update.update_id if isinstance(update, Update) else None
+    log.error("handler failed on update %s", update_id, exc_info=context.error)
+    if isinstance(update, Update) and update.effective_chat is not None:
+        try:
+            await context.bot.send_message(update.effective_chat.id, SORRY)
+        except Exception:  # the apology itself failing must not loop back here
+            log.warning("could not tell chat about the error", exc_info=True)

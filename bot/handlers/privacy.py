@@ -1,0 +1,64 @@
+"""/privacy and /forget: what is kept, and erasing it."""
+
+from telegram import Update
+from telegram.ext import ContextTypes
+
+from bot.context import services_of
+from bot.keyboards import FORGET, forget_keyboard
+from bot.permissions import may_change
+from bot.replies import reply
+from news.store.chats import forget_chat
+
+PRIVACY = (
+    "<b>What I store about this chat</b>\n"
+    "• the chat's id and type (private, group or channel);\n"
+    "• the topics it follows and its settings (delivery mode, hour, time zone, discreet mode);\n"
+    "• messages waiting to be sent to it, and which stories it already received (so none "
+    "arrives twice).\n\n"
+    "<b>What I never store</b>: names, usernames, phone numbers, language codes, or anything "
+    "you type.\n\n"
+    "<b>For how long</b>: settings until you /forget or block me; sent messages are deleted "
+    "after 7 days and the record of received stories after 30; a chat that blocked me or "
+    "removed me is erased after 30 days.\n\n"
+    "Telegram itself can read chats with bots (they are not end-to-end encrypted). "
+    "Discreet mode (/settings) keeps headlines off lock screens. /forget erases everything "
+    "now."
+)
+CONFIRM = (
+    "Erase everything I store about this chat — its topics, settings and pending messages? "
+    "This cannot be undone."
+)
+ADMINS_ONLY = "Only this group's administrators can erase its data."
+
+
+async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Exactly what is stored, for how long."""
+    await reply(update, context, PRIVACY)
+
+
+async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Ask for confirmation before erasing."""
+    if not await may_change(update, context):
+        await reply(update, context, ADMINS_ONLY)
+        return
+    await reply(update, context, CONFIRM, markup=forget_keyboard())
+
+
+async def confirm_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """The confirmation button: erase every row for the chat, then say so."""
+    query = update.callback_query
+    chat = update.effective_chat
+    if query is None or chat is None:
+        return
+    if not await may_change(update, context):
+        await query.answer(ADMINS_ONLY, show_alert=True)
+        return
+    await query.answer()
+    if query.data != f"{FORGET}yes":
+        await query.edit_message_text("Nothing was erased.")
+        return
+    await forget_chat(services_of(context).services.db, chat.id)
+    await query.edit_message_text(
+        "Done: everything I stored about this chat is erased, pending messages included. "
+        "/start begins again."
+    )

@@ -1,0 +1,94 @@
+"""/settings: delivery mode, digest hour and day, time zone, discreet mode."""
+
+from telegram import Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.context import services_of
+from bot.handlers.start import describe_delivery
+from bot.keyboards import SETTING, settings_keyboard
+from bot.permissions import may_change
+from bot.replies import current_chat, reply
+from bot.settings_args import MODES, WEEKDAYS, parse_settings_args
+from bot.text_input import clean_args, echo
+from news.models import ChatSettings
+from news.render import escape
+from news.store.chats import update_chat
+from news.timezones import is_known_zone
+
+ADMINS_ONLY = "Only this group's administrators can change its settings."
+USAGE = (
+    "Examples: <code>/settings instant</code>, "
+    "<code>/settings daily 07:30 Asia/Phnom_Penh</code>, "
+    "<code>/settings weekly fri 09:00</code>, <code>/settings tz UTC+7</code>, "
+    "<code>/settings discreet on</code>"
+)
+
+
+def settings_text(chat: ChatSettings) -> str:
+    """The chat's current settings, in words."""
+    delivery = describe_delivery(chat.mode, chat.digest_time, chat.timezone, chat.weekday)
+    discreet = "on: notifications start with a neutral line" if chat.discreet else "off"
+    return (
+        f"<b>Settings</b>\nDelivery: {escape(delivery)}\nDiscreet mode: {discreet}\n\n"
+        f"Tap below, or type. {USAGE}"
+    )
+
+
+async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """Show the settings with buttons, or apply typed arguments."""
+    chat = await current_chat(update, context)
+    args = clean_args(context.args)
+    if args:
+        if not await may_change(update, context):
+            await reply(update, context, ADMINS_ONLY)
+            return
+        change = parse_settings_args(args)
+        if change.problem is not None:
+            await reply(
+                update,
+                context,
+                f"I didn't understand “{echo(change.problem)}”. Modes: {', '.join(MODES)}; "
+                f"times like 07:30; days {', '.join(WEEKDAYS)}; time zones like "
+                f"Asia/Phnom_Penh, Phnom Penh or UTC+7.\n{USAGE}",
+            )
+            return
+        chat = await update_chat(services_of(context).services.db, chat.id, **change.changes)
+    await reply(update, context, settings_text(chat), markup=settings_keyboard(chat))
+
+
+async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A settings button: apply it and redraw the message in place."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    if not await may_change(update, context):
+        await query.answer(ADMINS_ONLY, show_alert=True)
+        return
+    chat = await current_chat(update, context)
+    changes = button_change(chat, query.data.removeprefix(SETTING))
+    if changes:
+        chat = await update_chat(services_of(context).services.db, chat.id, **changes)
+    await query.answer()
+    try:
+        await query.edit_message_text(settings_text(chat), reply_markup=settings_keyboard(chat))
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise
+
+
+def button_change(chat: ChatSettings, action: str) -> dict[str, object]:
+    """The setting a button press changes; empty for a no-op or a stale button."""
+    name, _, value = action.partition(":")
+    if name == "mode" and value in MODES:
+        return {"mode": value}
+    if name == "hour" and value in ("+1", "-1"):
+        hour, minute = (int(part) for part in chat.digest_time.split(":"))
+        return {"digest_time": f"{(hour + int(value)) % 24:02d}:{minute:02d}"}
+    if name == "day":
+        return {"weekday": WEEKDAYS[(WEEKDAYS.index(chat.weekday) + 1) % 7]}
+    if name == "tz" and is_known_zone(value):
+        return {"timezone": value}
+    if name == "discreet":
+        return {"discreet": not chat.discreet}
+    return {}

@@ -1,0 +1,124 @@
+"""/topics with its toggle buttons, /subscribe and /unsubscribe."""
+
+from telegram import Update
+from telegram.error import BadRequest
+from telegram.ext import ContextTypes
+
+from bot.context import BotServices, now, services_of
+from bot.keyboards import TOPIC, topic_keyboard
+from bot.permissions import may_change
+from bot.replies import current_chat, reply
+from bot.text_input import clean_args, echo
+from news.render import escape
+from news.store.chats import chat_topics
+from news.store.chats import subscribe as add_topics
+from news.store.chats import unsubscribe as drop_topics
+from news.topic_config import TopicConfig
+from news.topic_names import find_topic, suggest_topics
+
+ADMINS_ONLY = "Only this group's administrators can change what it follows."
+NEW_ONLY = "You'll get new stories from now on; /latest shows the last few."
+
+
+def topics_text(topics: tuple[TopicConfig, ...], followed: set[str]) -> str:
+    """Every topic with its description; followed ones marked."""
+    lines = ["<b>Topics</b> — tap to follow or stop following:"]
+    for topic in topics:
+        mark = "✓ " if topic.slug in followed else ""
+        lines.append(f"\n{mark}<b>{escape(topic.title)}</b>\n{escape(topic.description)}")
+    return "\n".join(lines)
+
+
+async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """List topics with toggle buttons."""
+    chat = await current_chat(update, context)
+    bot = services_of(context)
+    followed = await chat_topics(bot.services.db, chat.id)
+    await reply(
+        update,
+        context,
+        topics_text(bot.topics, followed),
+        markup=topic_keyboard(bot.topics, followed),
+    )
+
+
+async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A topic button: follow or stop following, then redraw the buttons in place."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return
+    if not await may_change(update, context):
+        await query.answer(ADMINS_ONLY, show_alert=True)
+        return
+    bot = services_of(context)
+    chat = await current_chat(update, context)
+    slug = query.data.removeprefix(TOPIC)
+    if slug not in {t.slug for t in bot.topics}:
+        await query.answer("That topic no longer exists.")
+        return
+    followed = await chat_topics(bot.services.db, chat.id)
+    if slug in followed:
+        await drop_topics(bot.services.db, chat.id, [slug])
+        followed.discard(slug)
+        await query.answer("Stopped following.")
+    else:
+        await add_topics(bot.services.db, chat.id, [slug], now())
+        followed.add(slug)
+        await query.answer("Following. " + NEW_ONLY)
+    try:
+        await query.edit_message_reply_markup(topic_keyboard(bot.topics, followed))
+    except BadRequest as error:  # two quick taps: "message is not modified" is harmless
+        if "not modified" not in str(error).lower():
+            raise
+
+
+async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/subscribe TOPIC (slug, title or something close)."""
+    await _change(update, context, follow=True)
+
+
+async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """/unsubscribe TOPIC."""
+    await _change(update, context, follow=False)
+
+
+async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, *, follow: bool) -> None:
+    chat = await current_chat(update, context)
+    bot = services_of(context)
+    name = " ".join(clean_args(context.args))
+    if not name:
+        await topics(update, context)
+        return
+    if not await may_change(update, context):
+        await reply(update, context, ADMINS_ONLY)
+        return
+    topic = find_topic(name, bot.topics)
+    if topic is None:
+        await reply(update, context, _not_found(name, bot))
+        return
+    title = escape(topic.title)
+    if follow:
+        added = await add_topics(bot.services.db, chat.id, [topic.slug], now())
+        text = (
+            f"Following <b>{title}</b>. {NEW_ONLY}"
+            if added
+            else f"Already following <b>{title}</b>."
+        )
+    else:
+        removed = await drop_topics(bot.services.db, chat.id, [topic.slug])
+        text = (
+            f"Stopped following <b>{title}</b>." if removed else f"Not following <b>{title}</b>."
+        )
+    await reply(update, context, text)
+
+
+def _not_found(name: str, bot: BotServices) -> str:
+    close = suggest_topics(name, bot.topics)
+    text = f"No topic called “{echo(name)}”."
+    if close:
+        text += (
+            " Did you mean: "
+            + "; ".join(f"<b>{escape(t.title)}</b> (<code>{t.slug}</code>)" for t in close)
+            + "?"
+        )
+    return text + " /topics lists them all."

@@ -1,0 +1,52 @@
+"""Sending replies: split to fit, in the right forum thread, previews off (via Defaults)."""
+
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardMarkup, Message, Update
+from telegram.ext import ContextTypes
+
+from bot.context import now, services_of
+from news.models import ChatSettings
+from news.store.chats import ensure_chat, update_chat
+
+GROUP_NOTICE = (
+    "Note for this group: every member can see which topics it follows and the stories "
+    "I post here. Only the group's administrators can change its topics or settings."
+)
+
+
+async def reply(
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    messages: str | Sequence[str],
+    *,
+    markup: InlineKeyboardMarkup | None = None,
+) -> Message | None:
+    """Send one or more HTML messages to the chat the update came from; markup on the last."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    texts = [messages] if isinstance(messages, str) else list(messages)
+    source = update.effective_message
+    thread = source.message_thread_id if source is not None and source.is_topic_message else None
+    sent = None
+    for index, text in enumerate(texts):
+        sent = await context.bot.send_message(
+            chat.id,
+            text,
+            reply_markup=markup if index == len(texts) - 1 else None,
+            message_thread_id=thread,
+        )
+    return sent
+
+
+async def current_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> ChatSettings:
+    """The chat's settings, creating it with the config defaults; tells a new group once."""
+    chat = update.effective_chat
+    assert chat is not None, "handlers are registered for chat updates only"
+    bot = services_of(context)
+    settings = await ensure_chat(bot.services.db, chat.id, chat.type, bot.config.chats, now())
+    if settings.is_group and not settings.group_notice_sent:
+        await reply(update, context, GROUP_NOTICE)
+        settings = await update_chat(bot.services.db, chat.id, group_notice_sent=True)
+    return settings

@@ -1,0 +1,82 @@
+"""Typed /settings arguments ("daily 07:30 Asia/Phnom_Penh", "discreet on") to changes. Pure."""
+
+import re
+from dataclasses import dataclass, field
+
+from news.timezones import resolve_zone, zone_name
+
+MODES = ("instant", "daily", "weekly", "off")
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_DAY_NAMES = dict(
+    zip(
+        ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"),
+        WEEKDAYS,
+        strict=True,
+    )
+)
+_TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
+_ON = {"on", "yes", "true"}
+_OFF = {"off", "no", "false", "normal"}
+
+
+@dataclass(frozen=True, slots=True)
+class SettingsChange:
+    """What the user asked to change, or why it could not be understood."""
+
+    changes: dict[str, object] = field(default_factory=dict)
+    problem: str | None = None
+
+
+def parse_settings_args(args: list[str]) -> SettingsChange:
+    """Read mode, time, weekday, time zone and discreet mode from words in any order."""
+    changes: dict[str, object] = {}
+    rest: list[str] = []
+    words = [w for w in args if w]
+    index = 0
+    while index < len(words):
+        word = words[index]
+        lowered = word.lower()
+        if lowered == "discreet":
+            following = words[index + 1].lower() if index + 1 < len(words) else "on"
+            if following in _ON | _OFF:
+                index += 1
+            changes["discreet"] = following not in _OFF
+        elif lowered in ("tz", "timezone", "zone"):
+            pass  # a label; the zone itself is whatever words remain
+        elif lowered in MODES and "mode" not in changes:
+            changes["mode"] = lowered
+        elif (day := _weekday(lowered)) is not None:
+            changes["weekday"] = day
+        elif (time := parse_time(lowered)) is not None:
+            changes["digest_time"] = time
+        else:
+            rest.append(word)
+        index += 1
+    if rest:
+        zone = resolve_zone(" ".join(rest))
+        if zone is None:
+            return SettingsChange(problem=" ".join(rest))
+        changes["timezone"] = zone_name(zone)
+    return SettingsChange(changes)
+
+
+def parse_time(text: str) -> str | None:
+    """ "7", "07:30", "7pm", "19:05" to "HH:MM"; None if it is not a time of day."""
+    match = _TIME.match(text.strip())
+    if not match:
+        return None
+    hour, minute = int(match.group(1)), int(match.group(2) or 0)
+    suffix = (match.group(3) or "").lower()
+    if suffix:
+        if not 1 <= hour <= 12:
+            return None
+        hour = hour % 12 + (12 if suffix == "pm" else 0)
+    if hour > 23 or minute > 59:
+        return None
+    return f"{hour:02d}:{minute:02d}"
+
+
+def _weekday(text: str) -> str | None:
+    if len(text) < 3:
+        return None
+    return next((day for name, day in _DAY_NAMES.items() if name.startswith(text)), None)
