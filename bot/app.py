@@ -7,7 +7,7 @@ the jobs without Telegram and prints what it would send; the bot itself is wired
 
 import asyncio
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -69,6 +69,25 @@ async def open_services(config: Config, *, workers: int | None = None) -> AsyncI
         pool.close()
         await http.aclose()
         await db.close()
+
+
+def recurring_jobs(
+    services: Services, *, on_poll: Callable[[list[FeedReport]], None] | None = None
+) -> list[RecurringJob]:
+    """Every job a running process does on the clock, bot or dry run."""
+
+    async def poll(now: datetime) -> None:
+        reports = await services.poller.poll_due(now)
+        if reports:
+            log.info("poll cycle: %s", summarise_cycle(reports))
+            if on_poll is not None:
+                on_poll(reports)
+
+    async def resolve_contexts(now: datetime) -> None:
+        await services.poller.resolve_contexts(now)
+
+    tick = services.config.polling.tick
+    return [RecurringJob("poll", tick, poll), RecurringJob("context", tick, resolve_contexts)]
 
 
 async def apply_config(services: Services, config: Config) -> None:
@@ -136,15 +155,8 @@ async def run_dry(config: Config, out: TextIO, reason: str) -> None:
     out.flush()
     printer = DryRunPrinter(out)
     async with open_services(config) as services:
-
-        async def poll(now: datetime) -> None:
-            reports = await services.poller.poll_due(now)
-            if reports:
-                log.info("poll cycle: %s", summarise_cycle(reports))
-                printer.cycle(reports)
-
         scheduler = AsyncIOScheduler(timezone=UTC)
-        schedule_on_scheduler(scheduler, [RecurringJob("poll", config.polling.tick, poll)])
+        schedule_on_scheduler(scheduler, recurring_jobs(services, on_poll=printer.cycle))
         scheduler.start()
         try:
             await asyncio.Event().wait()

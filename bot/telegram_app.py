@@ -4,20 +4,18 @@ import asyncio
 import logging
 import signal
 from collections.abc import Sequence
-from datetime import datetime
 from pathlib import Path
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
-from bot.app import Services, open_services
+from bot.app import Services, open_services, recurring_jobs
 from bot.commands import ADMIN, PUBLIC
 from bot.context import SERVICES_KEY, BotServices
 from bot.handlers import register
 from bot.logs import redact_token
 from bot.updates import PerChatOrder
-from jobs.poll import summarise_cycle
 from jobs.schedule import RecurringJob, schedule_on_job_queue
 from news.config import Config
 
@@ -44,17 +42,6 @@ def build_application(services: Services, token: str, *, config_path: Path | Non
     application.bot_data[SERVICES_KEY] = BotServices(services, config_path)
     register(application)
     return application
-
-
-def recurring_jobs(services: Services) -> list[RecurringJob]:
-    """Every job the bot process runs on the clock."""
-
-    async def poll(now: datetime) -> None:
-        reports = await services.poller.poll_due(now)
-        if reports:
-            log.info("poll cycle: %s", summarise_cycle(reports))
-
-    return [RecurringJob("poll", services.config.polling.tick, poll)]
 
 
 async def publish_commands(application: Application, admins: Sequence[int]) -> None:  # type: ignore[type-arg]

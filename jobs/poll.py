@@ -12,14 +12,22 @@ from datetime import datetime, timedelta
 import httpx
 
 from news.backoff import plan_next_poll
+from news.cluster import HeadlineIndex
 from news.config import Config, FeedConfig
+from news.context import resolve_context
 from news.db import Database
 from news.fetch import Fetched, FetchFailed, FetchLimits, HostLimiter, NotModified, fetch_feed
 from news.models import DueFeed, FeedReport, FeedStatus, ParsedFeed, Validators
 from news.normalise import FeedContext, parse_document
 from news.parse import ParseError
+from news.store.context import (
+    PendingContext,
+    pending_contexts,
+    record_context,
+    use_cached_contexts,
+)
 from news.store.feeds import PollRecord, due_feeds, record_poll
-from news.store.stories import SaveResult, save_entries
+from news.store.stories import SaveResult, recent_headlines, save_entries
 from news.topics import CompiledTopic, compile_topics
 from news.workers import WorkerPool, WorkTimeoutError
 
@@ -39,6 +47,8 @@ class Poller:
     after_save: AfterSave | None = None
     limiter: HostLimiter = field(init=False)
     topics: tuple[CompiledTopic, ...] = field(init=False)
+    headlines: HeadlineIndex = field(default_factory=HeadlineIndex)
+    _headlines_loaded: bool = False
     _feeds_by_url: dict[str, FeedConfig] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -54,7 +64,19 @@ class Poller:
     async def poll_due(self, now: datetime) -> list[FeedReport]:
         """Poll every feed that is due at ``now``, concurrently within the limits."""
         feeds = await due_feeds(self.db, now)
+        if feeds:
+            await self._refresh_headlines(now)
         return list(await asyncio.gather(*(self.poll_feed(feed, now) for feed in feeds)))
+
+    async def _refresh_headlines(self, now: datetime) -> None:
+        """Load recent headlines once per process; drop those past the window each cycle."""
+        if not self._headlines_loaded:
+            for story_id, feed_id, title, seen in await recent_headlines(
+                self.db, now - self.headlines.window
+            ):
+                self.headlines.add(story_id, feed_id, title, seen)
+            self._headlines_loaded = True
+        self.headlines.prune(now)
 
     async def poll_feed(self, feed: DueFeed, now: datetime) -> FeedReport:
         """Fetch, parse, store and reschedule one feed. Never raises."""
@@ -98,7 +120,7 @@ class Poller:
             return await self._record(
                 feed, now, FeedStatus.PARSE_ERROR, str(error), http_status=200
             )
-        saved = await save_entries(self.db, feed, parsed.entries, now)
+        saved = await save_entries(self.db, feed, parsed.entries, now, self.headlines)
         if self.after_save is not None:
             await self.after_save(feed, saved, now)
         report = await self._record(
@@ -148,6 +170,21 @@ class Poller:
             http_status=http_status,
             next_poll=next_poll.at,
         )
+
+    async def resolve_contexts(self, now: datetime, *, batch: int = 20) -> int:
+        """Look up story-in-context links for stories waiting for one; returns how many."""
+        pending = await pending_contexts(self.db, now, limit=batch)
+        done = await use_cached_contexts(self.db, pending)
+
+        async def resolve(item: PendingContext) -> None:
+            async with self.limiter.slot(item.item_url):
+                result = await resolve_context(
+                    self.http, item.item_url, time_limit=self.config.http.total_timeout
+                )
+            await record_context(self.db, item, result, now)
+
+        await asyncio.gather(*(resolve(p) for p in pending if not p.cached))
+        return done + sum(1 for p in pending if not p.cached)
 
     def _interval(self, feed: DueFeed) -> timedelta:
         config = self._feeds_by_url.get(feed.config_url)

@@ -45,6 +45,7 @@ class DueFeed:
     source_type: str
     validators: Validators
     error_count: int
+    story_context: bool = False
 
 
 @dataclass(frozen=True, slots=True)

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from news.extract import extract_item, html_to_text, repeated_lines
+from news.extract import Extracted, extract_item, html_to_text, repeated_lines
 from news.identity import assign_keys, digest
 from news.models import Entry, ParsedFeed, RawEntry, RawFeed, TopicHit
 from news.parse import parse_feed
@@ -85,7 +85,7 @@ def _normalise(
         summary=summarise(extracted.text, title=title),
         author=(extracted.byline.author if extracted.byline else None) or raw.author,
         publisher=extracted.byline.publisher if extracted.byline else None,
-        published=plausible_date(raw.published or raw.updated, now),
+        published=_original_date(extracted, raw, now),
         original_url=original,
         context_url=extracted.context_url,
         topics=tuple(TopicHit(hit.slug, hit.terms) for hit in hits),
@@ -106,6 +106,17 @@ def _title(title: str, text: str) -> str:
     if len(title) > MAX_TITLE:
         title = title[: MAX_TITLE - 1].rsplit(" ", 1)[0] + "…"
     return title or "(untitled)"
+
+
+def _original_date(extracted: Extracted, raw: RawEntry, now: datetime) -> datetime | None:
+    """The original publisher's date from a byline, else the feed's own date, if believable.
+
+    An aggregator may post a story months after it first ran; readers need the first date.
+    """
+    if extracted.byline and extracted.byline.published:
+        day = extracted.byline.published
+        return plausible_date(datetime(day.year, day.month, day.day, tzinfo=UTC), now)
+    return plausible_date(raw.published or raw.updated, now)
 
 
 def plausible_date(value: datetime | None, now: datetime) -> datetime | None:

@@ -20,6 +20,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -77,6 +78,7 @@ class Feed(Base):
     last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     next_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     disabled_reason: Mapped[str | None] = mapped_column(Text)
+    story_context: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class Story(Base):
@@ -99,6 +101,10 @@ class Story(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime)
     date_is_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # Set while the story-in-context link is being looked up (feeds with story_context).
+    needs_context: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), index=True
+    )
 
 
 class Entry(Base):
@@ -119,6 +125,18 @@ class Entry(Base):
     url: Mapped[str | None] = mapped_column(String(2048))
     title: Mapped[str] = mapped_column(Text)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ContextLink(Base):
+    """Cache: the story-in-context URL an item URL resolved to (or why it did not)."""
+
+    __tablename__ = "context_links"
+
+    item_url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    context_url: Mapped[str | None] = mapped_column(String(2048))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class StoryTopic(Base):

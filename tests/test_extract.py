@@ -3,7 +3,6 @@ and the seed page from ../shared as a conformance leg."""
 
 import time
 from datetime import date
-from html import escape
 from pathlib import Path
 
 import pytest
@@ -21,9 +20,10 @@ from news.extract import (
 )
 from news.sentences import is_complete, split_sentences
 from news.summary import summarise
+from tests.seed import SEED, SKIP_REASON, seed_page_html
 
 DATA = Path(__file__).parent / "data" / "extract"
-SEED = Path(__file__).resolve().parents[1].parent / "shared" / "seed" / "bhrrc-item-page.txt"
+
 BHRRC = "https://www.business-humanrights.org"
 ITEM_URL = BHRRC + "/en/latest-news/cambodia-labour-ministry-defends-union-rules/"
 ITEM_TITLE = (
@@ -71,28 +71,10 @@ def test_bhrrc_item_summary_shows_the_claim_and_the_response():
     assert len(summary) <= 350
 
 
-def seed_page_html(seed: str) -> str:
-    """The seed text as HTML: a paragraph per line, the notice's link and the last line as
-    links, the way the page showed them."""
-    paragraphs, previous = [], ""
-    for line in (line.strip() for line in seed.splitlines()):
-        if not line:
-            continue
-        if previous.startswith("You are being redirected"):
-            paragraphs.append(f'<p><a href="/{escape(line)}">{escape(line)}</a></p>')
-        elif line == "Read the full post here":
-            original = "https://www.phnompenhpost.com/national-politics/sar-kheng-govt-tell-eu"
-            paragraphs.append(f'<p><a href="{original}?utm_source=bhrrc">{line}</a></p>')
-        else:
-            paragraphs.append(f"<p>{escape(line)}</p>")
-        previous = line
-    return "\n".join(paragraphs)
-
-
 @pytest.mark.corpus
 def test_seed_page_conformance():
     if not SEED.is_file():
-        pytest.skip(f"seed page not found at {SEED} (only in the full workspace and CI)")
+        pytest.skip(SKIP_REASON)
     seed = SEED.read_text(encoding="utf-8")
     title = next(line for line in seed.splitlines() if line.startswith("Cambodia: Interior"))
     extracted = extract_item(seed_page_html(seed), base_url=BHRRC + "/en/latest-news/item/")

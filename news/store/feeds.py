@@ -55,6 +55,7 @@ async def sync_feeds(db: Database, feeds: Sequence[FeedConfig]) -> None:
                 session.add(_new_feed_row(feed))
                 continue
             row.name, row.source_type, row.language = feed.name, feed.type, feed.language
+            row.story_context = feed.story_context
             if feed.enabled and not row.enabled:
                 row.next_poll_at = None  # re-enabled: due at once
             row.enabled = feed.enabled
@@ -70,6 +71,7 @@ def _new_feed_row(feed: FeedConfig) -> Feed:
         source_type=feed.type,
         language=feed.language,
         enabled=feed.enabled,
+        story_context=feed.story_context,
         last_status=FeedStatus.NEW.value,
         error_count=0,
         next_poll_at=None,  # due at once
@@ -96,6 +98,7 @@ async def due_feeds(db: Database, now: datetime) -> list[DueFeed]:
             source_type=row.source_type,
             validators=Validators(row.etag, row.last_modified, row.body_hash),
             error_count=row.error_count,
+            story_context=row.story_context,
         )
         for row in rows
     ]

@@ -14,6 +14,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.dml import Insert
 
+from news.cluster import HeadlineIndex
 from news.db import Database
 from news.models import DueFeed, Entry, StoredStory, TopicHit
 from news.tables import Entry as EntryRow
@@ -39,16 +40,23 @@ def insert_ignoring_duplicates(session: AsyncSession, table: type[object]) -> In
 
 
 async def save_entries(
-    db: Database, feed: DueFeed, entries: Sequence[Entry], now: datetime
+    db: Database,
+    feed: DueFeed,
+    entries: Sequence[Entry],
+    now: datetime,
+    headlines: HeadlineIndex | None = None,
 ) -> SaveResult:
     """Store the entries ``feed`` has not carried before; return the stories that are new.
 
-    Bulk statements only: a cold poll stores thousands of entries and a round trip each would
-    dominate the cycle.
+    An entry joins an existing story with the same original URL, or (given ``headlines``) a
+    recent story from another feed with the same headline. Bulk statements only: a cold poll
+    stores thousands of entries and a round trip each would dominate the cycle.
     """
     async with db.writing() as session:
         fresh = await _unseen(session, feed.id, entries)
         existing = await _stories_by_url_key(session, [e.url_key for e in fresh])
+        if headlines is not None:
+            existing |= await _same_headlines(session, feed, fresh, existing, headlines, now)
         first_by_key: dict[str, Entry] = {}
         for entry in fresh:
             if entry.url_key not in existing:
@@ -57,14 +65,48 @@ async def save_entries(
         story_ids |= await _insert_stories(session, feed, list(first_by_key.values()), now)
         for entry in fresh:
             if entry.url_key in existing:
-                _enrich(existing[entry.url_key], entry)
+                _enrich(existing[entry.url_key], feed, entry)
         await _insert_entries(session, feed.id, fresh, story_ids, now)
         await _insert_topics(session, fresh, story_ids, now)
     created = tuple(
         _stored(story_ids[key], feed, entry, now) for key, entry in first_by_key.items()
     )
+    if headlines is not None:
+        for story in created:
+            headlines.add(story.id, feed.id, story.title, now)
     merged = sum(1 for e in fresh if e.url_key in existing)
     return SaveResult(created, merged, len(entries) - len(fresh))
+
+
+async def _same_headlines(
+    session: AsyncSession,
+    feed: DueFeed,
+    fresh: Sequence[Entry],
+    existing: dict[str, Story],
+    headlines: HeadlineIndex,
+    now: datetime,
+) -> dict[str, Story]:
+    """Stories other feeds brought with the same headline, by the new entries' URL keys."""
+    matches = {
+        entry.url_key: story_id
+        for entry in fresh
+        if entry.url_key not in existing
+        and (story_id := headlines.find(entry.title, feed.id, now)) is not None
+    }
+    if not matches:
+        return {}
+    rows = await session.scalars(select(Story).where(Story.id.in_(set(matches.values()))))
+    by_id = {story.id: story for story in rows.all()}
+    return {key: by_id[i] for key, i in matches.items() if i in by_id}
+
+
+async def recent_headlines(db: Database, since: datetime) -> list[tuple[int, int, str, datetime]]:
+    """(story id, feed id, title, first seen) of stories found since ``since``."""
+    query = select(Story.id, Story.feed_id, Story.title, Story.first_seen_at).where(
+        Story.first_seen_at >= since
+    )
+    async with db.sessions() as session:
+        return [(i, feed, title, seen) for i, feed, title, seen in await session.execute(query)]
 
 
 async def _unseen(session: AsyncSession, feed_id: int, entries: Sequence[Entry]) -> list[Entry]:
@@ -125,11 +167,14 @@ def _story_values(feed: DueFeed, entry: Entry, now: datetime) -> dict[str, objec
         "published_at": entry.published or now,
         "date_is_estimated": entry.published is None,
         "first_seen_at": now,
+        "needs_context": feed.story_context and entry.context_url is None and bool(entry.url),
     }
 
 
-def _enrich(story: Story, entry: Entry) -> None:
+def _enrich(story: Story, feed: DueFeed, entry: Entry) -> None:
     """A second outlet may know what the first did not (a byline, a context link)."""
+    if feed.story_context and not story.context_url and not entry.context_url and entry.url:
+        story.needs_context = True  # resolved from this feed's item page
     story.context_url = story.context_url or entry.context_url
     story.original_url = story.original_url or entry.original_url
     story.author = story.author or entry.author
