@@ -9,8 +9,8 @@ import asyncio
 import logging
 from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
-from datetime import UTC, datetime
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
 import httpx
@@ -23,6 +23,7 @@ from bot.console import (
     format_poll_table,
     format_story,
 )
+from jobs.deliver import Dispatcher
 from jobs.poll import Poller, summarise_cycle
 from jobs.schedule import RecurringJob, schedule_on_scheduler
 from news.config import Config
@@ -45,6 +46,10 @@ class Services:
     http: httpx.AsyncClient
     workers: WorkerPool
     poller: Poller
+    dispatcher: Dispatcher = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.dispatcher = Dispatcher(self.db, lambda: self.config)
 
 
 @asynccontextmanager
@@ -72,9 +77,13 @@ async def open_services(config: Config, *, workers: int | None = None) -> AsyncI
 
 
 def recurring_jobs(
-    services: Services, *, on_poll: Callable[[list[FeedReport]], None] | None = None
+    services: Services,
+    *,
+    deliver: bool,
+    on_poll: Callable[[list[FeedReport]], None] | None = None,
 ) -> list[RecurringJob]:
-    """Every job a running process does on the clock, bot or dry run."""
+    """Every job a running process does on the clock; the dry run does not ``deliver``."""
+    dispatcher = services.dispatcher
 
     async def poll(now: datetime) -> None:
         reports = await services.poller.poll_due(now)
@@ -82,12 +91,21 @@ def recurring_jobs(
             log.info("poll cycle: %s", summarise_cycle(reports))
             if on_poll is not None:
                 on_poll(reports)
+            if deliver:
+                await dispatcher.fan_out(now)  # alerts right after the stories arrive
 
     async def resolve_contexts(now: datetime) -> None:
         await services.poller.resolve_contexts(now)
 
     tick = services.config.polling.tick
-    return [RecurringJob("poll", tick, poll), RecurringJob("context", tick, resolve_contexts)]
+    jobs = [RecurringJob("poll", tick, poll), RecurringJob("context", tick, resolve_contexts)]
+    if deliver:
+        jobs += [
+            RecurringJob("alerts", timedelta(seconds=15), dispatcher.fan_out),
+            RecurringJob("digests", timedelta(minutes=1), dispatcher.digest_tick),
+            RecurringJob("housekeeping", timedelta(hours=1), dispatcher.housekeeping),
+        ]
+    return jobs
 
 
 async def apply_config(services: Services, config: Config) -> None:
@@ -156,7 +174,8 @@ async def run_dry(config: Config, out: TextIO, reason: str) -> None:
     printer = DryRunPrinter(out)
     async with open_services(config) as services:
         scheduler = AsyncIOScheduler(timezone=UTC)
-        schedule_on_scheduler(scheduler, recurring_jobs(services, on_poll=printer.cycle))
+        jobs = recurring_jobs(services, deliver=False, on_poll=printer.cycle)
+        schedule_on_scheduler(scheduler, jobs)
         scheduler.start()
         try:
             await asyncio.Event().wait()

@@ -15,6 +15,7 @@ from bot.commands import ADMIN, PUBLIC
 from bot.context import SERVICES_KEY, BotServices
 from bot.handlers import register
 from bot.logs import redact_token
+from bot.sender import Sender
 from bot.updates import PerChatOrder
 from jobs.schedule import RecurringJob, schedule_on_job_queue
 from news.config import Config
@@ -63,13 +64,17 @@ async def serve(
     async with application:
         await publish_commands(application, services.config.telegram.admins)
         assert application.job_queue is not None
+        sender = Sender(services.services.db, application.bot, services.config.delivery)
+        services.services.dispatcher.wake = sender.wake
         schedule_on_job_queue(application.job_queue, jobs)
         await application.start()
+        sending = asyncio.create_task(sender.run(stop), name="sender")
         assert application.updater is not None
         await application.updater.start_polling(allowed_updates=None, drop_pending_updates=False)
         log.info("bot running as @%s", application.bot.username)
         await stop.wait()
         await application.updater.stop()
+        await sending
         await application.stop()
 
 
@@ -82,7 +87,7 @@ async def run(config: Config, token: str, config_path: Path | None) -> None:
         loop.add_signal_handler(signum, stop.set)
     async with open_services(config) as services:
         application = build_application(services, token, config_path=config_path)
-        await serve(application, stop, recurring_jobs(services))
+        await serve(application, stop, recurring_jobs(services, deliver=True))
 
 
 def run_bot(config: Config, token: str, config_path: Path | None = None) -> None:

@@ -198,6 +198,7 @@ class DeliveryConfig(_Section):
     group_per_minute: int = Field(default=20, ge=1, le=20)
     coalesce_after: int = Field(default=5, ge=1)
     max_attempts: int = Field(default=8, ge=1)
+    retry_base: Duration = timedelta(seconds=2)
     lease: Duration = timedelta(seconds=60)
 
 

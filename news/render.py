@@ -45,7 +45,12 @@ def utf16_len(text: str) -> int:
 
 def visible_length(message: str) -> int:
     """UTF-16 length of what the user sees: tags removed, entities decoded."""
-    return utf16_len(html.unescape(_TAG.sub("", message)))
+    return utf16_len(plain_text(message))
+
+
+def plain_text(message: str) -> str:
+    """The words of an HTML message without markup, for Telegram's plain-text fallback."""
+    return html.unescape(_TAG.sub("", message))
 
 
 def link(url: str | None, label: str) -> str:

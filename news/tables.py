@@ -170,6 +170,7 @@ class Chat(Base):
     discreet: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     inactive_reason: Mapped[str | None] = mapped_column(String(200))
+    inactive_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     group_notice_sent: Mapped[bool] = mapped_column(Boolean, default=False)
     last_digest_period: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -186,3 +187,53 @@ class Subscription(Base):
     )
     topic: Mapped[str] = mapped_column(String(64), primary_key=True)
     since: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Outbox(Base):
+    """A message to push to a chat, from enqueued to sent (or failed, or cancelled).
+
+    Claimed with a lease: a sender marks a row ``sending`` until ``lease_until``; if it dies,
+    the row returns to the queue. At most that one in-flight message can be sent twice.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        # One digest per chat and period; alerts have no period (NULLs never collide).
+        UniqueConstraint("chat_id", "period", "part"),
+        Index("ix_outbox_due", "state", "next_attempt_at"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(
+        ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # alert | digest | batch
+    period: Mapped[str | None] = mapped_column(String(32))
+    part: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(Text)
+    is_html: Mapped[bool] = mapped_column(Boolean, default=True)
+    state: Mapped[str] = mapped_column(String(16))  # pending | sending | sent | failed | cancelled
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Delivery(Base):
+    """A story went (or is on its way) to a chat: the primary key makes a repeat impossible."""
+
+    __tablename__ = "deliveries"
+
+    chat_id: Mapped[int] = mapped_column(
+        ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE"), primary_key=True
+    )
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    outbox_id: Mapped[int | None] = mapped_column(
+        ForeignKey("outbox.id", ondelete="SET NULL"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -10,6 +10,7 @@ from pathlib import Path
 from bot.app import Services, open_services
 from bot.telegram_app import build_application, serve
 from news.config import Config
+from tests.delivery_helpers import eventually
 from tests.fakes.telegram import FakeTelegram, SentRecord
 
 ADMIN = 4242
@@ -89,13 +90,8 @@ class BotHarness:
         await self.tg.await_for(predicate)
 
     async def eventually(self, predicate: Callable[[], Awaitable[bool]]) -> None:
-        """Wait (up to 5 s) for an async condition on the database by checking it repeatedly."""
-        timeout = 5.0
-        deadline = asyncio.get_running_loop().time() + timeout
-        while not await predicate():
-            if asyncio.get_running_loop().time() > deadline:
-                raise AssertionError(f"condition not met within {timeout}s")
-            await asyncio.sleep(0.005)  # a polling interval, not a timing assumption
+        """Wait (up to 5 s) for an async condition on the database."""
+        await eventually(predicate)
 
 
 @contextlib.asynccontextmanager

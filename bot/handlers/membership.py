@@ -3,9 +3,9 @@
 from telegram import ChatMember, Update
 from telegram.ext import ContextTypes
 
-from bot.context import services_of
+from bot.context import now, services_of
 from bot.replies import current_chat
-from news.store.chats import deactivate_chat
+from news.store.outbox import close_chat
 
 GONE = (ChatMember.BANNED, ChatMember.LEFT)
 
@@ -17,6 +17,6 @@ async def my_chat_member(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     if change.new_chat_member.status in GONE:
         reason = "blocked the bot" if change.chat.type == "private" else "removed the bot"
-        await deactivate_chat(services_of(context).services.db, change.chat.id, reason)
+        await close_chat(services_of(context).services.db, change.chat.id, reason, now())
     elif change.old_chat_member.status in GONE and change.chat.type != "private":
         await current_chat(update, context)

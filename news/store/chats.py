@@ -1,6 +1,6 @@
 """Chats, their settings and subscriptions; and erasing a chat completely."""
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import datetime
 
@@ -10,11 +10,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from news.config import ChatDefaults
 from news.db import Database
 from news.models import ChatSettings
-from news.tables import Chat, Subscription
+from news.tables import Chat, Delivery, Outbox, Subscription
 
+CHUNK = 500
 SETTING_FIELDS = frozenset({"mode", "digest_time", "timezone", "weekday", "discreet"})
 # Every table that holds rows about a chat (besides chats itself); /forget empties them all.
-CHAT_TABLES: list[tuple[type, str]] = [(Subscription, "chat_id")]
+CHAT_TABLES: list[tuple[type, str]] = [
+    (Delivery, "chat_id"),
+    (Outbox, "chat_id"),
+    (Subscription, "chat_id"),
+]
 
 
 async def ensure_chat(
@@ -39,6 +44,7 @@ async def ensure_chat(
             session.add(row)
         elif not row.active or row.type != chat_type:
             row.active, row.inactive_reason, row.type = True, None, chat_type
+            row.inactive_since = None
         return _settings(row)
 
 
@@ -95,14 +101,6 @@ async def unsubscribe(db: Database, chat_id: int, topics: Iterable[str]) -> list
     return [t for t in wanted if t in removed]
 
 
-async def deactivate_chat(db: Database, chat_id: int, reason: str) -> None:
-    """Stop sending to a chat (blocked, kicked, gone); pending messages are closed too."""
-    async with db.writing() as session:
-        await session.execute(
-            update(Chat).where(Chat.id == chat_id).values(active=False, inactive_reason=reason)
-        )
-
-
 async def forget_chat(db: Database, chat_id: int) -> int:
     """Delete every row about the chat, in every table. Returns how many rows went."""
     deleted = 0
@@ -113,6 +111,27 @@ async def forget_chat(db: Database, chat_id: int) -> int:
             )
         deleted += await _delete(session, delete(Chat).where(Chat.id == chat_id))
     return deleted
+
+
+async def chat_settings(session: AsyncSession, chat_ids: Sequence[int]) -> dict[int, ChatSettings]:
+    """Settings of many chats at once (inside a caller's transaction)."""
+    found: dict[int, ChatSettings] = {}
+    for start in range(0, len(chat_ids), CHUNK):
+        query = select(Chat).where(Chat.id.in_(list(chat_ids[start : start + CHUNK])))
+        found |= {row.id: _settings(row) for row in (await session.scalars(query)).all()}
+    return found
+
+
+async def subscriptions_of(session: AsyncSession, chat_ids: Sequence[int]) -> dict[int, list[str]]:
+    """The topics each of ``chat_ids`` follows."""
+    found: dict[int, list[str]] = {}
+    for start in range(0, len(chat_ids), CHUNK):
+        query = select(Subscription.chat_id, Subscription.topic).where(
+            Subscription.chat_id.in_(list(chat_ids[start : start + CHUNK]))
+        )
+        for chat_id, topic in await session.execute(query):
+            found.setdefault(chat_id, []).append(topic)
+    return found
 
 
 async def count_chat_rows(db: Database, chat_id: int) -> int:

@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import func, select
 
 from news.db import Database
+from news.store.outbox import outbox_counts
 from news.tables import Chat, Story, Subscription
 
 
@@ -40,9 +41,11 @@ async def gather_stats(db: Database, now: datetime) -> Stats:
             .select_from(Story)
             .where(Story.first_seen_at >= now - timedelta(days=1))
         )
-        return Stats(
+        found = Stats(
             chats_by_type=dict(by_type.all()),
             inactive_chats=int(inactive or 0),
             subscriptions=dict(per_topic.all()),
             stories_last_day=int(stories or 0),
         )
+    found.outbox.update(await outbox_counts(db, now - timedelta(days=1)))
+    return found

@@ -1,0 +1,185 @@
+"""The sender: drains the outbox within Telegram's limits and settles every row.
+
+It leases a due row (one per chat at a time), waits for the row's planned slot, sends it and
+records the outcome in a transaction. Nothing is dropped silently: every row ends ``sent``,
+``failed`` (shown in /stats) or ``cancelled`` with the reason.
+"""
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import partial
+
+from telegram import Bot, LinkPreviewOptions
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
+
+from bot.pacing import Pacer
+from news.config import DeliveryConfig
+from news.db import Database
+from news.render import plain_text
+from news.store.outbox import (
+    Claimed,
+    claim_due,
+    close_chat,
+    mark_failed,
+    mark_sent,
+    migrate_chat,
+    next_due,
+    release_leases,
+    retry_later,
+    use_plain_text,
+)
+
+log = logging.getLogger(__name__)
+LOOKAHEAD = 2.0  # seconds of sending planned ahead, so slots never wait on the database
+IDLE = 1.0  # how often to look for new rows when nothing woke us
+MAX_BACKOFF = timedelta(minutes=15)
+GLOBAL_FLOOD_CHATS = 3  # this many chats told to wait within a second: the bot itself is limited
+
+
+class Sender:
+    """Its own component: started and stopped by the composition root, woken on enqueue."""
+
+    def __init__(
+        self,
+        db: Database,
+        bot: Bot,
+        config: DeliveryConfig,
+        *,
+        clock: Callable[[], float] = time.monotonic,
+        now: Callable[[], datetime] = lambda: datetime.now(UTC),
+    ) -> None:
+        self.db, self.bot, self.config = db, bot, config
+        self.clock, self.now = clock, now
+        self.pacer = Pacer(
+            config.global_rate,
+            config.private_interval.total_seconds(),
+            60.0 / config.group_per_minute,
+        )
+        self._busy: dict[int, asyncio.Task[None]] = {}
+        self._wake = asyncio.Event()
+        self._recent_floods: list[tuple[float, int]] = []
+
+    def wake(self) -> None:
+        """New rows were enqueued: look now rather than at the next idle check."""
+        self._wake.set()
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Send until ``stop`` is set; then let in-flight sends finish and settle."""
+        released = await release_leases(self.db)
+        if released:
+            log.info("resuming %d message(s) a previous run left in flight", released)
+        while not stop.is_set():
+            try:
+                await self._fill()
+            except Exception:
+                log.exception("sender could not claim messages; retrying")
+            await self._pause(stop)
+        await asyncio.gather(*self._busy.values(), return_exceptions=True)
+
+    async def _fill(self) -> None:
+        capacity = int(self.config.global_rate * LOOKAHEAD) - len(self._busy)
+        if capacity <= 0:
+            return
+        lease = max(self.config.lease, timedelta(seconds=LOOKAHEAD * 4))
+        rows = await claim_due(
+            self.db, self.now(), limit=capacity, lease=lease, busy=set(self._busy)
+        )
+        for row in rows:
+            at = self.pacer.reserve(row.chat_id, row.chat_type, self.clock())
+            task = asyncio.create_task(self._deliver(row, at))
+            self._busy[row.chat_id] = task
+            task.add_done_callback(partial(self._done, row.chat_id))
+
+    def _done(self, chat_id: int, _task: "asyncio.Task[None]") -> None:
+        self._busy.pop(chat_id, None)
+        self._wake.set()
+
+    async def _pause(self, stop: asyncio.Event) -> None:
+        """Until woken (enqueued, settled, stopped), the next retry is due, or IDLE passes."""
+        timeout = IDLE
+        due = await next_due(self.db)
+        if due is not None and due > self.now():  # (already-due rows wait on a busy chat)
+            timeout = min(IDLE, (due - self.now()).total_seconds())
+        waits = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
+        await asyncio.wait(waits, timeout=timeout, return_when=asyncio.FIRST_COMPLETED)
+        for waiter in waits:
+            waiter.cancel()
+        self._wake.clear()
+        self.pacer.forget_before(self.clock())
+
+    async def _deliver(self, row: Claimed, at: float) -> None:
+        delay = at - self.clock()
+        if delay > 0:
+            await asyncio.sleep(delay)
+        try:
+            await self._send(row)
+        except Exception:  # a bug here must cost one retry, never the row or the sender
+            log.exception("settling outbox row %d failed", row.id)
+            await retry_later(self.db, row.id, self._backoff(row), "internal error")
+
+    async def _send(self, row: Claimed) -> None:
+        try:
+            message = await self.bot.send_message(
+                row.chat_id,
+                row.text,
+                parse_mode=ParseMode.HTML if row.is_html else None,
+                link_preview_options=LinkPreviewOptions(is_disabled=True),
+            )
+        except RetryAfter as error:
+            await self._flooded(row, _seconds(error.retry_after))
+        except ChatMigrated as error:
+            await migrate_chat(self.db, row.chat_id, error.new_chat_id)
+            await retry_later(self.db, row.id, self.now(), "chat migrated", counts=False)
+        except Forbidden as error:
+            await close_chat(self.db, row.chat_id, str(error), self.now())
+        except BadRequest as error:
+            await self._bad_request(row, error)
+        except TelegramError as error:  # NetworkError, TimedOut, 5xx, …: try again later
+            await self._retry_or_fail(row, f"{type(error).__name__}: {error}")
+        else:
+            await mark_sent(self.db, row.id, message.message_id, self.now())
+
+    async def _flooded(self, row: Claimed, wait: float) -> None:
+        now = self.clock()
+        self.pacer.hold_chat(row.chat_id, now + wait)
+        self._recent_floods = [(t, c) for t, c in self._recent_floods if t > now - 1.0]
+        self._recent_floods.append((now, row.chat_id))
+        if len({chat for _, chat in self._recent_floods}) >= GLOBAL_FLOOD_CHATS:
+            log.warning("Telegram flood limit on the whole bot: pausing %.0fs", wait)
+            self.pacer.hold_all(now + wait)
+        when = self.now() + timedelta(seconds=wait)
+        await retry_later(self.db, row.id, when, f"429: retry after {wait:g}s", counts=False)
+
+    async def _bad_request(self, row: Claimed, error: BadRequest) -> None:
+        text = str(error).lower()
+        if "chat not found" in text:
+            await close_chat(self.db, row.chat_id, "chat not found", self.now())
+        elif "can't parse entities" in text and row.is_html:
+            log.warning(
+                "outbox row %d: Telegram refused its HTML; resending as plain text", row.id
+            )
+            await use_plain_text(self.db, row.id, plain_text(row.text))
+        else:  # the same request would fail the same way again
+            await mark_failed(self.db, row.id, f"BadRequest: {error}")
+
+    async def _retry_or_fail(self, row: Claimed, error: str) -> None:
+        if row.attempts + 1 >= self.config.max_attempts:
+            log.warning(
+                "outbox row %d failed after %d attempts: %s", row.id, row.attempts + 1, error
+            )
+            await mark_failed(self.db, row.id, error)
+        else:
+            await retry_later(self.db, row.id, self._backoff(row), error)
+
+    def _backoff(self, row: Claimed) -> datetime:
+        wait: timedelta = min(self.config.retry_base * (1 << row.attempts), MAX_BACKOFF)
+        return self.now() + wait
+
+
+def _seconds(value: int | float | timedelta) -> float:
+    """RetryAfter.retry_after is an int, or a timedelta with PTB_TIMEDELTA set."""
+    return value.total_seconds() if isinstance(value, timedelta) else float(value)

@@ -1,0 +1,174 @@
+"""Turning matched stories into outbox rows: instant alerts, digests, and clean-up.
+
+Each run reads the clock once (``now``) and works in transactions; the database's unique
+keys, not the scheduling, are what make a double alert or a second digest impossible.
+"""
+
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
+from sqlalchemy import select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from news.config import Config
+from news.db import Database
+from news.delivery import NewMessage, PendingAlert, plan_alerts, plan_digest
+from news.models import ChatSettings, StoredStory
+from news.periods import Period, current_period, is_newer
+from news.store.chats import chat_settings, subscriptions_of
+from news.store.outbox import (
+    add_messages,
+    pending_alerts,
+    purge_delivered,
+    replace_alerts,
+    undelivered,
+)
+from news.store.stories import load_stories
+from news.tables import Chat
+
+log = logging.getLogger(__name__)
+ALERT_HORIZON = timedelta(days=2)  # an alert older than this is news no more: /latest has it
+DIGEST_HORIZON = timedelta(days=8)  # a weekly digest plus a day of slack
+CONTEXT_WAIT = timedelta(minutes=10)  # how long an alert may wait for its context link
+CHUNK = 500
+
+
+@dataclass(slots=True)
+class Dispatcher:
+    """Enqueues what each chat should receive; ``wake`` nudges the sender."""
+
+    db: Database
+    config: Callable[[], Config]
+    wake: Callable[[], None] = field(default=lambda: None)
+
+    async def fan_out(self, now: datetime) -> int:
+        """Alerts for instant chats: one per story, or one batch past ``coalesce_after``."""
+        added = 0
+        async with self.db.writing() as session:
+            pairs = await undelivered(
+                session,
+                modes=("instant",),
+                since=now - ALERT_HORIZON,
+                context_deadline=now - CONTEXT_WAIT,
+            )
+            if not pairs:
+                return 0
+            by_chat = _group(pairs)
+            chats, followed, stories = await self._context(session, by_chat)
+            waiting = await pending_alerts(session, list(by_chat))
+            stories |= await load_stories(
+                self.db, [s for rows in waiting.values() for _, ids in rows for s in ids]
+            )
+            for chat_id, story_ids in by_chat.items():
+                pending = [
+                    PendingAlert(outbox_id, tuple(stories[i] for i in ids if i in stories))
+                    for outbox_id, ids in waiting.get(chat_id, [])
+                ]
+                messages, replaced = plan_alerts(
+                    chats[chat_id],
+                    [stories[i] for i in story_ids if i in stories],
+                    pending,
+                    coalesce_after=self.config().delivery.coalesce_after,
+                    topic_titles=self._titles(),
+                    followed=followed.get(chat_id, []),
+                )
+                await replace_alerts(session, replaced, messages, now)
+                added += len(messages)
+        self._woken(added)
+        return added
+
+    async def digest_tick(self, now: datetime) -> int:
+        """Digests for chats whose period came due; an empty period sends nothing."""
+        due = await self._due_chats(now)
+        added = 0
+        for start in range(0, len(due), CHUNK):
+            added += await self._digests(due[start : start + CHUNK], now)
+        self._woken(added)
+        return added
+
+    async def housekeeping(self, now: datetime) -> None:
+        """Apply the retention periods /privacy promises."""
+        await purge_delivered(self.db, now)
+
+    async def _due_chats(self, now: datetime) -> list[tuple[int, Period]]:
+        query = select(
+            Chat.id,
+            Chat.mode,
+            Chat.digest_time,
+            Chat.timezone,
+            Chat.weekday,
+            Chat.last_digest_period,
+            Chat.created_at,
+        ).where(Chat.active.is_(True), Chat.mode.in_(["daily", "weekly"]))
+        async with self.db.sessions() as session:
+            rows = (await session.execute(query)).all()
+        due = []
+        for chat_id, mode, time, zone, weekday, last, created in rows:
+            period = current_period(mode, time, zone, weekday, now)
+            # A new chat's first digest is the first one that falls due after it arrived.
+            if period is not None and is_newer(period, last) and period.due_at >= created:
+                due.append((chat_id, period))
+        return due
+
+    async def _digests(self, due: Sequence[tuple[int, Period]], now: datetime) -> int:
+        periods = dict(due)
+        async with self.db.writing() as session:
+            pairs = await undelivered(
+                session,
+                modes=("daily", "weekly"),
+                since=now - DIGEST_HORIZON,
+                context_deadline=now - CONTEXT_WAIT,
+                chat_ids=list(periods),
+            )
+            # As if sent on time: a digest holds what had matched when it fell due.
+            by_chat = _group(pairs, {chat: p.due_at for chat, p in periods.items()})
+            chats, followed, stories = await self._context(session, by_chat)
+            messages: list[NewMessage] = []
+            for chat_id, story_ids in by_chat.items():
+                messages += plan_digest(
+                    chats[chat_id],
+                    periods[chat_id],
+                    [stories[i] for i in story_ids if i in stories],
+                    topic_titles=self._titles(),
+                    followed=followed.get(chat_id, []),
+                )
+            await add_messages(session, messages, now)
+            await _mark_periods(session, periods)
+        return len(messages)
+
+    async def _context(
+        self, session: AsyncSession, by_chat: dict[int, list[int]]
+    ) -> tuple[dict[int, ChatSettings], dict[int, list[str]], dict[int, StoredStory]]:
+        """The chats' settings and topics, and the stories they are about to receive."""
+        chats = await chat_settings(session, list(by_chat))
+        followed = await subscriptions_of(session, list(by_chat))
+        story_ids = sorted({story for stories in by_chat.values() for story in stories})
+        return chats, followed, await load_stories(self.db, story_ids)
+
+    def _titles(self) -> dict[str, str]:
+        return {topic.slug: topic.title for topic in self.config().topics}
+
+    def _woken(self, added: int) -> None:
+        if added:
+            log.info("enqueued %d message(s)", added)
+            self.wake()
+
+
+def _group(
+    pairs: Sequence[tuple[int, int, datetime]], until: dict[int, datetime] | None = None
+) -> dict[int, list[int]]:
+    """Story ids per chat; with ``until``, only stories matched by the chat's cut-off."""
+    grouped: dict[int, list[int]] = {}
+    for chat_id, story_id, matched in pairs:
+        if until is None or matched <= until[chat_id]:
+            grouped.setdefault(chat_id, []).append(story_id)
+    return grouped
+
+
+async def _mark_periods(session: AsyncSession, periods: dict[int, Period]) -> None:
+    await session.execute(
+        update(Chat),
+        [{"id": chat_id, "last_digest_period": p.key} for chat_id, p in periods.items()],
+    )

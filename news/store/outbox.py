@@ -1,0 +1,290 @@
+"""The outbox: what to send to whom, claimed with leases, settled in transactions.
+
+Enqueueing and settling are separate transactions; the uniqueness of ``deliveries`` (chat,
+story) and of ``outbox`` (chat, period, part) makes a double send of a story or a second
+digest for a period impossible at the database level, whatever the jobs do.
+"""
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from news.db import Database
+from news.delivery import NewMessage
+from news.tables import Chat, Delivery, Outbox, Story, StoryTopic, Subscription
+
+PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
+OPEN = (PENDING, SENDING)
+
+
+@dataclass(frozen=True, slots=True)
+class Claimed:
+    """A row a sender has leased and must settle."""
+
+    id: int
+    chat_id: int
+    chat_type: str
+    text: str
+    is_html: bool
+    attempts: int
+
+
+async def undelivered(
+    session: AsyncSession,
+    *,
+    modes: Sequence[str],
+    since: datetime,
+    context_deadline: datetime,
+    chat_ids: Sequence[int] | None = None,
+) -> list[tuple[int, int, datetime]]:
+    """(chat, story, first match) a chat should get and has not: matched to a topic it
+    followed at the time, after ``since``, not waiting for its context link past the deadline."""
+    query = (
+        select(Subscription.chat_id, StoryTopic.story_id, func.min(StoryTopic.matched_at))
+        .join(Chat, Chat.id == Subscription.chat_id)
+        .join(StoryTopic, StoryTopic.topic == Subscription.topic)
+        .join(Story, Story.id == StoryTopic.story_id)
+        .where(
+            Chat.active.is_(True),
+            Chat.mode.in_(list(modes)),
+            StoryTopic.matched_at >= Subscription.since,
+            StoryTopic.matched_at >= since,
+            or_(Story.needs_context.is_(False), Story.first_seen_at < context_deadline),
+            ~exists().where(
+                Delivery.chat_id == Subscription.chat_id, Delivery.story_id == StoryTopic.story_id
+            ),
+        )
+        .group_by(Subscription.chat_id, StoryTopic.story_id)
+        .order_by(Subscription.chat_id, StoryTopic.story_id)
+    )
+    if chat_ids is not None:
+        query = query.where(Subscription.chat_id.in_(list(chat_ids)))
+    return [(chat, story, matched) for chat, story, matched in await session.execute(query)]
+
+
+async def pending_alerts(
+    session: AsyncSession, chat_ids: Sequence[int]
+) -> dict[int, list[tuple[int, list[int]]]]:
+    """Per chat, its unsent alerts: (outbox id, story ids)."""
+    query = (
+        select(Outbox.chat_id, Outbox.id, Delivery.story_id)
+        .join(Delivery, Delivery.outbox_id == Outbox.id)
+        .where(Outbox.chat_id.in_(list(chat_ids)), Outbox.state == PENDING)
+        .where(Outbox.kind == "alert")
+        .order_by(Outbox.id)
+    )
+    found: dict[int, dict[int, list[int]]] = {}
+    for chat_id, outbox_id, story_id in await session.execute(query):
+        found.setdefault(chat_id, {}).setdefault(outbox_id, []).append(story_id)
+    return {chat: list(rows.items()) for chat, rows in found.items()}
+
+
+async def add_messages(
+    session: AsyncSession, messages: Sequence[NewMessage], now: datetime
+) -> None:
+    """Insert outbox rows and record their stories as delivered to the chat."""
+    if not messages:
+        return
+    rows = [
+        {
+            "chat_id": m.chat_id,
+            "kind": m.kind,
+            "period": m.period,
+            "part": m.part,
+            "text": m.text,
+            "is_html": True,
+            "state": PENDING,
+            "attempts": 0,
+            "next_attempt_at": now,
+            "created_at": now,
+        }
+        for m in messages
+    ]
+    result = await session.execute(
+        insert(Outbox).returning(Outbox.id, sort_by_parameter_order=True), rows
+    )
+    ids = [row[0] for row in result.all()]
+    deliveries = [
+        {"chat_id": m.chat_id, "story_id": story, "outbox_id": outbox_id, "created_at": now}
+        for m, outbox_id in zip(messages, ids, strict=True)
+        for story in m.story_ids
+    ]
+    if deliveries:
+        await session.execute(insert(Delivery), deliveries)
+
+
+async def replace_alerts(
+    session: AsyncSession, outbox_ids: Sequence[int], batch: Sequence[NewMessage], now: datetime
+) -> None:
+    """Merge pending alerts into a batch: cancel them and let the batch carry their stories."""
+    if outbox_ids:
+        await session.execute(
+            update(Outbox)
+            .where(Outbox.id.in_(list(outbox_ids)), Outbox.state == PENDING)
+            .values(state=CANCELLED, error="merged into a batch")
+        )
+        await session.execute(delete(Delivery).where(Delivery.outbox_id.in_(list(outbox_ids))))
+    await add_messages(session, batch, now)
+
+
+async def claim_due(
+    db: Database,
+    now: datetime,
+    *,
+    limit: int,
+    lease: timedelta,
+    busy: set[int],
+) -> list[Claimed]:
+    """Lease up to ``limit`` due rows, the oldest per chat, skipping ``busy`` chats.
+
+    One row per chat keeps a chat's messages in order and at most one of them in flight.
+    (On PostgreSQL several senders could share the outbox: FOR UPDATE SKIP LOCKED.)
+    """
+    due = or_(
+        and_(Outbox.state == PENDING, Outbox.next_attempt_at <= now),
+        and_(Outbox.state == SENDING, Outbox.lease_until < now),
+    )
+    first = (
+        select(func.min(Outbox.id))
+        .where(due, Outbox.chat_id.not_in(list(busy) or [0]))
+        .group_by(Outbox.chat_id)
+        .order_by(func.min(Outbox.id))
+        .limit(limit)
+    )
+    async with db.writing() as session:
+        ids = list((await session.scalars(first)).all())
+        if not ids:
+            return []
+        query = (
+            select(Outbox, Chat.type)
+            .join(Chat, Chat.id == Outbox.chat_id)
+            .where(Outbox.id.in_(ids))
+            .with_for_update(skip_locked=True)
+        )
+        rows = (await session.execute(query)).all()
+        for row, _ in rows:
+            row.state, row.lease_until = SENDING, now + lease
+        return [
+            Claimed(row.id, row.chat_id, kind, row.text, row.is_html, row.attempts)
+            for row, kind in sorted(rows, key=lambda pair: pair[0].id)
+        ]
+
+
+async def mark_sent(db: Database, outbox_id: int, message_id: int, now: datetime) -> None:
+    """Telegram accepted the message: record its id."""
+    await _settle(db, outbox_id, state=SENT, message_id=message_id, sent_at=now, lease_until=None)
+
+
+async def retry_later(
+    db: Database, outbox_id: int, when: datetime, error: str, *, counts: bool = True
+) -> None:
+    """Back to the queue until ``when``; ``counts`` adds an attempt (a 429 does not)."""
+    values: dict[str, object] = {
+        "state": PENDING,
+        "next_attempt_at": when,
+        "error": error,
+        "lease_until": None,
+    }
+    if counts:
+        values["attempts"] = Outbox.attempts + 1
+    await _settle(db, outbox_id, **values)
+
+
+async def mark_failed(db: Database, outbox_id: int, error: str) -> None:
+    """Give up on this row for good; it shows in /stats."""
+    await _settle(
+        db, outbox_id, state=FAILED, error=error, lease_until=None, attempts=Outbox.attempts + 1
+    )
+
+
+async def use_plain_text(db: Database, outbox_id: int, text: str) -> None:
+    """Telegram refused the HTML: send the same words as plain text next."""
+    await _settle(db, outbox_id, state=PENDING, text=text, is_html=False, lease_until=None)
+
+
+async def _settle(db: Database, outbox_id: int, **values: object) -> None:
+    async with db.writing() as session:
+        await session.execute(update(Outbox).where(Outbox.id == outbox_id).values(**values))
+
+
+async def close_chat(db: Database, chat_id: int, reason: str, now: datetime) -> int:
+    """The chat is gone (blocked us, kicked us, deleted): stop, and close its open rows."""
+    async with db.writing() as session:
+        await session.execute(
+            update(Chat)
+            .where(Chat.id == chat_id)
+            .values(active=False, inactive_reason=reason[:200], inactive_since=now)
+        )
+        result = await session.execute(
+            update(Outbox)
+            .where(Outbox.chat_id == chat_id, Outbox.state.in_(OPEN))
+            .values(state=CANCELLED, error=reason, lease_until=None)
+        )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def migrate_chat(db: Database, old_id: int, new_id: int) -> None:
+    """A group became a supergroup: its rows follow it to the new chat id."""
+    async with db.writing() as session:
+        if await session.get(Chat, new_id) is None:
+            await session.execute(
+                update(Chat).where(Chat.id == old_id).values(id=new_id, type="supergroup")
+            )
+            return
+        # Both ids are known: move what is still to be sent, then drop the old chat.
+        await session.execute(
+            update(Outbox)
+            .where(Outbox.chat_id == old_id, Outbox.state.in_(OPEN))
+            .values(chat_id=new_id, period=None)
+        )
+        await session.execute(delete(Chat).where(Chat.id == old_id))
+
+
+async def release_leases(db: Database) -> int:
+    """At start-up of the only sender: rows a killed process left ``sending`` go back."""
+    async with db.writing() as session:
+        result = await session.execute(
+            update(Outbox).where(Outbox.state == SENDING).values(state=PENDING, lease_until=None)
+        )
+    return int(getattr(result, "rowcount", 0) or 0)
+
+
+async def next_due(db: Database) -> datetime | None:
+    """When the earliest pending row becomes due (None if nothing waits)."""
+    query = select(func.min(Outbox.next_attempt_at)).where(Outbox.state == PENDING)
+    async with db.sessions() as session:
+        return await session.scalar(query)
+
+
+async def outbox_counts(db: Database, since: datetime) -> dict[str, int]:
+    """Rows per state: every open or failed row, and what was sent or cancelled since."""
+    query = (
+        select(Outbox.state, func.count())
+        .where(or_(Outbox.state.in_([*OPEN, FAILED]), Outbox.created_at >= since))
+        .group_by(Outbox.state)
+    )
+    async with db.sessions() as session:
+        return {str(state): int(n) for state, n in (await session.execute(query)).all()}
+
+
+async def purge_delivered(db: Database, now: datetime) -> None:
+    """Retention: settled messages after 7 days, the delivery record after 30, chats gone
+    for 30 days entirely."""
+    async with db.writing() as session:
+        await session.execute(
+            delete(Outbox).where(
+                Outbox.state.in_([SENT, FAILED, CANCELLED]),
+                Outbox.created_at < now - timedelta(days=7),
+            )
+        )
+        await session.execute(
+            delete(Delivery).where(Delivery.created_at < now - timedelta(days=30))
+        )
+        await session.execute(
+            delete(Chat).where(
+                Chat.active.is_(False), Chat.inactive_since < now - timedelta(days=30)
+            )
+        )
