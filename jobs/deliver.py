@@ -45,7 +45,6 @@ class Dispatcher:
 
     async def fan_out(self, now: datetime) -> int:
         """Alerts for instant chats: one per story, or one batch past ``coalesce_after``."""
-        added = 0
         async with self.db.writing() as session:
             pairs = await undelivered(
                 session,
@@ -61,12 +60,14 @@ class Dispatcher:
             stories |= await load_stories(
                 self.db, [s for rows in waiting.values() for _, ids in rows for s in ids]
             )
+            messages: list[NewMessage] = []
+            replaced: list[tuple[int, int, list[int]]] = []
             for chat_id, story_ids in by_chat.items():
                 pending = [
                     PendingAlert(outbox_id, tuple(stories[i] for i in ids if i in stories))
                     for outbox_id, ids in waiting.get(chat_id, [])
                 ]
-                messages, replaced = plan_alerts(
+                planned, merged = plan_alerts(
                     chats[chat_id],
                     [stories[i] for i in story_ids if i in stories],
                     pending,
@@ -74,8 +75,14 @@ class Dispatcher:
                     topic_titles=self._titles(),
                     followed=followed.get(chat_id, []),
                 )
-                await replace_alerts(session, replaced, messages, now)
-                added += len(messages)
+                messages += planned
+                replaced += [
+                    (outbox_id, chat_id, ids)
+                    for outbox_id, ids in waiting.get(chat_id, [])
+                    if outbox_id in merged
+                ]
+            await replace_alerts(session, replaced, messages, now)
+            added = len(messages)
         self._woken(added)
         return added
 

@@ -50,7 +50,7 @@ def plan_alerts(
         ]
         return messages, []
     merged = [s for alert in pending for s in alert.stories] + list(stories)
-    sections = group_by_topic(merged, followed, topic_titles)
+    sections = tuple(group_by_topic(merged, followed, topic_titles))
     heading = f"{len(merged)} new stories"
     texts = render_digest(sections, heading=heading, discreet=chat.discreet)
     ids = tuple(dict.fromkeys(s.id for s in merged))
@@ -72,7 +72,7 @@ def plan_digest(
     """A chat's digest for ``period``: grouped by topic, newest first, split to fit."""
     if not stories:
         return []
-    sections = group_by_topic(stories, followed, topic_titles)
+    sections = tuple(group_by_topic(stories, followed, topic_titles))
     texts = render_digest(sections, heading=period.title, discreet=chat.discreet)
     ids = tuple(dict.fromkeys(s.id for s in stories))
     return [

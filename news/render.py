@@ -7,8 +7,9 @@ lists split between items, never inside one.
 
 import html
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
+from functools import lru_cache
 
 from news.models import StoredStory
 from news.urls import is_http_url
@@ -71,8 +72,12 @@ def credit_line(story: StoredStory) -> str:
     return line
 
 
-def render_story(story: StoredStory, *, topic_titles: Mapping[str, str] | None = None) -> str:
-    """One story as an HTML block: linked title, credit, summary, links, why it matched."""
+@lru_cache(maxsize=4096)
+def render_story(story: StoredStory) -> str:
+    """One story as an HTML block: linked title, credit, summary, links, why it matched.
+
+    Cached: a broadcast or a digest tick renders the same few stories for thousands of chats.
+    """
     lines = [f"<b>{link(story.context_url or story.url, story.title)}</b>", credit_line(story)]
     if story.summary:
         lines.append(escape(story.summary))
@@ -84,29 +89,31 @@ def render_story(story: StoredStory, *, topic_titles: Mapping[str, str] | None =
         links.append("also reported by " + escape(", ".join(story.also_reported_by)))
     if links:
         lines.append(" · ".join(links))
-    why = _why(story, topic_titles or {})
+    why = _why(story)
     if why:
         lines.append(f"<i>{why}</i>")
     return "\n".join(lines)
 
 
-def _why(story: StoredStory, topic_titles: Mapping[str, str]) -> str:
+def _why(story: StoredStory) -> str:
     terms = list(dict.fromkeys(term for hit in story.topics for term in hit.terms))
     return f"Why: {escape(', '.join(terms))}" if terms else ""
 
 
-def render_alert(
-    story: StoredStory, *, topic_titles: Mapping[str, str] | None = None, discreet: bool = False
-) -> str:
+def render_alert(story: StoredStory, *, discreet: bool = False) -> str:
     """An instant alert: one story in one message."""
-    block = fit(render_story(story, topic_titles=topic_titles), MAX_MESSAGE - 200)
+    block = fit(render_story(story), MAX_MESSAGE - 200)
     return _discreet("New story", block) if discreet else block
 
 
+@lru_cache(maxsize=256)
 def render_digest(
-    sections: Sequence[Section], *, heading: str, discreet: bool = False
-) -> list[str]:
-    """A digest grouped by topic, split at story boundaries into messages under the limit."""
+    sections: tuple[Section, ...], *, heading: str, discreet: bool = False
+) -> tuple[str, ...]:
+    """A digest grouped by topic, split at story boundaries into messages under the limit.
+
+    Cached: chats that follow the same topics get the same digest, rendered once.
+    """
     count = len({s.id for section in sections for s in section.stories})
     noun = "story" if count == 1 else "stories"
     blocks: list[str] = []
@@ -116,8 +123,8 @@ def render_digest(
     head = f"<b>{escape(heading)}</b> — {count} {noun}"
     messages = pack(head, blocks)
     if discreet:
-        return [_discreet(f"New digest: {count} {noun}", m) for m in messages]
-    return messages
+        return tuple(_discreet(f"New digest: {count} {noun}", m) for m in messages)
+    return tuple(messages)
 
 
 def render_list(stories: Sequence[StoredStory], *, heading: str) -> list[str]:

@@ -211,6 +211,7 @@ class Outbox(Base):
     period: Mapped[str | None] = mapped_column(String(32))
     part: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str] = mapped_column(Text)
+    stories: Mapped[str] = mapped_column(Text, default="")  # ids, comma-separated
     is_html: Mapped[bool] = mapped_column(Boolean, default=True)
     state: Mapped[str] = mapped_column(String(16))  # pending | sending | sent | failed | cancelled
     attempts: Mapped[int] = mapped_column(Integer, default=0)
@@ -232,8 +233,5 @@ class Delivery(Base):
     )
     story_id: Mapped[int] = mapped_column(
         ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True, index=True
-    )
-    outbox_id: Mapped[int | None] = mapped_column(
-        ForeignKey("outbox.id", ondelete="SET NULL"), index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -115,10 +115,12 @@ async def forget_chat(db: Database, chat_id: int) -> int:
 
 async def chat_settings(session: AsyncSession, chat_ids: Sequence[int]) -> dict[int, ChatSettings]:
     """Settings of many chats at once (inside a caller's transaction)."""
+    columns = [getattr(Chat, f.name) for f in fields(ChatSettings)]
     found: dict[int, ChatSettings] = {}
     for start in range(0, len(chat_ids), CHUNK):
-        query = select(Chat).where(Chat.id.in_(list(chat_ids[start : start + CHUNK])))
-        found |= {row.id: _settings(row) for row in (await session.scalars(query)).all()}
+        query = select(*columns).where(Chat.id.in_(list(chat_ids[start : start + CHUNK])))
+        for row in await session.execute(query):
+            found[row[0]] = ChatSettings(*row)
     return found
 
 

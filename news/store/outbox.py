@@ -14,8 +14,11 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.db import Database
 from news.delivery import NewMessage
-from news.tables import Chat, Delivery, Outbox, Story, StoryTopic, Subscription
+from news.tables import Base, Chat, Delivery, Outbox, Story, StoryTopic, Subscription
 
+CHUNK = 500
+OUTBOX = Base.metadata.tables["outbox"]
+DELIVERIES = Base.metadata.tables["deliveries"]
 PENDING, SENDING, SENT, FAILED, CANCELLED = "pending", "sending", "sent", "failed", "cancelled"
 OPEN = (PENDING, SENDING)
 
@@ -69,23 +72,27 @@ async def pending_alerts(
     session: AsyncSession, chat_ids: Sequence[int]
 ) -> dict[int, list[tuple[int, list[int]]]]:
     """Per chat, its unsent alerts: (outbox id, story ids)."""
-    query = (
-        select(Outbox.chat_id, Outbox.id, Delivery.story_id)
-        .join(Delivery, Delivery.outbox_id == Outbox.id)
-        .where(Outbox.chat_id.in_(list(chat_ids)), Outbox.state == PENDING)
-        .where(Outbox.kind == "alert")
-        .order_by(Outbox.id)
-    )
-    found: dict[int, dict[int, list[int]]] = {}
-    for chat_id, outbox_id, story_id in await session.execute(query):
-        found.setdefault(chat_id, {}).setdefault(outbox_id, []).append(story_id)
-    return {chat: list(rows.items()) for chat, rows in found.items()}
+    found: dict[int, list[tuple[int, list[int]]]] = {}
+    for start in range(0, len(chat_ids), CHUNK):
+        query = (
+            select(Outbox.chat_id, Outbox.id, Outbox.stories)
+            .where(Outbox.chat_id.in_(list(chat_ids[start : start + CHUNK])))
+            .where(Outbox.state == PENDING, Outbox.kind == "alert")
+            .order_by(Outbox.id)
+        )
+        for chat_id, outbox_id, stories in await session.execute(query):
+            found.setdefault(chat_id, []).append((outbox_id, _ids(stories)))
+    return found
 
 
 async def add_messages(
     session: AsyncSession, messages: Sequence[NewMessage], now: datetime
 ) -> None:
-    """Insert outbox rows and record their stories as delivered to the chat."""
+    """Insert outbox rows and record their stories as delivered to the chat.
+
+    Core statements on the tables, no RETURNING: the ORM's bulk path and RETURNING each cost
+    seconds at 10,000 digests.
+    """
     if not messages:
         return
     rows = [
@@ -95,6 +102,7 @@ async def add_messages(
             "period": m.period,
             "part": m.part,
             "text": m.text,
+            "stories": ",".join(map(str, m.story_ids)),
             "is_html": True,
             "state": PENDING,
             "attempts": 0,
@@ -103,31 +111,42 @@ async def add_messages(
         }
         for m in messages
     ]
-    result = await session.execute(
-        insert(Outbox).returning(Outbox.id, sort_by_parameter_order=True), rows
-    )
-    ids = [row[0] for row in result.all()]
+    await session.execute(insert(OUTBOX), rows)
     deliveries = [
-        {"chat_id": m.chat_id, "story_id": story, "outbox_id": outbox_id, "created_at": now}
-        for m, outbox_id in zip(messages, ids, strict=True)
+        {"chat_id": m.chat_id, "story_id": story, "created_at": now}
+        for m in messages
         for story in m.story_ids
     ]
     if deliveries:
-        await session.execute(insert(Delivery), deliveries)
+        await session.execute(insert(DELIVERIES), deliveries)
 
 
 async def replace_alerts(
-    session: AsyncSession, outbox_ids: Sequence[int], batch: Sequence[NewMessage], now: datetime
+    session: AsyncSession,
+    replaced: Sequence[tuple[int, int, Sequence[int]]],
+    messages: Sequence[NewMessage],
+    now: datetime,
 ) -> None:
-    """Merge pending alerts into a batch: cancel them and let the batch carry their stories."""
-    if outbox_ids:
+    """Add ``messages``; ``replaced`` (outbox id, chat, stories) alerts merged into a batch are
+    cancelled and their stories handed to the batch."""
+    if replaced:
         await session.execute(
             update(Outbox)
-            .where(Outbox.id.in_(list(outbox_ids)), Outbox.state == PENDING)
+            .where(Outbox.id.in_([outbox_id for outbox_id, _, _ in replaced]))
+            .where(Outbox.state == PENDING)
             .values(state=CANCELLED, error="merged into a batch")
         )
-        await session.execute(delete(Delivery).where(Delivery.outbox_id.in_(list(outbox_ids))))
-    await add_messages(session, batch, now)
+        for _, chat_id, stories in replaced:
+            await session.execute(
+                delete(Delivery).where(
+                    Delivery.chat_id == chat_id, Delivery.story_id.in_(list(stories))
+                )
+            )
+    await add_messages(session, messages, now)
+
+
+def _ids(text: str) -> list[int]:
+    return [int(part) for part in text.split(",") if part]
 
 
 async def claim_due(

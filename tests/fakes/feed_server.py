@@ -7,7 +7,7 @@ in a subprocess) talks to it over real sockets. Routes are set per path; every r
 import asyncio
 import threading
 import zlib
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -45,9 +45,12 @@ class Hit:
 class FeedServer:
     """``with FeedServer() as server: server.route("/a.xml", Reply(body))``."""
 
-    def __init__(self, *, latency: float = 0.0, host: str = "127.0.0.1") -> None:
+    def __init__(
+        self, *, latency: float = 0.0, host: str = "127.0.0.1", more_hosts: Sequence[str] = ()
+    ) -> None:
         self.latency = latency
         self.host = host
+        self.more_hosts = tuple(more_hosts)  # other loopback addresses, same port
         self.port = 0
         self.hits: list[Hit] = []
         self._routes: dict[str, list[Reply]] = {}
@@ -95,12 +98,14 @@ class FeedServer:
         site = web.TCPSite(self._runner, self.host, 0)
         await site.start()
         self.port = self._runner.addresses[0][1]
+        for host in self.more_hosts:
+            await web.TCPSite(self._runner, host, self.port).start()
 
     # -- routes ----------------------------------------------------------------------------------
 
-    def url(self, path: str) -> str:
-        """The absolute URL of ``path`` on this server."""
-        return f"http://{self.host}:{self.port}{path}"
+    def url(self, path: str, host: str | None = None) -> str:
+        """The absolute URL of ``path`` on this server (at ``host``, one of its addresses)."""
+        return f"http://{host or self.host}:{self.port}{path}"
 
     def route(self, path: str, *replies: Reply) -> str:
         """Serve ``replies`` in turn at ``path`` (the last one repeats); returns the URL."""

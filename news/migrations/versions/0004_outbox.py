@@ -24,6 +24,7 @@ def upgrade() -> None:
         sa.Column("period", sa.String(length=32), nullable=True),
         sa.Column("part", sa.Integer(), nullable=False),
         sa.Column("text", sa.Text(), nullable=False),
+        sa.Column("stories", sa.Text(), nullable=False),
         sa.Column("is_html", sa.Boolean(), nullable=False),
         sa.Column("state", sa.String(length=16), nullable=False),
         sa.Column("attempts", sa.Integer(), nullable=False),
@@ -53,9 +54,6 @@ def upgrade() -> None:
         "deliveries",
         sa.Column("chat_id", sa.BigInteger(), nullable=False),
         sa.Column("story_id", sa.Integer(), nullable=False),
-        sa.Column(
-            "outbox_id", sa.BigInteger().with_variant(sa.Integer(), "sqlite"), nullable=True
-        ),
         sa.Column("created_at", sa.DateTime(), nullable=False),
         sa.ForeignKeyConstraint(
             ["chat_id"],
@@ -63,12 +61,6 @@ def upgrade() -> None:
             name=op.f("fk_deliveries_chat_id_chats"),
             onupdate="CASCADE",
             ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["outbox_id"],
-            ["outbox.id"],
-            name=op.f("fk_deliveries_outbox_id_outbox"),
-            ondelete="SET NULL",
         ),
         sa.ForeignKeyConstraint(
             ["story_id"],
@@ -80,7 +72,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.create_index(batch_op.f("ix_deliveries_created_at"), ["created_at"], unique=False)
-        batch_op.create_index(batch_op.f("ix_deliveries_outbox_id"), ["outbox_id"], unique=False)
         batch_op.create_index(batch_op.f("ix_deliveries_story_id"), ["story_id"], unique=False)
 
     with op.batch_alter_table("chats", schema=None) as batch_op:
@@ -93,7 +84,6 @@ def downgrade() -> None:
 
     with op.batch_alter_table("deliveries", schema=None) as batch_op:
         batch_op.drop_index(batch_op.f("ix_deliveries_story_id"))
-        batch_op.drop_index(batch_op.f("ix_deliveries_outbox_id"))
         batch_op.drop_index(batch_op.f("ix_deliveries_created_at"))
 
     op.drop_table("deliveries")

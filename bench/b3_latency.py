@@ -1,0 +1,128 @@
+"""B3 command latency: /latest with 100,000 stories and 10,000 chats, idle and while polling.
+
+Measured from the update being handed to the bot (queued at the Bot API stand-in) to the
+stand-in receiving the reply's sendMessage. The stand-in adds no latency here: this is our
+own time. "During" runs the B1 cold cycle (500 feeds) in the same process, as in production.
+
+    python -m bench.b3_latency
+"""
+
+import asyncio
+import json
+import statistics
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bench.b1_poll import HOSTS, LATENCY, build_feeds, content_type
+from bench.common import measure, peak_rss_mb, write_result
+from bench.fixtures import bench_config, seed_stories
+from tests.bot_harness import running_bot
+from tests.delivery_helpers import add_chats
+from tests.fakes.feed_server import FeedServer, Reply
+from tests.fakes.telegram import FakeTelegram
+
+STORIES = 100_000
+CHATS = 10_000
+SAMPLES = 200
+NOW = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
+
+
+def percentiles(samples: list[float]) -> dict[str, float]:
+    ordered = sorted(samples)
+
+    def pick(quantile: float) -> float:
+        return ordered[min(len(ordered) - 1, int(quantile * len(ordered)))]
+
+    return {
+        "n": len(ordered),
+        "p50_ms": round(pick(0.5) * 1000, 1),
+        "p95_ms": round(pick(0.95) * 1000, 1),
+        "p99_ms": round(pick(0.99) * 1000, 1),
+        "max_ms": round(ordered[-1] * 1000, 1),
+        "mean_ms": round(statistics.fmean(ordered) * 1000, 1),
+    }
+
+
+async def latest_once(tg: FakeTelegram, chat: int) -> float:
+    """Seconds from queuing /latest to the stand-in receiving the reply."""
+    before = len(tg.sent(chat))
+    start = time.monotonic()
+    tg.push_message(chat, chat, "/latest")
+    await tg.await_for(lambda: len(tg.sent(chat)) > before, timeout=30)
+    return tg.sent(chat)[before].at - start
+
+
+async def sample(tg: FakeTelegram, chats: range, stop: asyncio.Event | None = None) -> list[float]:
+    """/latest from one chat after another (until ``stop``, if given)."""
+    times = []
+    for chat in chats:
+        if stop is not None and stop.is_set():
+            break
+        times.append(await latest_once(tg, chat))
+    return times
+
+
+async def run(tmp: Path) -> dict[str, Any]:
+    feeds = build_feeds()
+    with (
+        FeedServer(latency=LATENCY, more_hosts=HOSTS) as server,
+        FakeTelegram(enforce_limits=False) as tg,
+    ):
+        urls = []
+        for copy, (path, body, kind) in enumerate(feeds):
+            server.route(path, Reply(body, headers={"content-type": content_type(kind)}))
+            urls.append(server.url(path, HOSTS[copy % len(HOSTS)]))
+        config = bench_config(
+            tmp,
+            [
+                {"name": f"Feed {n}", "url": u, "type": "independent media"}
+                for n, u in enumerate(urls)
+            ],
+            telegram={"api_base_url": tg.base_url},
+        )
+        async with running_bot(tg, config) as bot:
+            with measure() as seeding:
+                await seed_stories(
+                    bot.services.db, STORIES, ["cambodia-eba", "cambodia-civil-society"], until=NOW
+                )
+                await add_chats(
+                    bot.services.db,
+                    range(1, CHATS + 1),
+                    topic="cambodia-eba",
+                    since=NOW - timedelta(days=40),
+                )
+            idle = await sample(tg, range(1, SAMPLES + 1))
+            done = asyncio.Event()
+
+            async def cycle() -> float:
+                with measure() as step:
+                    await bot.services.poller.poll_due(NOW)
+                done.set()
+                return step.wall
+
+            polling = asyncio.create_task(cycle())
+            during = await sample(tg, range(SAMPLES + 1, CHATS + 1), stop=done)
+            cycle_seconds = await polling
+    return {
+        "stories": STORIES,
+        "chats": CHATS,
+        "seed_seconds": round(seeding.wall, 1),
+        "idle": percentiles(idle),
+        "during_cold_cycle": percentiles(during),
+        "cold_cycle_seconds": round(cycle_seconds, 2),
+        "peak_rss_mb": peak_rss_mb(),
+    }
+
+
+def main() -> None:
+    with tempfile.TemporaryDirectory() as tmp:
+        result = asyncio.run(run(Path(tmp)))
+    write_result("b3_latency", result)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

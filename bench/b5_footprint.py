@@ -1,0 +1,113 @@
+"""B5 footprint: `rights-digest run` on the B3 database (100,000 stories, 10,000 chats) with
+500 feeds. Measures start to first getUpdates, and resident memory once idle.
+
+    python -m bench.b5_footprint
+"""
+
+import asyncio
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import tomllib
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from bench.b1_poll import HOSTS, LATENCY, build_feeds, content_type
+from bench.common import REPO, rss_mb, write_result
+from bench.fixtures import example_topics, seed_stories
+from bot.app import open_services
+from news.config import parse_config
+from tests.delivery_helpers import add_chats
+from tests.fakes.feed_server import FeedServer, Reply
+from tests.fakes.telegram import FakeTelegram
+
+NOW = datetime.now(UTC)
+SETTLE = 10.0  # seconds of quiet after the first poll cycle before reading "idle" memory
+
+
+def write_config(tmp: Path, urls: list[str], tg: FakeTelegram) -> Path:
+    feeds = "".join(
+        f'[[feeds]]\nname = "Feed {n}"\nurl = "{u}"\ntype = "independent media"\n\n'
+        for n, u in enumerate(urls)
+    )
+    text = (
+        f'[storage]\ndatabase_url = "sqlite+aiosqlite:///{tmp / "b5.db"}"\n'
+        f'[telegram]\napi_base_url = "{tg.base_url}"\n\n{feeds}'
+    )
+    path = tmp / "config.toml"
+    path.write_text(text)
+    return path
+
+
+async def seed(config_path: Path, text: str) -> None:
+    raw = tomllib.loads(text)
+    raw["topics"] = example_topics()
+    config = parse_config(raw, base_dir=config_path.parent, environ={})
+    async with open_services(config) as services:
+        await seed_stories(
+            services.db, 100_000, ["cambodia-eba", "cambodia-civil-society"], until=NOW
+        )
+        await add_chats(
+            services.db, range(1, 10_001), topic="cambodia-eba", since=NOW - timedelta(days=40)
+        )
+
+
+def children(pid: int) -> list[int]:
+    path = Path(f"/proc/{pid}/task/{pid}/children")
+    return [int(p) for p in path.read_text().split()] if path.exists() else []
+
+
+def main() -> None:
+    feeds = build_feeds()
+    with (
+        tempfile.TemporaryDirectory() as tmp_name,
+        FeedServer(latency=LATENCY, more_hosts=HOSTS) as server,
+        FakeTelegram(enforce_limits=False) as tg,
+    ):
+        tmp = Path(tmp_name)
+        urls = []
+        for copy, (path, body, kind) in enumerate(feeds):
+            server.route(path, Reply(body, headers={"content-type": content_type(kind)}))
+            urls.append(server.url(path, HOSTS[copy % len(HOSTS)]))
+        config = write_config(tmp, urls, tg)
+        asyncio.run(seed(config, config.read_text()))
+        env = {**os.environ, "TELEGRAM_BOT_TOKEN": tg.token}
+        started = time.monotonic()
+        bot = subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "run", "--config", str(config)],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        try:
+            tg.wait_for(lambda: tg.count(method="getUpdates") > 0, timeout=60)
+            first_poll = next(r.at for r in tg.requests if r.method == "getUpdates") - started
+            peak_main = 0.0
+            while len(server.hits) < len(urls):
+                peak_main = max(peak_main, rss_mb(bot.pid))
+                time.sleep(0.2)
+            cycle_done = time.monotonic() - started
+            time.sleep(SETTLE)
+            idle_main = rss_mb(bot.pid)
+            workers = [rss_mb(child) for child in children(bot.pid)]
+        finally:
+            bot.terminate()
+            bot.wait(timeout=30)
+    result: dict[str, Any] = {
+        "start_to_first_getUpdates_s": round(first_poll, 2),
+        "first_poll_cycle_done_s": round(cycle_done, 1),
+        "idle_rss_main_mb": round(idle_main, 1),
+        "idle_rss_parser_workers_mb": [round(w, 1) for w in workers],
+        "peak_rss_main_during_cycle_mb": round(peak_main, 1),
+    }
+    write_result("b5_footprint", result)
+    print(json.dumps(result, indent=2))
+
+
+if __name__ == "__main__":
+    main()

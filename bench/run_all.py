@@ -1,0 +1,208 @@
+"""`make bench`: run every scenario in its own process, then write docs/benchmarks.md."""
+
+import json
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime
+from typing import Any
+
+from bench.common import OUT, REPO, commit, machine
+
+SCENARIOS = ("b1_poll", "b2_broadcast", "b3_latency", "b4_digest", "b5_footprint")
+DOC = REPO / "docs" / "benchmarks.md"
+
+
+def run(name: str) -> float:
+    """Run one scenario; returns its wall time."""
+    print(f"\n=== {name}", flush=True)
+    start = time.perf_counter()
+    subprocess.run([sys.executable, "-m", f"bench.{name}"], cwd=REPO, check=True)
+    return time.perf_counter() - start
+
+
+def load(name: str) -> dict[str, Any]:
+    path = OUT / f"{name}.json"
+    return json.loads(path.read_text()) if path.exists() else {}
+
+
+def mark(ok: bool) -> str:
+    return "yes" if ok else "**no**"
+
+
+def rows() -> list[tuple[str, str, str, str, str, str]]:
+    """(scenario, measure, ours, baseline, target, met) for the table."""
+    table: list[tuple[str, str, str, str, str, str]] = []
+    b1 = load("b1_poll")
+    if b1:
+        ours, naive = b1["ours"], b1["naive"]
+        table += [
+            (
+                "B1 poll",
+                "cold cycle, 500 feeds",
+                f"{ours['cold']['wall']} s",
+                f"naive loop {naive['cold']['wall']} s",
+                "≥ 10× faster",
+                f"{b1['speedup_vs_naive']}× — {mark(b1['speedup_vs_naive'] >= 10)}",
+            ),
+            (
+                "B1 poll",
+                "cold vs floor",
+                f"{ours['cold']['wall']} s",
+                f"floor {b1['floor']} s (parse {b1['parse_floor_cpu']} s CPU ÷ cores + "
+                f"network {b1['network_floor']} s)",
+                "≤ 2× floor",
+                f"{b1['ratio_to_floor']}× — {mark(b1['ratio_to_floor'] <= 2)}",
+            ),
+            (
+                "B1 poll",
+                "unchanged cycle",
+                f"{ours['unchanged']['wall']} s",
+                "",
+                "≤ 2 s",
+                mark(ours["unchanged"]["wall"] <= 2),
+            ),
+            (
+                "B1 poll",
+                "10% changed cycle",
+                f"{ours['changed']['wall']} s",
+                "",
+                "≤ 3 s",
+                mark(ours["changed"]["wall"] <= 3),
+            ),
+            (
+                "B1 poll",
+                "peak RSS",
+                f"{ours['peak_rss_mb']['self']} MB (+ parser "
+                f"{ours['peak_rss_mb']['largest_child']} MB)",
+                f"naive {naive['peak_rss_mb']['self']} MB",
+                "≤ 250 MB",
+                mark(ours["peak_rss_mb"]["self"] <= 250),
+            ),
+        ]
+    b2 = load("b2_broadcast")
+    if b2:
+        ours, naive = b2["ours"], b2["naive"]
+        table += [
+            (
+                "B2 broadcast",
+                "messages/s, 5,000 chats",
+                f"{ours['messages_per_second']}",
+                f"for-loop + AIORateLimiter {naive['messages_per_second']}",
+                "≥ 27",
+                mark(ours["messages_per_second"] >= 27),
+            ),
+            (
+                "B2 broadcast",
+                "lost / duplicates",
+                f"{ours['lost']} / {ours['duplicates']}",
+                f"{naive['lost']} / {naive['duplicates']} of {naive['sent'] + naive['lost']}",
+                "0 / 0",
+                mark(ours["lost"] == 0 and ours["duplicates"] == 0),
+            ),
+            (
+                "B2 broadcast",
+                "429 answers",
+                f"{ours['http_429']} ({ours['http_429_share']:.2%})",
+                f"{naive['http_429']}",
+                "≤ 0.1%",
+                mark(ours["http_429_share"] <= 0.001),
+            ),
+        ]
+    b3 = load("b3_latency")
+    if b3:
+        table += [
+            (
+                "B3 /latest",
+                "p99 idle",
+                f"{b3['idle']['p99_ms']} ms",
+                f"p50 {b3['idle']['p50_ms']} ms",
+                "≤ 100 ms",
+                mark(b3["idle"]["p99_ms"] <= 100),
+            ),
+            (
+                "B3 /latest",
+                "p99 during a cold cycle",
+                f"{b3['during_cold_cycle']['p99_ms']} ms",
+                f"p50 {b3['during_cold_cycle']['p50_ms']} ms, n={b3['during_cold_cycle']['n']}",
+                "≤ 300 ms",
+                mark(b3["during_cold_cycle"]["p99_ms"] <= 300),
+            ),
+        ]
+    b4 = load("b4_digest")
+    if b4:
+        table += [
+            (
+                "B4 digest",
+                "10,000 due digests enqueued",
+                f"{b4['first_tick']['wall']} s",
+                f"instant fan-out {b4['baseline_instant_fan_out']['wall']} s",
+                "≤ 5 s",
+                mark(b4["first_tick"]["wall"] <= 5),
+            ),
+            (
+                "B4 digest",
+                "second tick adds",
+                f"{b4['second_tick']['added']}",
+                "",
+                "0",
+                mark(b4["second_tick"]["added"] == 0),
+            ),
+        ]
+    b5 = load("b5_footprint")
+    if b5:
+        table += [
+            (
+                "B5 footprint",
+                "start to first getUpdates",
+                f"{b5['start_to_first_getUpdates_s']} s",
+                "",
+                "≤ 3 s",
+                mark(b5["start_to_first_getUpdates_s"] <= 3),
+            ),
+            (
+                "B5 footprint",
+                "idle RSS",
+                f"{b5['idle_rss_main_mb']} MB",
+                f"parser workers {b5['idle_rss_parser_workers_mb']} MB",
+                "≤ 150 MB",
+                mark(b5["idle_rss_main_mb"] <= 150),
+            ),
+        ]
+    return table
+
+
+def write_doc(durations: dict[str, float]) -> None:
+    info = machine()
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (`python -m bench.run_all`); every scenario measures its "
+        "baseline in the same run. Raw numbers: `bench/out/*.json`.",
+        "",
+        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; commit {commit()}",
+        f"- Machine: {info['cpu']}, {info['cores']} cores, {info['memory']}; "
+        f"Python {info['python']}; load average at the end {info['load']}",
+        "- Scenario wall times: "
+        + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in durations.items()),
+        "",
+        "| Scenario | Measure | Ours | Baseline (same run) | Target | Met |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in rows()]
+    DOC.parent.mkdir(exist_ok=True)
+    notes = DOC.with_name("benchmarks-notes.md")
+    if notes.exists():
+        lines += ["", notes.read_text().strip()]
+    DOC.write_text("\n".join(lines) + "\n")
+    print("\n".join(lines))
+
+
+def main() -> None:
+    wanted = sys.argv[1:] or list(SCENARIOS)
+    durations = {name: run(name) for name in wanted}
+    write_doc(durations)
+
+
+if __name__ == "__main__":
+    main()
