@@ -12,7 +12,7 @@ from news.models import FeedReport, FeedStatus
 from news.store.feeds import feed_health
 from news.tables import Entry, Feed, Story
 from tests.conftest import feed_entry
-from tests.fakes.feed_server import Reply, endless, gzip_bomb, rss
+from tests.fakes.feed_server import FeedServer, Reply, endless, gzip_bomb, rss
 
 T0 = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 LATER = T0 + timedelta(hours=1)
@@ -209,3 +209,21 @@ async def test_feeds_removed_from_the_config_are_kept_but_disabled(feed_server, 
         assert await poll(services, LATER) == {}
         assert await count(services, Feed, enabled=False) == 1
         assert await count(services, Story) == 1
+
+
+async def test_concurrency_is_bounded_per_host_and_overall(open_with):
+    with FeedServer(more_hosts=["127.0.0.2"]) as server:
+        feeds = []
+        for n in range(12):
+            host = "127.0.0.1" if n < 8 else "127.0.0.2"
+            path = f"/slow/{n}.xml"
+            server.route(path, Reply(rss([item(n)]), delay=0.2))
+            feeds.append(feed_entry(f"Feed {n}", server.url(path, host)))
+        services = await open_with(feeds, http={"per_host": 2, "concurrency": 3})
+        reports = await poll(services, T0)
+        assert {r.status for r in reports.values()} == {FeedStatus.OK}
+        first, second = f"127.0.0.1:{server.port}", f"127.0.0.2:{server.port}"
+        assert server.peak_in_flight[first] == 2  # never more than per_host at one publisher
+        assert server.peak_in_flight[second] == 2
+        assert server.peak_total == 3  # nor more than the overall limit
+        assert max(server.in_flight.values()) == 0

@@ -53,6 +53,9 @@ class FeedServer:
         self.more_hosts = tuple(more_hosts)  # other loopback addresses, same port
         self.port = 0
         self.hits: list[Hit] = []
+        self.in_flight: dict[str, int] = {}  # by the Host header: requests being answered
+        self.peak_in_flight: dict[str, int] = {}
+        self.peak_total = 0
         self._routes: dict[str, list[Reply]] = {}
         self._lock = threading.Lock()
         self._loop = asyncio.new_event_loop()
@@ -135,6 +138,19 @@ class FeedServer:
     # -- serving ---------------------------------------------------------------------------------
 
     async def _handle(self, request: web.Request) -> web.StreamResponse:
+        host = request.host
+        with self._lock:
+            self.in_flight[host] = self.in_flight.get(host, 0) + 1
+            peak = max(self.peak_in_flight.get(host, 0), self.in_flight[host])
+            self.peak_in_flight[host] = peak
+            self.peak_total = max(self.peak_total, sum(self.in_flight.values()))
+        try:
+            return await self._answer(request)
+        finally:
+            with self._lock:
+                self.in_flight[host] -= 1
+
+    async def _answer(self, request: web.Request) -> web.StreamResponse:
         path = request.path_qs if request.query_string else request.path
         with self._lock:
             replies = self._routes.get(path) or self._routes.get(request.path)
