@@ -1,12 +1,16 @@
-"""Feed bytes to RawFeed: RSS, Atom and RDF through feedparser, JSON Feed through ``json``.
+"""Feed bytes to RawFeed: RSS, Atom and RDF as feedparser reads them, JSON Feed through ``json``.
 
 Pure and CPU-bound: callers run it in a worker process. feedparser gets bytes plus the response
 headers (lower-cased, ``content-location`` = final URL) so HTTP charsets and relative links work.
+XML goes first through a fast path (news.feed_xml: lxml, then feedparser's own rules replayed
+over the tree; ~5x less CPU on the benchmark mix) that gives the same RawFeed; whenever it is not
+sure (malformed XML, legacy charsets, a DOCTYPE...), feedparser itself parses the document.
 """
 
 import calendar
 import io
 import json
+import logging
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -14,8 +18,12 @@ from typing import Any
 import feedparser
 
 from news.extract import html_to_text
+from news.feed_state import UnsureError
+from news.feed_xml import parse_fast
 from news.models import RawEntry, RawFeed
 from news.sniff import BodyKind, sniff_body
+
+log = logging.getLogger(__name__)
 
 
 class ParseError(Exception):
@@ -24,6 +32,15 @@ class ParseError(Exception):
 
 def parse_feed(body: bytes, headers: dict[str, str], url: str) -> RawFeed:
     """Parse a feed document of any supported format, or raise ParseError."""
+    try:
+        return _parse_any(body, headers, url)
+    except ParseError:
+        raise
+    except Exception as error:  # one document's crash is that document's error, nothing more
+        raise ParseError(f"the parser failed on this document: {_describe(error)}") from None
+
+
+def _parse_any(body: bytes, headers: dict[str, str], url: str) -> RawFeed:
     kind = sniff_body(body, headers.get("content-type", ""))
     if kind is BodyKind.EMPTY:
         raise ParseError("the server sent an empty body")
@@ -37,6 +54,25 @@ def parse_feed(body: bytes, headers: dict[str, str], url: str) -> RawFeed:
 def _parse_xml(body: bytes, headers: dict[str, str], url: str) -> RawFeed:
     headers = {k.lower(): v for k, v in headers.items()}
     headers.setdefault("content-location", url)
+    fast = parse_xml_fast(body, headers)
+    return fast if fast is not None else parse_xml_feedparser(body, headers)
+
+
+def parse_xml_fast(body: bytes, headers: dict[str, str]) -> RawFeed | None:
+    """The fast path's result, or None when feedparser must decide (``headers`` as above)."""
+    try:
+        fast = parse_fast(body, headers)
+        entries = tuple(_xml_entry(e) for e in fast.entries)
+    except UnsureError:
+        return None
+    except Exception:  # a fast-path bug must cost speed, never the document
+        log.warning("fast feed parser failed; feedparser takes over", exc_info=True)
+        return None
+    return _raw_feed(fast.title, entries, fast.problem, fast.version)
+
+
+def parse_xml_feedparser(body: bytes, headers: dict[str, str]) -> RawFeed:
+    """feedparser alone, the reference (``headers`` lower-cased, with content-location)."""
     # Sanitising and relative-URI rewriting of embedded HTML cost ~70% of feedparser's time and we
     # never show feed HTML: extraction turns it into plain text and resolves the links it keeps.
     parsed = feedparser.parse(
@@ -47,12 +83,15 @@ def _parse_xml(body: bytes, headers: dict[str, str], url: str) -> RawFeed:
     )
     entries = tuple(_xml_entry(e) for e in parsed.entries)
     problem = parsed.get("bozo_exception") if parsed.get("bozo") else None
-    title = parsed.feed.get("title")
+    return _raw_feed(parsed.feed.get("title"), entries, problem, parsed.get("version"))
+
+
+def _raw_feed(title: Any, entries: tuple[RawEntry, ...], problem: Any, version: Any) -> RawFeed:
     # A recoverable problem (junk after the root, an undefined entity) still yields entries:
     # that is a warning. No entries and no feed title means there was nothing to recover.
     if not entries and problem is not None and not title:
         raise ParseError(f"not a readable feed: {_describe(problem)}")
-    if not entries and not title and not parsed.get("version"):
+    if not entries and not title and not version:
         raise ParseError("no feed found in the document (no RSS, Atom or RDF root element)")
     warning = _describe(problem) if problem is not None else None
     return RawFeed(title=title, entries=entries, warning=warning)
@@ -82,9 +121,9 @@ def _body_html(entry: Any) -> str:
     return str(max([*contents, summary], key=len))
 
 
-def _struct_to_datetime(value: time.struct_time | None) -> datetime | None:
-    if value is None:
-        return None
+def _struct_to_datetime(value: time.struct_time | datetime | None) -> datetime | None:
+    if value is None or isinstance(value, datetime):  # the fast path's dates are datetimes
+        return value
     try:
         return datetime.fromtimestamp(calendar.timegm(value), tz=UTC)
     except (OverflowError, ValueError, OSError):
