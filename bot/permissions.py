@@ -1,10 +1,23 @@
 """Who may change a chat's subscriptions and settings."""
 
-from telegram import Chat, ChatMember, Update
+from telegram import CallbackQuery, Chat, ChatMember, Update
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
 CHANGERS = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
+
+
+async def permitted_press(
+    update: Update, context: ContextTypes.DEFAULT_TYPE, refusal: str
+) -> CallbackQuery | None:
+    """The button press, if whoever pressed may change the chat; else a refusal toast."""
+    query = update.callback_query
+    if query is None or query.data is None:
+        return None
+    if not await may_change(update, context):
+        await query.answer(refusal, show_alert=True)
+        return None
+    return query
 
 
 async def may_change(update: Update, context: ContextTypes.DEFAULT_TYPE) -> bool:

@@ -23,20 +23,12 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from news.topic_config import TopicConfig, check_topic_references
+from news.topic_config import SourceType, TopicConfig, check_topic_references
 from news.units import parse_duration, parse_size
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"  # noqa: S105 (the variable's name, not a secret)
 DATABASE_URL_ENV = "RIGHTS_DIGEST_DATABASE_URL"
 
-SourceType = Literal[
-    "ngo",
-    "independent media",
-    "government",
-    "state-aligned media",
-    "intergovernmental",
-    "aggregator",
-]
 DeliveryMode = Literal["instant", "daily", "weekly", "off"]
 
 

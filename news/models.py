@@ -71,8 +71,8 @@ class RawFeed:
 
 
 @dataclass(frozen=True, slots=True)
-class TopicHit:
-    """A topic a story matched and the configured terms that made it match."""
+class TopicMatch:
+    """A story matched ``slug``; ``terms`` are the configured terms that matched, for "why"."""
 
     slug: str
     terms: tuple[str, ...]
@@ -95,7 +95,7 @@ class Entry:
     published: datetime | None
     original_url: str | None
     context_url: str | None
-    topics: tuple[TopicHit, ...] = ()
+    topics: tuple[TopicMatch, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,7 +125,7 @@ class StoredStory:
     language: str
     source_type: str
     also_reported_by: tuple[str, ...] = ()
-    topics: tuple[TopicHit, ...] = field(default=())
+    topics: tuple[TopicMatch, ...] = field(default=())
 
 
 @dataclass(frozen=True, slots=True)

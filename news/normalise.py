@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 from news.extract import Extracted, extract_item, html_to_text, repeated_lines
 from news.identity import assign_keys, digest
-from news.models import Entry, ParsedFeed, RawEntry, RawFeed, TopicHit
+from news.models import Entry, ParsedFeed, RawEntry, RawFeed
 from news.parse import parse_feed
 from news.summary import summarise
 from news.topics import CompiledTopic, match_topics
@@ -88,7 +88,7 @@ def _normalise(
         published=_original_date(extracted, raw, now),
         original_url=original,
         context_url=extracted.context_url,
-        topics=tuple(TopicHit(hit.slug, hit.terms) for hit in hits),
+        topics=tuple(hits),
     )
 
 

@@ -38,6 +38,15 @@ _MIN_KHMER_LENGTH = 3
 # Typographic apostrophes and quotes fold to ASCII so "EU’s" and "EU's" are one spelling.
 # (str.replace, not str.translate: translate is ~50x slower on non-ASCII text.)
 _QUOTES = (("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"), ("\u201c", '"'), ("\u201d", '"'))
+# Who is speaking, shown to readers so they can weigh the source.
+SourceType = Literal[
+    "ngo",
+    "independent media",
+    "government",
+    "state-aligned media",
+    "intergovernmental",
+    "aggregator",
+]
 
 
 def _topic_error(message: str, **values: object) -> PydanticCustomError:
@@ -139,17 +148,7 @@ class SourceFilter(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     feeds: tuple[str, ...] = ()
-    types: tuple[
-        Literal[
-            "ngo",
-            "independent media",
-            "government",
-            "state-aligned media",
-            "intergovernmental",
-            "aggregator",
-        ],
-        ...,
-    ] = ()
+    types: tuple[SourceType, ...] = ()
 
 
 class TopicConfig(BaseModel):

@@ -34,6 +34,7 @@ from itertools import chain, compress
 from typing import Literal
 
 from news.khmer import has_khmer
+from news.models import TopicMatch
 from news.topic_config import TermGroup, TopicConfig, term_key
 
 __all__ = [
@@ -56,14 +57,6 @@ _TO_RUNS = bytes(byte if chr(byte) in _ASCII_ALNUM else ord(" ") for byte in ran
 _KHMER_UTF8 = (b"\xe1\x9e", b"\xe1\x9f", b"\xe1\xa7")
 
 TermKind = Literal["word", "acronym", "khmer"]
-
-
-@dataclass(frozen=True, slots=True)
-class TopicMatch:
-    """A story matched ``slug``; ``terms`` are the configured terms that matched, for "why"."""
-
-    slug: str
-    terms: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)

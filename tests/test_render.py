@@ -3,7 +3,7 @@
 from dataclasses import replace
 from datetime import UTC, datetime
 
-from news.models import StoredStory, TopicHit
+from news.models import StoredStory, TopicMatch
 from news.render import (
     MAX_MESSAGE,
     Section,
@@ -34,7 +34,7 @@ STORY = StoredStory(
     language="en",
     source_type="ngo",
     also_reported_by=("Kampuchea Weekly",),
-    topics=(TopicHit("cambodia-eba", ("Cambodia", "EBA")),),
+    topics=(TopicMatch("cambodia-eba", ("Cambodia", "EBA")),),
 )
 
 

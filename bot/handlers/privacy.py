@@ -5,7 +5,7 @@ from telegram.ext import ContextTypes
 
 from bot.context import services_of
 from bot.keyboards import FORGET, forget_keyboard
-from bot.permissions import may_change
+from bot.permissions import may_change, permitted_press
 from bot.replies import reply
 from news.store.chats import forget_chat
 
@@ -46,12 +46,9 @@ async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def confirm_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The confirmation button: erase every row for the chat, then say so."""
-    query = update.callback_query
+    query = await permitted_press(update, context, ADMINS_ONLY)
     chat = update.effective_chat
     if query is None or chat is None:
-        return
-    if not await may_change(update, context):
-        await query.answer(ADMINS_ONLY, show_alert=True)
         return
     await query.answer()
     if query.data != f"{FORGET}yes":

@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 from bot.context import services_of
 from bot.handlers.start import describe_delivery
 from bot.keyboards import SETTING, settings_keyboard
-from bot.permissions import may_change
+from bot.permissions import may_change, permitted_press
 from bot.replies import current_chat, reply
 from bot.settings_args import MODES, WEEKDAYS, parse_settings_args
 from bot.text_input import clean_args, echo
@@ -59,11 +59,8 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A settings button: apply it and redraw the message in place."""
-    query = update.callback_query
+    query = await permitted_press(update, context, ADMINS_ONLY)
     if query is None or query.data is None:
-        return
-    if not await may_change(update, context):
-        await query.answer(ADMINS_ONLY, show_alert=True)
         return
     chat = await current_chat(update, context)
     changes = button_change(chat, query.data.removeprefix(SETTING))

@@ -6,7 +6,7 @@ from telegram.ext import ContextTypes
 
 from bot.context import BotServices, now, services_of
 from bot.keyboards import TOPIC, topic_keyboard
-from bot.permissions import may_change
+from bot.permissions import may_change, permitted_press
 from bot.replies import current_chat, reply
 from bot.text_input import clean_args, echo
 from news.render import escape
@@ -44,11 +44,8 @@ async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 
 async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """A topic button: follow or stop following, then redraw the buttons in place."""
-    query = update.callback_query
+    query = await permitted_press(update, context, ADMINS_ONLY)
     if query is None or query.data is None:
-        return
-    if not await may_change(update, context):
-        await query.answer(ADMINS_ONLY, show_alert=True)
         return
     bot = services_of(context)
     chat = await current_chat(update, context)
