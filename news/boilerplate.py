@@ -11,6 +11,8 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 
 from news.byline import parse_date
+from news.linefind import Lines, line_start_patterns
+from news.recent import Recent
 
 _I = re.IGNORECASE
 
@@ -85,66 +87,160 @@ ICON_WORDS = frozenset(
     }
 )  # fmt: skip
 _ICON_LENGTHS = sorted({len(word) for word in ICON_WORDS})
-_ICON_CANDIDATE = re.compile(r"[a-z-]{20,2000}")  # a whole icon set is a few hundred
+_ICON_MIN = 20
+_ICON_CANDIDATE = re.compile(rf"[a-z-]{{{_ICON_MIN},2000}}")  # a whole icon set is a few hundred
+# Bytes of UTF-8 text: "a" for an _ICON_CANDIDATE character (all ASCII), "\n" for itself,
+# " " for any other byte.
+_ICON_CHARS = bytes(
+    0x61 if chr(b) in "abcdefghijklmnopqrstuvwxyz-" else b if b == 0x0A else 0x20
+    for b in range(256)
+)
+
+# Where boilerplate can be: a pattern cannot match where its clue is missing. TRAILING needs
+# one of its labels; lines of BLOCKS, LINES and content types start with one of a few words.
+_TRAILING_LABELS = ("read more", "continue reading", "read the full")
+_BLOCK_STARTS = line_start_patterns(
+    "hide message|welcome to the resource centre|updating the resource centre", _I
+)
+_LINE_STARTS = line_start_patterns(
+    "donate now|hide message|find out more|you are being redirected|please click|"
+    "this piece of content|read |continue reading|full story|click here|in full|the post |"
+    "related companies|all components|get rss feed",
+    _I,
+)  # and "#c" anywhere in the line
+_TYPE_STARTS = line_start_patterns("story|standard page|company", _I)
+# Texts that stripping left as they were, for when summarise strips them again.
+_CLEAN: Recent[str, bool] = Recent(1_000_000, lambda text: len(text) + 1000)
 _ICON_COVERAGE = 0.8  # share of the run made of known icon names (and dashes)
 
 
 def strip_boilerplate(lines: Iterable[str], repeated: frozenset[str] = frozenset()) -> list[str]:
     """``lines`` without banners, notices, link labels, icon runs, content-type labels and
     the feed's own repeated lines; lines are whitespace-folded, empty ones dropped."""
-    folded = (" ".join(line.split()) for line in lines)
+    lines = list(lines)
+    joined = "\n".join(lines)
+    # Folding is most of the cost, and text that came out of extraction is folded already:
+    # a printable line has no space but " " (isprintable is false for every other one).
+    spaced = (
+        "  " in joined or " \n" in joined or "\n " in joined or " " in joined[:1] + joined[-1:]
+    )
+    if spaced or not all(map(str.isprintable, lines)):
+        lines = list(map(" ".join, map(str.split, lines)))
+    return strip_folded(lines, repeated)
+
+
+def strip_folded(lines: list[str], repeated: frozenset[str] = frozenset()) -> list[str]:
+    """``strip_boilerplate`` of lines that are folded already."""
+    return _strip(lines, repeated)[0]
+
+
+def strip_to_text(lines: list[str], repeated: frozenset[str] = frozenset()) -> str:
+    """``"\\n".join(strip_folded(lines, repeated))``. When there was nothing to strip, the text
+    is remembered as clean for a while: summarise strips extract_item's text again."""
+    kept, clean = _strip(lines, repeated)
+    text = "\n".join(kept)
+    if clean and text:
+        _CLEAN.put(text, True)
+    return text
+
+
+def stripped_lines(text: str) -> list[str]:
+    """``strip_boilerplate(text.splitlines())``, at once for a text known to be clean."""
+    if _CLEAN.get(text):  # its lines are folded, none empty, and nothing in them is boilerplate
+        return text.split("\n")
+    return strip_boilerplate(text.splitlines())
+
+
+def _strip(lines: list[str], repeated: frozenset[str]) -> tuple[list[str], bool]:
+    """The lines kept, and whether they are all the non-empty lines not in ``repeated``
+    (nothing else was there to strip: stripping them again changes nothing).
+
+    Each pattern is looked for in the whole text first (news/linefind.py) and run only on the
+    lines where it may match: most items have no boilerplate at all.
+    """
     # Repeated lines are checked before and after cleaning: the feed's own lines are raw text.
-    kept = _drop_blocks([_clean_line(line) for line in folded if line not in repeated])
-    kept = [line for line in kept if line and line not in repeated and not _is_boilerplate(line)]
-    return _drop_content_types(kept)
+    lines = [line for line in lines if line not in repeated] if repeated else list(lines)
+    found = Lines(lines)
+    if icons := _icon_lines(found):
+        lines = [_without_icons(line) if i in icons else line for i, line in enumerate(lines)]
+        found = Lines(lines)
+    trailing = found.containing(_TRAILING_LABELS, any_case=True)
+    for index in sorted(trailing):
+        lines[index] = TRAILING.sub("", lines[index])
+    elided = found.containing(("[…]", "[...]"))
+    for index in sorted(elided):
+        lines[index] = ELISION.sub("…", lines[index])
+    # Cleaning cut the ends of lines only: the starts found above are still the starts.
+    starts = found.starting(*_BLOCK_STARTS)
+    kept = _drop_blocks(lines, starts) if starts else lines
+    noisy = {lines[i] for i in found.starting(*_LINE_STARTS) | found.containing(("#c",))}
+    kept = [
+        line
+        for line in kept
+        if line and line not in repeated and (line not in noisy or not _is_boilerplate(line))
+    ]
+    labels = {lines[i] for i in found.starting(*_TYPE_STARTS)}
+    clean = not (icons or trailing or elided or starts or noisy or labels)
+    return (_drop_content_types(kept, labels) if labels else kept), clean
 
 
-def _clean_line(line: str) -> str:
-    """Remove icon runs and a trailing link label; turn " […]" into "…"."""
+def _icon_lines(found: Lines) -> set[int]:
+    """The lines with a run of _ICON_CANDIDATE's characters long enough to be one: in UTF-8,
+    bytes.translate marks them, and one search finds each line's first run."""
+    marked = found.text.encode("utf-8", "surrogatepass").translate(_ICON_CHARS)
+    run, lines, line, counted = b"a" * _ICON_MIN, set(), 0, 0
+    position = marked.find(run)
+    while position >= 0:
+        line += marked.count(b"\n", counted, position)
+        lines.add(line)
+        counted = position
+        next_line = marked.find(b"\n", position)
+        position = -1 if next_line < 0 else marked.find(run, next_line)
+    return lines
+
+
+def _without_icons(line: str) -> str:
     if _ICON_CANDIDATE.search(line):
         line = " ".join(word for word in line.split(" ") if not is_icon_run(word))
-    return ELISION.sub("…", TRAILING.sub("", line))
+    return line
 
 
 def _is_boilerplate(line: str) -> bool:
     return any(pattern.fullmatch(line) for pattern in LINES)
 
 
-def _drop_blocks(lines: list[str]) -> list[str]:
+def _drop_blocks(lines: list[str], starts: set[int]) -> list[str]:
+    """``lines`` without the blocks that start at one of the ``starts`` (no others can)."""
     kept: list[str] = []
     index = 0
-    while index < len(lines):
-        index = _block_end(lines, index)
-        if index < len(lines):
-            kept.append(lines[index])
-        index += 1
+    for start in sorted(starts):
+        if start < index:
+            continue  # inside a block dropped already
+        line = lines[start]
+        block = next(((end, most) for first, end, most in BLOCKS if first.match(line)), None)
+        if block is None:
+            continue
+        end, most = block
+        last = next(
+            (i for i in range(start, min(start + most, len(lines))) if end.match(lines[i])), start
+        )
+        kept.extend(lines[index:start])
+        index = last + 1
+    kept.extend(lines[index:])
     return kept
 
 
-def _block_end(lines: list[str], index: int) -> int:
-    """The index of the first line at or after ``index`` that no block swallows."""
-    while index < len(lines):
-        line = lines[index]
-        block = next(((end, most) for start, end, most in BLOCKS if start.match(line)), None)
-        if block is None:
-            return index
-        end, most = block
-        last = next(
-            (i for i in range(index, min(index + most, len(lines))) if end.match(lines[i])), index
-        )
-        index = last + 1
-    return index
-
-
-def _drop_content_types(lines: list[str]) -> list[str]:
+def _drop_content_types(lines: list[str], labels: set[str]) -> list[str]:
+    """``lines`` without content-type labels; only lines in ``labels`` can be one."""
     kept: list[str] = []
     index = 0
     while index < len(lines):
         line, following = lines[index], lines[index + 1] if index + 1 < len(lines) else ""
-        label = _CONTENT_TYPE.fullmatch(line)
-        if line.lower() in CONTENT_TYPES and parse_date(following):
+        if line not in labels:
+            kept.append(line)
+        elif line.lower() in CONTENT_TYPES and parse_date(following):
             index += 1  # the date line goes with its label
-        elif label is None or parse_date(label[2]) is None:
+        elif (label := _CONTENT_TYPE.fullmatch(line)) is None or parse_date(label[2]) is None:
             kept.append(line)
         index += 1
     return kept

@@ -6,13 +6,13 @@ words, and a second voice when the title announces a claim and a response, so th
 both sides. Output keeps document order.
 """
 
-import functools
 import re
 import unicodedata
 from collections.abc import Sequence
 
-from news.boilerplate import strip_boilerplate
-from news.byline import find_byline, parse_date
+from news.boilerplate import stripped_lines
+from news.byline import credit_lines, find_byline, parse_date
+from news.scoring import content_words, find_speakers, title_words
 from news.sentences import is_complete, split_sentences
 
 __all__ = ["split_sentences", "summarise"]
@@ -28,37 +28,7 @@ _TWO_SIDED = re.compile(
     r"|refut\w*|counter\w*|rebut\w*|versus|vs)\b",
     re.IGNORECASE,
 )
-_VERB = (
-    r"(?:said|says|told|stated|claimed|claims|added|argued|denied|denies|insisted|warned|noted"
-    r"|explained|responded|replied|countered|alleged)"
-)
-# A capitalised name of up to five words; word lengths are bounded to keep the search linear.
-_NAME = r"[A-Z][\w'’-]{0,30}(?:\s+[A-Z][\w'’-]{0,30}){0,4}"
-_SPEAKER_AFTER = re.compile(rf"\b{_VERB}\s+({_NAME})")  # "…,” said Soeng Sen Karuna"
-_SPEAKER_BEFORE = re.compile(rf"({_NAME})\s+{_VERB}\b")  # "Sar Kheng said"
-_ACCORDING_TO = re.compile(rf"\baccording to\s+({_NAME})")
-_PRONOUNS = frozenset({"he", "she", "they"})
-# Words in a name that say what someone is, not who: they do not tell speakers apart.
-_NOT_NAMES = frozenset(
-    {
-        "the", "a", "mr", "mrs", "ms", "dr", "minister", "ministry", "interior", "prime",
-        "deputy", "president", "spokesperson", "spokesman", "spokeswoman", "director",
-        "secretary", "general", "governor", "senior", "official", "officials",
-    }
-)  # fmt: skip
-_STOPWORDS = frozenset(
-    {
-        "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "but", "is", "are",
-        "was", "were", "be", "been", "being", "has", "have", "had", "not", "no", "its", "it",
-        "this", "that", "these", "those", "with", "by", "from", "at", "as", "over", "after",
-        "into", "their", "his", "her", "they", "he", "she", "we", "our", "you", "your", "will",
-        "would", "can", "could", "may", "might", "while", "than", "then", "so", "such",
-        "about", "says", "said",
-    }
-)  # fmt: skip
 _WORD = re.compile(r"\w+")
-_SUFFIXES = ("ings", "ing", "edly", "ed", "es", "s")
-_STEM = 6  # "repressed"/"repression", "minister"/"ministry", "Cambodia"/"Cambodian"
 _NEW_VOICE, _NEW_VOICE_TWO_SIDED, _NEXT_IN_ORDER, _OPEN_QUOTE = 1.0, 3.0, 0.5, -0.5
 
 
@@ -87,11 +57,14 @@ def summarise(text: str, *, title: str = "", max_chars: int = 350, max_sentences
 
 def _body_sentences(text: str, title: str) -> list[str]:
     """Sentences after boilerplate, credit lines and the leading title or headline lines."""
-    lines = [line for line in strip_boilerplate(text.splitlines()) if not find_byline(line)]
+    lines = stripped_lines(text)
+    if credits := set(credit_lines(lines)):
+        lines = [line for i, line in enumerate(lines) if i not in credits or not find_byline(line)]
     start = 0
     while start < len(lines) and _is_heading(lines[start], title):
         start += 1
-    sentences = [s for line in lines[start:] for s in split_sentences(line)]
+    # One call for all lines (folded, so none holds a line break): a line break ends a sentence.
+    sentences = split_sentences("\n".join(lines[start:]))
     first = 0  # a feed may run the title into the text: "Title. First sentence."
     while first < len(sentences) and _is_heading(sentences[first], title):
         first += 1
@@ -110,7 +83,12 @@ def _is_heading(line: str, title: str) -> bool:
 
 def _repeats(line: str, title: str) -> bool:
     """True when ``line`` is ``title`` again, allowing for punctuation and truncation."""
-    a, b = _fold(line), _fold(title)
+    b = _fold(title)
+    # The fold of a start of the line is a start of its fold: when that is already too long
+    # to be the title again, the rest of a long line need not be folded.
+    if len(b) < 0.8 * len(_fold(line[: 2 * len(title) + 64])):
+        return False
+    a = _fold(line)
     if not a or not b:
         return False
     shorter, longer = sorted((a, b), key=len)
@@ -123,21 +101,35 @@ def _fold(text: str) -> str:
 
 
 def _select(sentences: Sequence[str], title: str, max_chars: int, max_sentences: int) -> list[int]:
-    """Greedy choice after the lead: the best-scoring sentence that still fits, repeatedly."""
-    wanted = _content_words(title)
+    """Greedy choice after the lead: the best-scoring sentence that still fits, repeatedly.
+
+    Only sentences short enough to follow the lead can ever fit, and only those with title
+    words or a speaker, or the one right after the last chosen, can score above 0 (the others
+    have nothing but the open-quote penalty): no other sentence is looked at.
+    """
+    wanted = content_words(title)
     bonus = _NEW_VOICE_TWO_SIDED if _TWO_SIDED.search(title) else _NEW_VOICE
-    speakers = _speakers(sentences)
-    adds = [_content_words(sentence) & wanted for sentence in sentences]
+    room = max_chars - len(sentences[0]) - 1
+    fitting = [index for index in range(1, len(sentences)) if len(sentences[index]) <= room]
+    if not fitting or max_sentences < 2:
+        return [0]
+    speakers = find_speakers(sentences[: fitting[-1] + 1])
+    scored = [0, *fitting]
+    adds = dict(zip(scored, title_words([sentences[i] for i in scored], wanted), strict=True))
+    fits = set(fitting)
+    lively = {i for i in fits if adds[i]} | (speakers.keys() & fits)
     chosen, used, covered = [0], len(sentences[0]), set(adds[0])
     while len(chosen) < max_sentences:
         best, best_score = None, 0.0
-        for index, sentence in enumerate(sentences):
+        heard, after = [speakers.get(i) for i in chosen], max(chosen) + 1
+        for index in sorted(lively | ({after} & fits)):
+            sentence = sentences[index]
             if index in chosen or used + 1 + len(sentence) > max_chars:
                 continue
             score: float = len(adds[index] - covered)
-            if _is_new_voice(speakers[index], [speakers[i] for i in chosen]):
+            if _is_new_voice(speakers.get(index), heard):
                 score += bonus
-            score += _NEXT_IN_ORDER if index == max(chosen) + 1 else 0.0
+            score += _NEXT_IN_ORDER if index == after else 0.0
             score += _OPEN_QUOTE if _has_open_quote(sentence) else 0.0
             if score > best_score:  # ties go to the earlier sentence
                 best, best_score = index, score
@@ -147,40 +139,6 @@ def _select(sentences: Sequence[str], title: str, max_chars: int, max_sentences:
         used += 1 + len(sentences[best])
         covered |= adds[best]
     return chosen
-
-
-def _content_words(text: str) -> set[str]:
-    return {_stem(word) for word in _WORD.findall(text.lower()) if word not in _STOPWORDS}
-
-
-@functools.lru_cache(maxsize=8192)  # news prose repeats its words; stemming was a hot spot
-def _stem(word: str) -> str:
-    """A crude stem that is enough to see "repression" cover "repressed"."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    return word[:_STEM]
-
-
-def _speakers(sentences: Sequence[str]) -> list[frozenset[str] | None]:
-    """Who each sentence is attributed to (name words), "he/she said" meaning the last named."""
-    found: list[frozenset[str] | None] = []
-    last: frozenset[str] | None = None
-    for sentence in sentences:
-        match = (
-            _SPEAKER_AFTER.search(sentence)
-            or _SPEAKER_BEFORE.search(sentence)
-            or _ACCORDING_TO.search(sentence)
-        )
-        name = match.group(1) if match else ""
-        if name.lower() in _PRONOUNS:
-            found.append(last)
-            continue
-        words = frozenset(w for w in name.split() if w.lower() not in _NOT_NAMES)
-        found.append(words or None)
-        last = words or last
-    return found
 
 
 def _is_new_voice(speaker: frozenset[str] | None, heard: list[frozenset[str] | None]) -> bool:

@@ -186,3 +186,60 @@ def test_a_sentence_is_never_repeated():
 def test_a_megabyte_of_text_is_summarised_from_its_start():
     text = OFFICIAL + "\n" + (FILLER + "\n") * 25_000 + RESPONSE
     assert summarise(text, title=TITLE) == " ".join([OFFICIAL, FILLER])
+
+
+BREAKS_AND_SPACES = [
+    (
+        "First line\u2028Second line. Third\x0bFourth.",
+        ["First line", "Second line.", "Third", "Fourth."],
+    ),
+    (
+        "Windows line.\r\nNext line.\rOld Mac line.",
+        ["Windows line.", "Next line.", "Old Mac line."],
+    ),
+    ("Ends with a ZWSP.\u200b\nNext.", ["Ends with a ZWSP.", "Next."]),
+    ("Trailing space and ZWSP. \u200b", ["Trailing space and ZWSP."]),
+    ("y" * 30 + "Mr. Sok arrived.", ["y" * 30 + "Mr.", "Sok arrived."]),
+    (
+        "It cost approx. 5 dollars. Approximately.",
+        ["It cost approx. 5 dollars.", "Approximately."],
+    ),
+    ("(Mr. Sok) left. «Dr. Chea» came.", ["(Mr. Sok) left.", "«Dr. Chea» came."]),
+    # The word before a full stop is looked for in its own line only.
+    (
+        "Line one.\na.b.c.d.e.f.g.h.i.j.k.l.m. Next",
+        ["Line one.", "a.b.c.d.e.f.g.h.i.j.k.l.m.", "Next"],
+    ),
+    ("x a.b.c.d.e.f.g.h.i.j.k.l. Next", ["x a.b.c.d.e.f.g.h.i.j.k.l. Next"]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), BREAKS_AND_SPACES)
+def test_split_sentences_across_kinds_of_line_break_and_space(text, expected):
+    assert split_sentences(text) == expected
+
+
+def test_he_said_names_the_last_speaker_even_in_a_sentence_too_long_to_use():
+    long = "Ny Chakrya of Licadho said that " + "staff had been followed, " * 20 + "in vain."
+    he = "He said the monitoring had started in March."
+    text = "\n".join([OFFICIAL, long, FILLER, he])
+    assert summarise(text, title=TITLE) == OFFICIAL + " " + he
+
+
+@pytest.mark.parametrize(
+    ("title", "last"),
+    [
+        ("EU’s fine: Apple’s answer", "Apple’s lawyers said the EU’s fine was unfair."),
+        ("Hers alone", "Hers was the only voice against."),  # the stem of "hers" is a stop word
+    ],
+)
+def test_title_words_with_short_or_stop_word_stems_count(title, last):
+    text = "\n".join([OFFICIAL, FILLER, "The herd was moved away.", last])
+    assert summarise(text, title=title) == OFFICIAL + " " + last
+
+
+def test_a_later_sentence_with_more_title_words_wins_however_far_down():
+    coverage = "Rights groups have reported surveillance of staff since 2017."
+    fillers = [FILLER.replace("hotel", f"hotel {n}") for n in range(300)]
+    text = "\n".join([OFFICIAL, *fillers, coverage])
+    assert summarise(text, title=TITLE) == OFFICIAL + " " + coverage
