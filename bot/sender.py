@@ -81,9 +81,11 @@ class Sender:
         await asyncio.gather(*self._busy.values(), return_exceptions=True)
 
     async def _fill(self) -> None:
-        capacity = int(self.config.global_rate * LOOKAHEAD) - len(self._busy)
-        if capacity <= 0:
+        planned = int(self.config.global_rate * LOOKAHEAD)
+        # Refill in batches, once half the plan is used: one claim per second, not per send.
+        if len(self._busy) > planned // 2:
             return
+        capacity = planned - len(self._busy)
         lease = max(self.config.lease, timedelta(seconds=LOOKAHEAD * 4))
         rows = await claim_due(
             self.db, self.now(), limit=capacity, lease=lease, busy=set(self._busy)
@@ -101,7 +103,7 @@ class Sender:
     async def _pause(self, stop: asyncio.Event) -> None:
         """Until woken (enqueued, settled, stopped), the next retry is due, or IDLE passes."""
         timeout = IDLE
-        due = await next_due(self.db)
+        due = None if self._busy else await next_due(self.db)  # busy: a send will wake us
         if due is not None and due > self.now():  # (already-due rows wait on a busy chat)
             timeout = min(IDLE, (due - self.now()).total_seconds())
         waits = [asyncio.ensure_future(self._wake.wait()), asyncio.ensure_future(stop.wait())]
@@ -112,9 +114,9 @@ class Sender:
         self.pacer.forget_before(self.clock())
 
     async def _deliver(self, row: Claimed, at: float) -> None:
-        delay = at - self.clock()
-        if delay > 0:
-            await asyncio.sleep(delay)
+        await asyncio.sleep(max(0.0, at - self.clock()))
+        while (wait := self.pacer.admit(row.chat_id, row.chat_type, self.clock())) > 0:
+            await asyncio.sleep(wait)
         try:
             await self._send(row)
         except Exception:  # a bug here must cost one retry, never the row or the sender
