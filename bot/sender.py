@@ -115,7 +115,8 @@ class Sender:
 
     async def _deliver(self, row: Claimed, at: float) -> None:
         await asyncio.sleep(max(0.0, at - self.clock()))
-        while (wait := self.pacer.admit(row.chat_id, row.chat_type, self.clock())) > 0:
+        # Waiting for the clock, not for an event: the window frees up by time passing.
+        while (wait := self.pacer.admit(row.chat_id, row.chat_type, self.clock())) > 0:  # noqa: ASYNC110
             await asyncio.sleep(wait)
         try:
             await self._send(row)
