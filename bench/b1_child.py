@@ -1,4 +1,5 @@
-"""One measured poller for B1, in its own process: ``ours`` or the ``naive`` loop."""
+"""One measured poller for B1, in its own process: ``ours``, the ``naive`` loop, or ``bare``
+httpx (the HTTP floor)."""
 
 import asyncio
 import json
@@ -9,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import feedparser
+import httpx
 
 from bench.common import REPO, measure, peak_rss_mb
 from bot.app import open_services
@@ -67,10 +69,39 @@ def naive(urls: list[str]) -> dict[str, Any]:
     }
 
 
+async def bare(urls: list[str], concurrency: int) -> dict[str, Any]:
+    """The HTTP floor: httpx alone, same concurrency, downloading every feed and then asking
+    again with its ETag (a new client: connections are new each cycle, as in production)."""
+    etags: dict[str, str] = {}
+
+    async def cycle() -> dict[str, float]:
+        gate = asyncio.Semaphore(concurrency)
+        limits = httpx.Limits(max_connections=concurrency)
+
+        async def one(client: httpx.AsyncClient, url: str) -> None:
+            headers = {"If-None-Match": etags[url]} if url in etags else {}
+            async with gate, client.stream("GET", url, headers=headers) as response:
+                await response.aread()
+                if "etag" in response.headers:
+                    etags[url] = response.headers["etag"]
+
+        async with httpx.AsyncClient(limits=limits) as client:
+            with measure() as step:
+                await asyncio.gather(*(one(client, url) for url in urls))
+        return {"wall": round(step.wall, 2), "cpu": round(step.cpu, 2)}
+
+    return {"download": await cycle(), "unchanged": await cycle()}
+
+
 def main() -> None:
     part, urls_file, tmp = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     urls = json.loads(urls_file.read_text())
-    result = asyncio.run(ours(urls, tmp)) if part == "ours" else naive(urls)
+    if part == "ours":
+        result = asyncio.run(ours(urls, tmp))
+    elif part == "bare":
+        result = asyncio.run(bare(urls, int(sys.argv[4])))
+    else:
+        result = naive(urls)
     print(json.dumps(result), flush=True)
 
 

@@ -3,6 +3,8 @@
 Measured from the update being handed to the bot (queued at the Bot API stand-in) to the
 stand-in receiving the reply's sendMessage. The stand-in adds no latency here: this is our
 own time. "During" runs the B1 cold cycle (500 feeds) in the same process, as in production.
+Baseline in the same run: /help, which touches no database, so its time is PTB's and the
+stand-in's own round trip; the ratio shows what /latest's query and rendering add.
 
     python -m bench.b3_latency
 """
@@ -46,22 +48,24 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     }
 
 
-async def latest_once(tg: FakeTelegram, chat: int) -> float:
-    """Seconds from queuing /latest to the stand-in receiving the reply."""
+async def command_once(tg: FakeTelegram, chat: int, command: str = "/latest") -> float:
+    """Seconds from queuing the command to the stand-in receiving the reply."""
     before = len(tg.sent(chat))
     start = time.monotonic()
-    tg.push_message(chat, chat, "/latest")
+    tg.push_message(chat, chat, command)
     await tg.await_for(lambda: len(tg.sent(chat)) > before, timeout=30)
     return tg.sent(chat)[before].at - start
 
 
-async def sample(tg: FakeTelegram, chats: range, stop: asyncio.Event | None = None) -> list[float]:
-    """/latest from one chat after another (until ``stop``, if given)."""
+async def sample(
+    tg: FakeTelegram, chats: range, stop: asyncio.Event | None = None, command: str = "/latest"
+) -> list[float]:
+    """The command from one chat after another (until ``stop``, if given)."""
     times = []
     for chat in chats:
         if stop is not None and stop.is_set():
             break
-        times.append(await latest_once(tg, chat))
+        times.append(await command_once(tg, chat, command))
     return times
 
 
@@ -94,6 +98,7 @@ async def run(tmp: Path) -> dict[str, Any]:
                     topic="cambodia-eba",
                     since=NOW - timedelta(days=40),
                 )
+            help_idle = await sample(tg, range(1, SAMPLES + 1), command="/help")
             idle = await sample(tg, range(1, SAMPLES + 1))
             done = asyncio.Event()
 
@@ -111,6 +116,7 @@ async def run(tmp: Path) -> dict[str, Any]:
         "chats": CHATS,
         "seed_seconds": round(seeding.wall, 1),
         "idle": percentiles(idle),
+        "baseline_help_idle": percentiles(help_idle),
         "during_cold_cycle": percentiles(during),
         "cold_cycle_seconds": round(cycle_seconds, 2),
         "peak_rss_mb": peak_rss_mb(),

@@ -1,5 +1,6 @@
 """B5 footprint: `rights-digest run` on the B3 database (100,000 stories, 10,000 chats) with
-500 feeds. Measures start to first getUpdates, and resident memory once idle.
+500 feeds. Measures start to first getUpdates, and resident memory once idle. Baseline in the
+same run: a bare PTB application with one handler (bench/b5_bare.py) against the same stand-in.
 
     python -m bench.b5_footprint
 """
@@ -61,6 +62,28 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
+def bare_baseline(tg: FakeTelegram, env: dict[str, str]) -> dict[str, float]:
+    """Start to first getUpdates and settled RSS of a PTB bot that does nothing else."""
+    before = tg.count(method="getUpdates")
+    started = time.monotonic()
+    bare = subprocess.Popen(
+        [sys.executable, "-m", "bench.b5_bare", tg.base_url],
+        cwd=REPO,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        tg.wait_for(lambda: tg.count(method="getUpdates") > before, timeout=60)
+        first = [r.at for r in tg.requests if r.method == "getUpdates"][before] - started
+        time.sleep(SETTLE / 2)
+        rss = rss_mb(bare.pid)
+    finally:
+        bare.terminate()
+        bare.wait(timeout=30)
+    return {"start_to_first_getUpdates_s": round(first, 2), "idle_rss_mb": round(rss, 1)}
+
+
 def main() -> None:
     feeds = build_feeds()
     with (
@@ -76,6 +99,8 @@ def main() -> None:
         config = write_config(tmp, urls, tg)
         asyncio.run(seed(config, config.read_text()))
         env = {**os.environ, "TELEGRAM_BOT_TOKEN": tg.token}
+        baseline = bare_baseline(tg, env)
+        before = tg.count(method="getUpdates")
         started = time.monotonic()
         bot = subprocess.Popen(
             [sys.executable, "-m", "bot.cli", "run", "--config", str(config)],
@@ -85,8 +110,8 @@ def main() -> None:
             stderr=subprocess.DEVNULL,
         )
         try:
-            tg.wait_for(lambda: tg.count(method="getUpdates") > 0, timeout=60)
-            first_poll = next(r.at for r in tg.requests if r.method == "getUpdates") - started
+            tg.wait_for(lambda: tg.count(method="getUpdates") > before, timeout=60)
+            first_poll = [r.at for r in tg.requests if r.method == "getUpdates"][before] - started
             peak_main = 0.0
             while len(server.hits) < len(urls):
                 peak_main = max(peak_main, rss_mb(bot.pid))
@@ -104,6 +129,7 @@ def main() -> None:
         "idle_rss_main_mb": round(idle_main, 1),
         "idle_rss_parser_workers_mb": [round(w, 1) for w in workers],
         "peak_rss_main_during_cycle_mb": round(peak_main, 1),
+        "baseline_bare_ptb": baseline,
     }
     write_result("b5_footprint", result)
     print(json.dumps(result, indent=2))
