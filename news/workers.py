@@ -1,11 +1,14 @@
 """Running CPU-bound pure steps (parsing) off the event loop, in worker processes.
 
 feedparser holds the GIL, so threads would not parse two feeds at once and a large feed would
-stall the bot's replies; processes do neither. A parse that runs past its deadline (a parser
-bug on hostile input) costs the pool its processes: they are killed and replaced.
+stall the bot's replies; processes do neither. Workers run at a lower CPU priority: parsing is
+batch work, and a subscriber's /latest should not queue behind it for a core. A parse that runs
+past its deadline (a parser bug on hostile input) costs the pool its processes: they are killed
+and replaced.
 """
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
@@ -19,6 +22,7 @@ log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
 T = TypeVar("T")
+WORKER_NICENESS = 10  # "nice 10": background batch work
 
 
 class WorkTimeoutError(Exception):
@@ -61,7 +65,9 @@ class WorkerPool:
     def _start(self) -> Executor:
         # spawn, not fork: forking a process that runs threads (aiosqlite, httpx) is unsafe.
         context = multiprocessing.get_context("spawn")
-        self._executor = ProcessPoolExecutor(self.workers, mp_context=context)
+        self._executor = ProcessPoolExecutor(
+            self.workers, mp_context=context, initializer=_lower_priority
+        )
         return self._executor
 
     def _restart(self) -> None:
@@ -74,6 +80,12 @@ class WorkerPool:
         executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _lower_priority() -> None:
+    """In each worker: yield the CPU to the bot's own process when both want it."""
+    with contextlib.suppress(OSError):  # not permitted: run at normal priority
+        os.nice(WORKER_NICENESS)
 
 
 def _kill(executor: ProcessPoolExecutor) -> None:

@@ -1,0 +1,27 @@
+"""The parser process pool: work runs elsewhere, at a lower priority, within a deadline."""
+
+import os
+import time
+
+import pytest
+
+from news.workers import WORKER_NICENESS, WorkerPool, WorkTimeoutError
+
+
+async def test_workers_run_at_a_lower_cpu_priority_than_the_bot():
+    pool = WorkerPool(1)
+    try:
+        worker_niceness = await pool.run(os.nice, 0)  # os.nice(0) reads the niceness
+    finally:
+        pool.close()
+    assert worker_niceness == min(19, os.nice(0) + WORKER_NICENESS)
+
+
+async def test_a_job_past_its_deadline_is_killed_and_the_pool_still_works():
+    pool = WorkerPool(1, timeout=0.5)
+    try:
+        with pytest.raises(WorkTimeoutError):
+            await pool.run(time.sleep, 30)
+        assert await pool.run(sum, [1, 2, 3]) == 6
+    finally:
+        pool.close()
