@@ -81,11 +81,11 @@ class Sender:
         await asyncio.gather(*self._busy.values(), return_exceptions=True)
 
     async def _fill(self) -> None:
-        planned = int(self.config.global_rate * LOOKAHEAD)
-        # Refill in batches, once half the plan is used: one claim per second, not per send.
-        if len(self._busy) > planned // 2:
+        # Small, frequent claims: one big claim is a burst of CPU that delays the sends due
+        # meanwhile, and delayed sends arrive bunched (Telegram counts rolling windows).
+        capacity = int(self.config.global_rate * LOOKAHEAD) - len(self._busy)
+        if capacity <= 0:
             return
-        capacity = planned - len(self._busy)
         lease = max(self.config.lease, timedelta(seconds=LOOKAHEAD * 4))
         rows = await claim_due(
             self.db, self.now(), limit=capacity, lease=lease, busy=set(self._busy)
