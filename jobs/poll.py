@@ -19,6 +19,7 @@ from news.config import Config, FeedConfig
 from news.context import resolve_context
 from news.db import Database
 from news.fetch import Fetched, FetchFailed, FetchLimits, HostLimiter, fetch_feed
+from news.memory import release_free_memory
 from news.models import DueFeed, FeedReport, FeedStatus, ParsedFeed, Validators
 from news.normalise import FeedContext, parse_document
 from news.parse import ParseError
@@ -28,7 +29,7 @@ from news.store.context import (
     record_context,
     use_cached_contexts,
 )
-from news.store.feeds import PollRecord, due_feeds, record_poll
+from news.store.feeds import PollRecord, due_feeds, record_poll, record_polls
 from news.store.stories import SaveResult, recent_headlines, save_entries
 from news.topics import CompiledTopic, compile_topics
 from news.workers import WorkerPool, WorkTimeoutError
@@ -38,6 +39,7 @@ log = logging.getLogger(__name__)
 # Fetched bodies that may wait for a parser, in units of the body cap (10 MiB by default): a
 # cold start of 500 feeds would otherwise hold every body it fetched while parsers catch up.
 UNPARSED_BODIES = 4
+UNCHANGED_BATCH = 100  # "not modified" outcomes written per transaction
 
 AfterSave = Callable[[DueFeed, SaveResult, datetime], Awaitable[None]]
 
@@ -57,6 +59,7 @@ class Poller:
     headlines: HeadlineIndex = field(default_factory=HeadlineIndex)
     _headlines_loaded: bool = False
     _feeds_by_url: dict[str, FeedConfig] = field(init=False)
+    _unchanged: list[tuple[int, PollRecord]] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.use_config(self.config)
@@ -74,7 +77,12 @@ class Poller:
         feeds = await due_feeds(self.db, now)
         if feeds:
             await self._refresh_headlines(now)
-        return list(await asyncio.gather(*(self.poll_feed(feed, now) for feed in feeds)))
+        try:
+            return list(await asyncio.gather(*(self.poll_feed(feed, now) for feed in feeds)))
+        finally:
+            await self._flush_unchanged(now)
+            if feeds:
+                release_free_memory()  # the cycle's bodies and results are garbage now
 
     async def _refresh_headlines(self, now: datetime) -> None:
         """Load recent headlines once per process; drop those past the window each cycle."""
@@ -174,7 +182,14 @@ class Poller:
             retry_after=retry_after,
         )
         record = PollRecord(status, next_poll, http_status, message, validators, moved_to)
-        await record_poll(self.db, feed.id, record, now)
+        if status is FeedStatus.NOT_MODIFIED:
+            # Most feeds, most cycles: written in batches, as one transaction each. If the
+            # process dies first, those feeds are simply asked again (a conditional GET).
+            self._unchanged.append((feed.id, record))
+            if len(self._unchanged) >= UNCHANGED_BATCH:
+                await self._flush_unchanged(now)
+        else:
+            await record_poll(self.db, feed.id, record, now)
         return FeedReport(
             feed.id,
             feed.name,
@@ -198,6 +213,10 @@ class Poller:
 
         await asyncio.gather(*(resolve(p) for p in pending if not p.cached))
         return done + sum(1 for p in pending if not p.cached)
+
+    async def _flush_unchanged(self, now: datetime) -> None:
+        records, self._unchanged = self._unchanged, []
+        await record_polls(self.db, records, now)
 
     def _interval(self, feed: DueFeed) -> timedelta:
         config = self._feeds_by_url.get(feed.config_url)

@@ -18,6 +18,8 @@ from concurrent.futures.process import BrokenProcessPool
 from functools import partial
 from typing import ParamSpec, TypeVar
 
+from news.memory import release_free_memory
+
 log = logging.getLogger(__name__)
 
 P = ParamSpec("P")
@@ -54,7 +56,7 @@ class WorkerPool:
 
     async def _submit(self, fn: Callable[..., T], *args: object) -> T:
         executor = self._executor or self._start()
-        future = asyncio.get_running_loop().run_in_executor(executor, fn, *args)
+        future = asyncio.get_running_loop().run_in_executor(executor, _then_trim, fn, *args)
         try:
             return await asyncio.wait_for(future, self.timeout)
         except TimeoutError:
@@ -80,6 +82,15 @@ class WorkerPool:
         executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
+
+
+def _then_trim(fn: Callable[..., T], *args: object) -> T:
+    """In a worker: run the job, then hand its garbage back to the OS, so idle workers
+    stay small between poll cycles."""
+    try:
+        return fn(*args)
+    finally:
+        release_free_memory()
 
 
 def _lower_priority() -> None:

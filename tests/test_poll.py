@@ -67,6 +67,20 @@ async def test_new_stories_are_stored_once_and_an_unchanged_feed_is_not_parsed(
     assert await count(services, Story) == 2
 
 
+async def test_unchanged_feeds_are_recorded_in_batches_and_all_rescheduled(feed_server, open_with):
+    feeds = [
+        feed_entry(f"Feed {n}", feed_server.feed(f"/{n}.xml", rss([item(n)]))) for n in range(130)
+    ]
+    services = await open_with(feeds, http={"concurrency": 16})
+    await poll(services, T0)
+    reports = await poll(services, LATER)
+    assert {r.status for r in reports.values()} == {FeedStatus.NOT_MODIFIED}
+    health = await feed_health(services.db)
+    assert {h.status for h in health} == {"not modified"}
+    assert all(h.next_poll is not None and h.next_poll > LATER for h in health)
+    assert await poll(services, LATER + timedelta(minutes=1)) == {}  # none left due
+
+
 async def test_a_feed_is_not_polled_before_its_interval(feed_server, open_with):
     url = feed_server.feed("/feed.xml", rss([item(1)]))
     services = await open_with([feed_entry("Example", url, every="2h")])

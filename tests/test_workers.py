@@ -1,10 +1,12 @@
 """The parser process pool: work runs elsewhere, at a lower priority, within a deadline."""
 
 import os
+import platform
 import time
 
 import pytest
 
+from news.memory import _malloc_trim, release_free_memory
 from news.workers import WORKER_NICENESS, WorkerPool, WorkTimeoutError
 
 
@@ -25,3 +27,9 @@ async def test_a_job_past_its_deadline_is_killed_and_the_pool_still_works():
         assert await pool.run(sum, [1, 2, 3]) == 6
     finally:
         pool.close()
+
+
+@pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
+def test_freed_memory_can_be_handed_back_to_the_os_on_glibc():
+    assert _malloc_trim() is not None
+    release_free_memory()  # and calling it is harmless

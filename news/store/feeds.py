@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import or_, select, update
+from sqlalchemy import bindparam, or_, select, update
 
 from news.backoff import NextPoll
 from news.config import FeedConfig
@@ -108,6 +108,32 @@ async def due_feeds(db: Database, now: datetime) -> list[DueFeed]:
 
 async def record_poll(db: Database, feed_id: int, record: PollRecord, now: datetime) -> None:
     """Write one poll's outcome: status, validators, schedule, permanent moves."""
+    await record_polls(db, [(feed_id, record)], now)
+
+
+async def record_polls(
+    db: Database, records: Sequence[tuple[int, PollRecord]], now: datetime
+) -> None:
+    """Write many polls' outcomes in one transaction: one executemany per shape of row."""
+    shapes: dict[tuple[str, ...], list[dict[str, object]]] = {}
+    for feed_id, record in records:
+        values = _poll_values(record, now)
+        row = {"row_id": feed_id} | {f"new_{key}": value for key, value in values.items()}
+        shapes.setdefault(tuple(values), []).append(row)
+    if not shapes:
+        return
+    async with db.writing() as session:
+        for keys, rows in shapes.items():
+            # Core, not ORM: the ORM's per-statement bookkeeping cost more than the write.
+            statement = (
+                update(FEEDS)
+                .where(FEEDS.c.id == bindparam("row_id"))
+                .values({key: bindparam(f"new_{key}") for key in keys})
+            )
+            await session.execute(statement, rows)
+
+
+def _poll_values(record: PollRecord, now: datetime) -> dict[str, object]:
     values: dict[str, object] = {
         "last_status": record.status.value,
         "last_http_status": record.http_status,
@@ -127,9 +153,7 @@ async def record_poll(db: Database, feed_id: int, record: PollRecord, now: datet
         }
     if record.moved_to:
         values["fetch_url"] = record.moved_to
-    async with db.writing() as session:
-        # A Core UPDATE: the ORM's per-statement bookkeeping cost more than the write itself.
-        await session.execute(update(FEEDS).where(FEEDS.c.id == feed_id).values(**values))
+    return values
 
 
 async def feed_health(db: Database) -> list[FeedHealth]:
