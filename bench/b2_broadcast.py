@@ -21,7 +21,7 @@ from telegram.ext import AIORateLimiter, ApplicationBuilder
 from bench.common import REPO, measure, peak_rss_mb, write_result
 from bench.fixtures import bench_config
 from bot.app import open_services
-from tests.delivery_helpers import add_chats, running_sender
+from tests.delivery_helpers import add_chats, frozen_heap, running_sender
 from tests.fakes.feed_server import FeedServer
 from tests.fakes.telegram import FakeTelegram
 
@@ -63,7 +63,8 @@ async def ours(tg: FakeTelegram, tmp: Path) -> dict[str, Any]:
             await services.poller.poll_due(NOW)
             with measure() as enqueue:
                 queued = await services.dispatcher.fan_out(NOW)
-            with measure() as sending:
+            # frozen_heap: what `rights-digest run` does once started (bot/telegram_app.serve).
+            with measure() as sending, frozen_heap():
                 async with running_sender(services.db, tg, config.delivery):
                     await tg.await_for(
                         lambda: len({r.chat_id for r in tg.sent()}) >= CHATS, timeout=600
