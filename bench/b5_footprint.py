@@ -11,6 +11,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 import tomllib
 from datetime import UTC, datetime
@@ -28,7 +29,7 @@ from tests.fakes.telegram import FakeTelegram
 
 NOW = datetime.now(UTC)
 READY_CHAT = 424242  # queues a command before launch, to time the first reply
-SETTLE = 10.0  # seconds of quiet after the first poll cycle before reading "idle" memory
+SETTLE = 10.0  # seconds of quiet after the first poll cycle ends before reading "idle" memory
 
 
 def write_config(tmp: Path, urls: list[str], tg: FakeTelegram) -> Path:
@@ -82,6 +83,14 @@ def ready_times(tg: FakeTelegram, before: int, sent: int, started: float) -> dic
     }
 
 
+def watch_log(bot: "subprocess.Popen[str]", cycle_logged: threading.Event) -> None:
+    """Set ``cycle_logged`` at the bot's "poll cycle: …" log line: fetched, parsed, stored."""
+    assert bot.stderr is not None
+    for line in bot.stderr:
+        if "poll cycle:" in line:
+            cycle_logged.set()
+
+
 def bare_baseline(tg: FakeTelegram, env: dict[str, str]) -> dict[str, float]:
     """Start to first getUpdates and settled RSS of a PTB bot that does nothing else."""
     before, sent = tg.count(method="getUpdates"), len(tg.sent(READY_CHAT))
@@ -128,12 +137,15 @@ def main() -> None:
             cwd=REPO,
             env=env,
             stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
         )
+        cycle_logged = threading.Event()
+        threading.Thread(target=watch_log, args=(bot, cycle_logged), daemon=True).start()
         try:
             ready = ready_times(tg, before, sent, started)
             peak_main = 0.0
-            while len(server.hits) < len(urls):
+            while not cycle_logged.is_set() and bot.poll() is None:
                 peak_main = max(peak_main, rss_mb(bot.pid))
                 time.sleep(0.2)
             cycle_done = time.monotonic() - started
