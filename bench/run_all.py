@@ -182,7 +182,8 @@ def rows() -> list[tuple[str, str, str, str, str, str]]:
     return table
 
 
-def write_doc(durations: dict[str, float]) -> None:
+def write_doc(run: dict[str, Any]) -> None:
+    durations: dict[str, float] = run["durations"]
     info = machine()
     lines = [
         "# Benchmarks",
@@ -190,9 +191,9 @@ def write_doc(durations: dict[str, float]) -> None:
         "Written by `make bench` (`python -m bench.run_all`); every scenario measures its "
         "baseline in the same run. Raw numbers: `bench/out/*.json`.",
         "",
-        f"- Date: {datetime.now(UTC):%Y-%m-%d %H:%M} UTC; commit {commit()}",
+        f"- Run: {run['date']} UTC at commit {run['commit']}",
         f"- Machine: {info['cpu']}, {info['cores']} cores, {info['memory']}; "
-        f"Python {info['python']}; load average at the end {info['load']}",
+        f"Python {info['python']}; load average at the end {run['load']}",
         "- Scenario wall times: "
         + ", ".join(f"{name} {seconds:.0f} s" for name, seconds in durations.items())
         + f"; {sum(durations.values()) / 60:.1f} minutes in all",
@@ -211,14 +212,21 @@ def write_doc(durations: dict[str, float]) -> None:
 
 def main() -> None:
     """``run_all [SCENARIO…]`` runs and tabulates; ``run_all --table`` only redraws the page."""
-    saved = OUT / "durations.json"
-    durations: dict[str, float] = json.loads(saved.read_text()) if saved.exists() else {}
+    saved = OUT / "run.json"
+    run_info: dict[str, Any] = (
+        json.loads(saved.read_text()) if saved.exists() else {"durations": {}}
+    )
     if sys.argv[1:] != ["--table"]:
         for name in sys.argv[1:] or SCENARIOS:
-            durations[name] = run(name)
+            run_info["durations"][name] = run(name)
+        run_info |= {
+            "date": f"{datetime.now(UTC):%Y-%m-%d %H:%M}",
+            "commit": commit(),
+            "load": machine()["load"],
+        }
         OUT.mkdir(parents=True, exist_ok=True)
-        saved.write_text(json.dumps(durations))
-    write_doc(durations)
+        saved.write_text(json.dumps(run_info))
+    write_doc(run_info)
 
 
 if __name__ == "__main__":
