@@ -51,13 +51,7 @@ class PeopleHandlers(EntryHandlers):
 
     def _end_name(self) -> None:
         value = self.pop("name")
-        if self.inpublisher:
-            self.save_author("name", value, "publisher")
-        elif self.inauthor:
-            self.save_author("name", value)
-        elif self.incontributor:
-            self.save_contributor("name", value)
-        elif self.intextinput:
+        if not self._save_person_part("name", value) and self.intextinput:
             self.context()["name"] = value
 
     _end_itunes_name = _end_name
@@ -68,13 +62,19 @@ class PeopleHandlers(EntryHandlers):
     _start_itunes_email = _start_email
 
     def _end_email(self) -> None:
-        value = self.pop("email")
+        self._save_person_part("email", self.pop("email"))
+
+    def _save_person_part(self, key: str, value: str | None) -> bool:
+        """File a name or email under the publisher, author or contributor being read."""
         if self.inpublisher:
-            self.save_author("email", value, "publisher")
+            self.save_author(key, value, "publisher")
         elif self.inauthor:
-            self.save_author("email", value)
+            self.save_author(key, value)
         elif self.incontributor:
-            self.save_contributor("email", value)
+            self.save_contributor(key, value)
+        else:
+            return False
+        return True
 
     _end_itunes_email = _end_email
 
