@@ -20,6 +20,7 @@ from news.periods import Period, current_period, is_newer
 from news.store.chats import chat_settings, subscriptions_of
 from news.store.outbox import (
     add_messages,
+    owed_chats,
     pending_alerts,
     purge_delivered,
     replace_alerts,
@@ -32,7 +33,8 @@ log = logging.getLogger(__name__)
 ALERT_HORIZON = timedelta(days=2)  # an alert older than this is news no more: /latest has it
 DIGEST_HORIZON = timedelta(days=8)  # a weekly digest plus a day of slack
 CONTEXT_WAIT = timedelta(minutes=10)  # how long an alert may wait for its context link
-CHUNK = 500
+CHUNK = 500  # chats per transaction
+INSTANT = ("instant",)
 
 
 @dataclass(slots=True)
@@ -44,17 +46,36 @@ class Dispatcher:
     wake: Callable[[], None] = field(default=lambda: None)
 
     async def fan_out(self, now: datetime) -> int:
-        """Alerts for instant chats: one per story, or one batch past ``coalesce_after``."""
-        async with self.db.writing() as session:
-            pairs = await undelivered(
+        """Alerts for instant chats: one per story, or one batch past ``coalesce_after``.
+
+        Written ``CHUNK`` chats per transaction: a backlog (after downtime, say) never holds
+        the write lock, the sender or a shutdown for long."""
+        async with self.db.sessions() as session:
+            owed = await owed_chats(
                 session,
-                modes=("instant",),
+                modes=INSTANT,
                 since=now - ALERT_HORIZON,
                 context_deadline=now - CONTEXT_WAIT,
             )
-            if not pairs:
-                return 0
+        added = 0
+        for start in range(0, len(owed), CHUNK):
+            added += await self._alerts(owed[start : start + CHUNK], now)
+        self._woken(added)
+        return added
+
+    async def _alerts(self, chat_ids: list[int], now: datetime) -> int:
+        async with self.db.writing() as session:
+            # Asked again inside the write transaction: a concurrent run may have sent some.
+            pairs = await undelivered(
+                session,
+                modes=INSTANT,
+                since=now - ALERT_HORIZON,
+                context_deadline=now - CONTEXT_WAIT,
+                chat_ids=chat_ids,
+            )
             by_chat = _group(pairs)
+            if not by_chat:
+                return 0
             chats, followed, stories = await self._context(session, by_chat)
             waiting = await pending_alerts(session, list(by_chat))
             stories |= await load_stories(
@@ -82,9 +103,7 @@ class Dispatcher:
                     if outbox_id in merged
                 ]
             await replace_alerts(session, replaced, messages, now)
-            added = len(messages)
-        self._woken(added)
-        return added
+        return len(messages)
 
     async def digest_tick(self, now: datetime) -> int:
         """Digests for chats whose period came due; an empty period sends nothing."""

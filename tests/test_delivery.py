@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import jobs.deliver
 from bot.app import Services, open_services
 from news.config import Config
 from news.store.chats import count_chat_rows, forget_chat, get_chat, subscribe
@@ -79,6 +80,17 @@ async def test_an_alert_is_not_sent_for_stories_from_before_the_subscription(tg,
     await services.poller.poll_due(T0)
     await add_chats(services.db, [7], topic="cambodia-eba", since=T0 + timedelta(minutes=1))
     assert await services.dispatcher.fan_out(T0 + timedelta(minutes=2)) == 0
+
+
+async def test_a_fan_out_in_several_transactions_still_owes_each_chat_one_alert(
+    services, monkeypatch
+):
+    monkeypatch.setattr(jobs.deliver, "CHUNK", 7)  # 20 chats: three transactions
+    await add_chats(services.db, range(1, 21), topic="cambodia-eba", since=SINCE)
+    await services.poller.poll_due(T0)
+    assert await services.dispatcher.fan_out(T0) == 20
+    assert await services.dispatcher.fan_out(T0) == 0
+    assert await outbox_states(services.db) == {"pending": 20}
 
 
 async def test_many_pending_alerts_become_one_batch(tg, services, feed_server):

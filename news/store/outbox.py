@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Select, and_, delete, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.db import Database
@@ -35,17 +35,12 @@ class Claimed:
     attempts: int
 
 
-async def undelivered(
-    session: AsyncSession,
-    *,
-    modes: Sequence[str],
-    since: datetime,
-    context_deadline: datetime,
-    chat_ids: Sequence[int] | None = None,
-) -> list[tuple[int, int, datetime]]:
-    """(chat, story, first match) a chat should get and has not: matched to a topic it
+def _owed(
+    modes: Sequence[str], since: datetime, context_deadline: datetime
+) -> Select[int, int, datetime]:
+    """(chat, story, first match) pairs a chat should get and has not: matched to a topic it
     followed at the time, after ``since``, not waiting for its context link past the deadline."""
-    query = (
+    return (
         select(Subscription.chat_id, StoryTopic.story_id, func.min(StoryTopic.matched_at))
         .join(Chat, Chat.id == Subscription.chat_id)
         .join(StoryTopic, StoryTopic.topic == Subscription.topic)
@@ -61,11 +56,33 @@ async def undelivered(
             ),
         )
         .group_by(Subscription.chat_id, StoryTopic.story_id)
-        .order_by(Subscription.chat_id, StoryTopic.story_id)
+    )
+
+
+async def undelivered(
+    session: AsyncSession,
+    *,
+    modes: Sequence[str],
+    since: datetime,
+    context_deadline: datetime,
+    chat_ids: Sequence[int] | None = None,
+) -> list[tuple[int, int, datetime]]:
+    """The owed (chat, story, first match) pairs; see ``_owed``."""
+    query = _owed(modes, since, context_deadline).order_by(
+        Subscription.chat_id, StoryTopic.story_id
     )
     if chat_ids is not None:
         query = query.where(Subscription.chat_id.in_(list(chat_ids)))
     return [(chat, story, matched) for chat, story, matched in await session.execute(query)]
+
+
+async def owed_chats(
+    session: AsyncSession, *, modes: Sequence[str], since: datetime, context_deadline: datetime
+) -> list[int]:
+    """The chats owed at least one story, without loading the pairs themselves."""
+    owed = _owed(modes, since, context_deadline).subquery()
+    query = select(owed.c.chat_id).distinct().order_by(owed.c.chat_id)
+    return list(await session.scalars(query))
 
 
 async def pending_alerts(
