@@ -12,7 +12,6 @@ from collections.abc import Iterable, Sequence
 
 from news.byline import parse_date
 from news.linefind import Lines, line_start_patterns
-from news.recent import Recent
 
 _I = re.IGNORECASE
 
@@ -109,8 +108,6 @@ _LINE_STARTS = line_start_patterns(
     _I,
 )  # and "#c" anywhere in the line
 _TYPE_STARTS = line_start_patterns("story|standard page|company", _I)
-# Texts that stripping left as they were, for when summarise strips them again.
-_CLEAN: Recent[str, bool] = Recent(1_000_000, lambda text: len(text) + 1000)
 _ICON_COVERAGE = 0.8  # share of the run made of known icon names (and dashes)
 
 
@@ -134,21 +131,18 @@ def strip_folded(lines: list[str], repeated: frozenset[str] = frozenset()) -> li
     return _strip(lines, repeated)[0]
 
 
-def strip_to_text(lines: list[str], repeated: frozenset[str] = frozenset()) -> str:
-    """``"\\n".join(strip_folded(lines, repeated))``. When there was nothing to strip, the text
-    is remembered as clean for a while: summarise strips extract_item's text again."""
+def strip_to_text(lines: list[str], repeated: frozenset[str] = frozenset()) -> tuple[str, bool]:
+    """``"\\n".join(strip_folded(lines, repeated))``, and whether the text is clean: not empty,
+    and nothing was there to strip (so ``stripped_lines`` may skip stripping it again)."""
     kept, clean = _strip(lines, repeated)
     text = "\n".join(kept)
-    if clean and text:
-        _CLEAN.put(text, True)
-    return text
+    return text, clean and bool(text)
 
 
-def stripped_lines(text: str) -> list[str]:
-    """``strip_boilerplate(text.splitlines())``, at once for a text known to be clean."""
-    if _CLEAN.get(text):  # its lines are folded, none empty, and nothing in them is boilerplate
-        return text.split("\n")
-    return strip_boilerplate(text.splitlines())
+def stripped_lines(text: str, *, clean: bool = False) -> list[str]:
+    """``strip_boilerplate(text.splitlines())``; at once for a text ``strip_to_text`` called
+    clean (its lines are folded, none empty, and nothing in them is boilerplate)."""
+    return text.split("\n") if clean else strip_boilerplate(text.splitlines())
 
 
 def _strip(lines: list[str], repeated: frozenset[str]) -> tuple[list[str], bool]:

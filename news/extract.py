@@ -3,23 +3,26 @@
 Pure: the IO step that fetches BHRRC item pages lives elsewhere and calls these functions.
 """
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from news.boilerplate import repeated_lines, strip_to_text
 from news.byline import Byline, credit_lines, find_byline, parse_byline
 from news.links import find_context_link, find_original_link, scan_links, token_links
 from news.markup import html_to_text, iter_visible, looks_like_html, text_of
-from news.scan import read
+from news.scan import scan, scan_text
 from news.urls import canonical_url, split_context_anchor
 
 __all__ = [
     "Byline",
     "Extracted",
+    "ItemRead",
     "extract_item",
+    "extract_read",
     "find_context_link",
     "find_original_link",
     "html_to_text",
     "parse_byline",
+    "read_item",
     "repeated_lines",
 ]
 
@@ -32,31 +35,49 @@ class Extracted:
     byline: Byline | None
     original_url: str | None
     context_url: str | None
+    # Nothing in ``text`` was boilerplate: summarise need not strip it again. Not compared:
+    # it says how the text came about, not what it is.
+    clean: bool = field(default=False, compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class ItemRead:
+    """An item's HTML read once: its text (``html_to_text``) and its two links as found."""
+
+    text: str
+    original: str | None = None
+    context: str | None = None
+
+
+def read_item(html: str, *, base_url: str) -> ItemRead:
+    """Read ``html`` once, for both the feed's repeated lines and ``extract_read``."""
+    if not looks_like_html(html):
+        return ItemRead(html_to_text(html))
+    scanned = scan(html)
+    if scanned is None:  # the scan declined: read it token by token
+        tokens = list(iter_visible(html))
+        return ItemRead(text_of(tokens), *token_links(tokens, base_url))
+    text = scan_text(scanned)
+    return ItemRead(text, *scan_links(scanned, base_url, text))
 
 
 def extract_item(html: str, *, base_url: str, repeated: frozenset[str] = frozenset()) -> Extracted:
     """Clean text without boilerplate or credit line, plus the byline, the original publisher's
     URL (canonical: no tracking) and the BHRRC story-context URL (keeping its ``#c<id>``)."""
-    text, original, context = _read(html, base_url)
-    byline, lines = _take_byline(text)
+    return extract_read(read_item(html, base_url=base_url), repeated=repeated)
+
+
+def extract_read(read: ItemRead, *, repeated: frozenset[str] = frozenset()) -> Extracted:
+    """``extract_item`` of an item already read."""
+    byline, lines = _take_byline(read.text)
+    text, clean = strip_to_text(lines, repeated)
     return Extracted(
-        text=strip_to_text(lines, repeated),
+        text=text,
+        clean=clean,
         byline=byline,
-        original_url=canonical_url(original) if original else None,
-        context_url=_canonical_context(context) if context else None,
+        original_url=canonical_url(read.original) if read.original else None,
+        context_url=_canonical_context(read.context) if read.context else None,
     )
-
-
-def _read(html: str, base_url: str) -> tuple[str, str | None, str | None]:
-    """The text, original link and context link of ``html``, from one scan of it."""
-    if not looks_like_html(html):
-        return html_to_text(html), None, None
-    found = read(html)  # html_to_text of the same item may have scanned it just before
-    if found is None:  # the scan declined: read it token by token
-        tokens = list(iter_visible(html))
-        return text_of(tokens), *token_links(tokens, base_url)
-    scanned, text = found
-    return text, *scan_links(scanned, base_url, text)
 
 
 def _take_byline(text: str) -> tuple[Byline | None, list[str]]:

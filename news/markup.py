@@ -10,7 +10,7 @@ from collections import Counter
 from collections.abc import Iterable, Iterator
 from html import unescape
 
-from news.scan import fold_lines, read
+from news.scan import fold_lines, scan, scan_text
 from news.tokenizer import BLOCKS, CELLS, HIDDEN, EndTag, StartTag, Text, Token, iter_tokens
 
 __all__ = [
@@ -54,8 +54,8 @@ def html_to_text(html: str) -> str:
     within lines, no empty lines, entities decoded, scripts and styles dropped."""
     if not looks_like_html(html):  # plain text: its line breaks are meant
         return fold_lines(unescape(html))
-    found = read(html)
-    return text_of(iter_visible(html)) if found is None else found[1]
+    scanned = scan(html)
+    return text_of(iter_visible(html)) if scanned is None else scan_text(scanned)
 
 
 def looks_like_html(text: str) -> bool:

@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from news.extract import Extracted, extract_item, html_to_text, repeated_lines
+from news.extract import Extracted, extract_read, read_item, repeated_lines
 from news.identity import assign_keys, digest
 from news.models import Entry, ParsedFeed, RawEntry, RawFeed
 from news.parse import parse_feed
@@ -43,28 +43,37 @@ def normalise_feed(
     raw: RawFeed, feed: FeedContext, topics: Sequence[CompiledTopic], now: datetime
 ) -> ParsedFeed:
     """Clean every item; drop items repeated inside the document (same identity key)."""
-    repeated = repeated_lines([html_to_text(e.html) for e in raw.entries])
+    links = [_http_link(e) for e in raw.entries]
+    # Each item is read once: its text serves the feed's repeated lines, then its extraction.
+    reads = [
+        read_item(e.html, base_url=link or feed.url)
+        for e, link in zip(raw.entries, links, strict=True)
+    ]
+    repeated = repeated_lines([r.text for r in reads])
     seen: set[str] = set()
     entries = []
-    for raw_entry, (key, link_key) in zip(raw.entries, assign_keys(raw.entries), strict=True):
+    keys = assign_keys(raw.entries)
+    for raw_entry, link, read, (key, link_key) in zip(
+        raw.entries, links, reads, keys, strict=True
+    ):
         if key in seen:
             continue
         seen.add(key)
-        entries.append(_normalise(raw_entry, key, link_key, feed, topics, repeated, now))
+        extracted = extract_read(read, repeated=repeated)
+        entries.append(_normalise(raw_entry, link, extracted, key, link_key, feed, topics, now))
     return ParsedFeed(tuple(entries), raw.warning, skipped=len(raw.entries) - len(entries))
 
 
 def _normalise(
     raw: RawEntry,
+    link: str | None,
+    extracted: Extracted,
     key: str,
     link_key: str | None,
     feed: FeedContext,
     topics: Sequence[CompiledTopic],
-    repeated: frozenset[str],
     now: datetime,
 ) -> Entry:
-    link = canonical_url(raw.link) if raw.link and is_http_url(raw.link) else None
-    extracted = extract_item(raw.html, base_url=link or feed.url, repeated=repeated)
     title = _title(raw.title, extracted.text)
     original = canonical_url(extracted.original_url) if extracted.original_url else None
     hits = match_topics(
@@ -82,7 +91,7 @@ def _normalise(
         url=link,
         title=title,
         text=extracted.text,
-        summary=summarise(extracted.text, title=title),
+        summary=summarise(extracted.text, title=title, clean=extracted.clean),
         author=(extracted.byline.author if extracted.byline else None) or raw.author,
         publisher=extracted.byline.publisher if extracted.byline else None,
         published=_original_date(extracted, raw, now),
@@ -90,6 +99,11 @@ def _normalise(
         context_url=extracted.context_url,
         topics=tuple(hits),
     )
+
+
+def _http_link(raw: RawEntry) -> str | None:
+    """The item's own link, canonical, when it is an http(s) one."""
+    return canonical_url(raw.link) if raw.link and is_http_url(raw.link) else None
 
 
 def story_key(url: str | None, *, fallback: str) -> str:

@@ -25,7 +25,6 @@ from dataclasses import dataclass, field
 from html import unescape
 from itertools import repeat
 
-from news.recent import Recent
 from news.tokenizer import (
     BLOCKS,
     CELLS,
@@ -47,7 +46,6 @@ __all__ = [
     "SPACE",
     "Scan",
     "fold_lines",
-    "read",
     "scan",
     "scan_text",
 ]
@@ -133,24 +131,6 @@ class _Visitor:
     counts: Counter[str] = field(default_factory=Counter)
     unseen: list[str] = field(default_factory=list)  # text inside hidden elements
     has_pre: bool = False
-
-
-# The pipeline reads each item twice: html_to_text (for the feed's repeated lines), then
-# extract_item. The second read finds the first one's scan here: room for a large feed's items.
-_READ: Recent[str, tuple[Scan, str]] = Recent(8_000_000, lambda html: len(html) + 1000)
-
-
-def read(html: str) -> tuple[Scan, str] | None:
-    """``scan(html)`` and its ``scan_text``, or None when the token path must read ``html``;
-    the last documents read are remembered."""
-    found = _READ.get(html)
-    if found is None:
-        scanned = scan(html)
-        if scanned is None:
-            return None
-        found = (scanned, scan_text(scanned))
-        _READ.put(html, found)
-    return found
 
 
 def scan(html: str) -> Scan | None:

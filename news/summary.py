@@ -32,19 +32,27 @@ _WORD = re.compile(r"\w+")
 _NEW_VOICE, _NEW_VOICE_TWO_SIDED, _NEXT_IN_ORDER, _OPEN_QUOTE = 1.0, 3.0, 0.5, -0.5
 
 
-def summarise(text: str, *, title: str = "", max_chars: int = 350, max_sentences: int = 3) -> str:
+def summarise(
+    text: str,
+    *,
+    title: str = "",
+    max_chars: int = 350,
+    max_sentences: int = 3,
+    clean: bool = False,
+) -> str:
     """One to three complete sentences of ``text``, at most ``max_chars`` characters.
 
     An over-long lead sentence is cut at a word boundary and ends with "…". Boilerplate, the
     credit line and leading lines that repeat the title or quote the original headline and its
     date are skipped. Empty when nothing but those is left. Reads the first MAX_TEXT
-    characters only.
+    characters only. ``clean``: the text is an ``Extracted.clean`` one, with no boilerplate
+    left to strip.
     """
     if max_chars < 1 or max_sentences < 1:
         raise ValueError(f"max_chars={max_chars}, max_sentences={max_sentences}: must be ≥ 1")
     if len(text) > MAX_TEXT:
-        text = text[: _break_before(text, MAX_TEXT)]
-    sentences = _body_sentences(text, title)
+        text, clean = text[: _break_before(text, MAX_TEXT)], False
+    sentences = _body_sentences(text, title, clean)
     # Feeds repeat lines; a sentence is said once (dict keeps the first, in order).
     candidates = list(dict.fromkeys([s for s in sentences if is_complete(s)] or sentences))
     if not candidates:
@@ -55,9 +63,9 @@ def summarise(text: str, *, title: str = "", max_chars: int = 350, max_sentences
     return " ".join(candidates[index] for index in sorted(chosen))
 
 
-def _body_sentences(text: str, title: str) -> list[str]:
+def _body_sentences(text: str, title: str, clean: bool) -> list[str]:
     """Sentences after boilerplate, credit lines and the leading title or headline lines."""
-    lines = stripped_lines(text)
+    lines = stripped_lines(text, clean=clean)
     if credits := set(credit_lines(lines)):
         lines = [line for i, line in enumerate(lines) if i not in credits or not find_byline(line)]
     start = 0
