@@ -89,7 +89,7 @@ class Entry:
     url: str | None
     title: str
     text: str
-    summary: str
+    summary: str  # empty when no topic matched: such an entry is never shown
     author: str | None
     publisher: str | None
     published: datetime | None

@@ -108,6 +108,39 @@ async def test_near_identical_headlines_from_two_outlets_are_one_story(feed_serv
     assert {merged.outlet, *merged.also_reported_by} == {"One", "Two"}
 
 
+async def test_a_story_that_matched_no_topic_gains_a_summary_from_an_outlet_that_does(
+    feed_server, start
+):
+    link = "https://wire.example/2026/11/eu-trade-review"
+    plain = rss(
+        [
+            {
+                "title": "EU trade review continues",
+                "link": link,
+                "description": "Officials met in Brussels on Tuesday. Talks go on.",
+            }
+        ]
+    )
+    general = feed_server.feed("/general.xml", plain)
+    specialist = feed_server.feed("/specialist.xml", rss([]))
+    services = await start([feed_entry("General", general), feed_entry("Specialist", specialist)])
+    await services.poller.poll_due(T0)
+    [before] = await all_stories(services)
+    assert (before.summary, before.topics) == ("", ())  # shown to nobody: not summarised
+    matching = {
+        "title": "Cambodia: EU weighs withdrawing Everything But Arms preferences",
+        "link": link,
+        "description": "The European Commission said Cambodia's EBA trade preferences "
+        "depend on its human rights record. Unions welcomed the review.",
+    }
+    feed_server.feed("/specialist.xml", rss([matching]))
+    await services.poller.poll_due(T0 + timedelta(hours=2))
+    [after] = await all_stories(services)
+    assert [t.slug for t in after.topics] == ["cambodia-eba"]
+    assert after.summary.startswith("The European Commission said Cambodia")
+    assert after.also_reported_by == ("Specialist",)
+
+
 async def test_story_context_comes_from_the_item_page_notice(feed_server, start):
     feed_server.route("/en/latest-news/item/", Reply(ITEM_PAGE.read_bytes()))
     description = "<p>Author: Leakhena Sok, Mekong Ledger, Published on: 14 March 2022</p>"
