@@ -1,5 +1,9 @@
 """One measured poller for B1, in its own process: ``ours``, the ``naive`` loop, or ``bare``
-httpx (the HTTP floor)."""
+httpx (the HTTP floor).
+
+Each poller imports what it uses inside its function, as ``rights-digest`` does (bot/cli.py):
+our parser processes are spawned, and a spawned process imports the main module again.
+"""
 
 import asyncio
 import json
@@ -9,18 +13,16 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-import feedparser
-import httpx
-
 from bench.common import REPO, measure, peak_rss_mb
-from bot.app import open_services
-from news.config import parse_config
 
 NOW = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 
 
 async def ours(urls: list[str], tmp: Path) -> dict[str, Any]:
     """Our poller: cold cycle, unchanged cycle, then 10% changed (the parent changes them)."""
+    from bot.app import open_services
+    from news.config import parse_config
+
     topics = tomllib.loads((REPO / "config.example.toml").read_text("utf-8"))["topics"]
     raw = {
         "storage": {"database_url": f"sqlite+aiosqlite:///{tmp / 'b1.db'}"},
@@ -61,6 +63,8 @@ async def ours(urls: list[str], tmp: Path) -> dict[str, Any]:
 
 def naive(urls: list[str]) -> dict[str, Any]:
     """What many bots do: fetch and parse each feed in turn with feedparser.parse(url)."""
+    import feedparser
+
     with measure() as step:
         entries = sum(len(feedparser.parse(url).entries) for url in urls)
     return {
@@ -72,6 +76,8 @@ def naive(urls: list[str]) -> dict[str, Any]:
 async def bare(urls: list[str], concurrency: int) -> dict[str, Any]:
     """The HTTP floor: httpx alone, same concurrency, downloading every feed and then asking
     again with its ETag (a new client: connections are new each cycle, as in production)."""
+    import httpx
+
     etags: dict[str, str] = {}
 
     async def cycle() -> dict[str, float]:

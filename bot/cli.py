@@ -1,4 +1,8 @@
-"""``rights-digest``: the command line. Thin: parse arguments, load config, call the app."""
+"""``rights-digest``: the command line. Thin: parse arguments, load config, call the app.
+
+Heavy modules (the app, the database, Telegram) are imported inside the command that needs
+them: parser processes are spawned, and a spawned process imports the main module again.
+"""
 
 import argparse
 import asyncio
@@ -9,7 +13,6 @@ from pathlib import Path
 
 from bot.logs import configure_logging
 from news.config import TOKEN_ENV, Config, ConfigError, load_config
-from news.db import upgrade_database
 
 DEFAULT_CONFIGS = (Path("config.toml"), Path("config.example.toml"))
 
@@ -98,6 +101,8 @@ def _check_config(config: Config, path: Path, _args: argparse.Namespace) -> int:
 
 
 def _db(config: Config, _path: Path, _args: argparse.Namespace) -> int:
+    from news.db import upgrade_database
+
     upgrade_database(config.storage.database_url)
     print(f"Database is up to date: {config.storage.database_url}")
     return 0

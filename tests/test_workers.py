@@ -2,6 +2,8 @@
 
 import os
 import platform
+import subprocess
+import sys
 import time
 
 import pytest
@@ -33,3 +35,15 @@ async def test_a_job_past_its_deadline_is_killed_and_the_pool_still_works():
 def test_freed_memory_can_be_handed_back_to_the_os_on_glibc():
     assert _malloc_trim() is not None
     release_free_memory()  # and calling it is harmless
+
+
+def test_the_entry_point_leaves_telegram_and_the_database_unloaded():
+    # Parser processes are spawned, and a spawned process imports the main module
+    # (`rights-digest`, which imports bot.cli) again: each heavy import there would cost every
+    # worker its start-up time and memory.
+    probe = "import sys, bot.cli; print(sorted({m.split('.')[0] for m in sys.modules}))"
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+    ).stdout
+    for heavy in ("telegram", "sqlalchemy", "alembic", "httpx", "apscheduler", "feedparser"):
+        assert f"'{heavy}'" not in loaded
