@@ -40,6 +40,7 @@ log = logging.getLogger(__name__)
 # cold start of 500 feeds would otherwise hold every body it fetched while parsers catch up.
 UNPARSED_BODIES = 4
 UNCHANGED_BATCH = 100  # "not modified" outcomes written per transaction
+STILL = " (the same document again)"
 
 AfterSave = Callable[[DueFeed, SaveResult, datetime], Awaitable[None]]
 
@@ -125,6 +126,16 @@ class Poller:
                 retry_after=outcome.retry_after,
                 moved_to=outcome.moved_to,
             )
+        if outcome.same_body and feed.last_status is FeedStatus.PARSE_ERROR:
+            # The document that failed last time, byte for byte: it would fail again.
+            return await self._record(
+                feed,
+                now,
+                FeedStatus.PARSE_ERROR,
+                _still(feed.last_error),
+                http_status=200,
+                moved_to=outcome.moved_to,
+            )
         return await self._record(
             feed,
             now,
@@ -137,9 +148,18 @@ class Poller:
         try:
             parsed = await self._parse(feed, fetched, now)
         except (ParseError, WorkTimeoutError) as error:
-            # Keep the old validators: the next poll must fetch and try again, not get a 304.
+            # Keep the old ETag and date: the next poll must fetch again, not get a 304. Keep
+            # the broken document's hash (not a timeout's: that may be load) so the same bytes
+            # are not parsed again.
+            old = feed.validators
+            broken = fetched.validators.body_hash if isinstance(error, ParseError) else None
             return await self._record(
-                feed, now, FeedStatus.PARSE_ERROR, str(error), http_status=200
+                feed,
+                now,
+                FeedStatus.PARSE_ERROR,
+                str(error),
+                http_status=200,
+                validators=Validators(old.etag, old.last_modified, broken or old.body_hash),
             )
         saved = await save_entries(self.db, feed, parsed.entries, now, self.headlines)
         if self.after_save is not None:
@@ -221,6 +241,12 @@ class Poller:
     def _interval(self, feed: DueFeed) -> timedelta:
         config = self._feeds_by_url.get(feed.config_url)
         return self.config.interval_for(config) if config else self.config.polling.every
+
+
+def _still(error: str | None) -> str:
+    """The last parse error, marked as seen again on the same document."""
+    error = error or "could not be parsed"
+    return error if error.endswith(STILL) else f"{error}{STILL}"
 
 
 def _with_stories(report: FeedReport, saved: SaveResult) -> FeedReport:

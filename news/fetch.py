@@ -54,6 +54,7 @@ class NotModified:
 
     validators: Validators
     moved_to: str | None
+    same_body: bool = False  # a 200 with the very bytes we had: the server ignored validators
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,7 +171,7 @@ async def _fetch(
         response.headers.get("etag"), response.headers.get("last-modified"), body_hash
     )
     if body_hash == old.body_hash:
-        return NotModified(validators, moved_to)
+        return NotModified(validators, moved_to, same_body=True)
     lowered = {k.lower(): v for k, v in response.headers.items()}
     lowered["content-location"] = str(response.url)
     return Fetched(body, lowered, str(response.url), validators, moved_to)

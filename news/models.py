@@ -46,6 +46,8 @@ class DueFeed:
     validators: Validators
     error_count: int
     story_context: bool = False
+    last_status: FeedStatus = FeedStatus.NEW
+    last_error: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import Services, open_services
+from jobs.poll import STILL
 from news.models import FeedReport, FeedStatus
 from news.store.feeds import feed_health
 from news.tables import Entry, Feed, Story
@@ -205,6 +206,25 @@ async def test_a_parse_error_keeps_old_validators_so_the_next_poll_refetches(
     report = (await poll(services, LATER))["Flaky"]
     assert report.status is FeedStatus.OK
     assert "If-None-Match" not in feed_server.hits_for("/f.xml")[-1].headers
+
+
+async def test_the_same_broken_document_is_not_parsed_again_and_still_reported(
+    feed_server, open_with
+):
+    services = await open_with([feed_entry("Broken", feed_server.url("/f.xml"))])
+    feed_server.route("/f.xml", Reply(b"{not json", etag='"v1"'))  # ETag ignored: always 200
+    first = (await poll(services, T0))["Broken"]
+    again = (await poll(services, LATER))["Broken"]
+    assert first.status is again.status is FeedStatus.PARSE_ERROR
+    assert first.message is not None
+    assert again.message == first.message + STILL  # known from its hash, not parsed again
+    [health] = await feed_health(services.db)
+    assert (health.status, health.error_count) == ("parse error", 2)
+    assert (await poll(services, LATER + timedelta(hours=4)))["Broken"].message == again.message
+    feed_server.route("/f.xml", Reply(rss([item(1)]), etag='"v2"'))
+    fixed = await poll(services, LATER + timedelta(days=1))
+    assert fixed["Broken"].status is FeedStatus.OK
+    assert len(fixed["Broken"].new_stories) == 1
 
 
 async def test_parsing_in_worker_processes(feed_server, open_with):

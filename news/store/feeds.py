@@ -101,6 +101,8 @@ async def due_feeds(db: Database, now: datetime) -> list[DueFeed]:
             validators=Validators(row.etag, row.last_modified, row.body_hash),
             error_count=row.error_count,
             story_context=row.story_context,
+            last_status=FeedStatus(row.last_status),
+            last_error=row.last_error,
         )
         for row in rows
     ]
