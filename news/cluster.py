@@ -6,8 +6,10 @@ a word or two. rapidfuzz does the string work.
 """
 
 import re
+from collections import Counter
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from itertools import chain
 
 from rapidfuzz import fuzz, process
 
@@ -29,7 +31,15 @@ def headline_key(title: str) -> str:
 def find_same_story(title: str, candidates: Sequence[tuple[int, str]]) -> int | None:
     """The id of a candidate (id, headline key) telling the same story, or None."""
     key = headline_key(title)
-    if len(key.split()) < MIN_WORDS or not candidates:
+    return _same_story(key, candidates) if _specific(key) else None
+
+
+def _specific(key: str) -> bool:
+    return len(key.split()) >= MIN_WORDS
+
+
+def _same_story(key: str, candidates: Sequence[tuple[int, str]]) -> int | None:
+    if not candidates:
         return None
     numbers = _NUMBER.findall(key)
     # Headlines that differ in a number ("3 activists" / "4 activists") are different news.
@@ -63,18 +73,19 @@ class HeadlineIndex:
     def find(self, title: str, feed_id: int, now: datetime) -> int | None:
         """A recent story from another feed with the same headline, if any."""
         key = headline_key(title)
+        if not _specific(key):
+            return None
         words = _index_words(key)
-        hits: dict[int, int] = {}
-        for word in words:
-            for story_id in self._by_word.get(word, ()):
-                hits[story_id] = hits.get(story_id, 0) + 1
+        hits = Counter(chain.from_iterable(self._by_word.get(word, ()) for word in words))
         needed = max(2, (len(words) + 1) // 2)
+        since = now - self.window
         candidates = []
         for story_id, count in hits.items():
-            other, other_feed, seen = self._stories[story_id]
-            if count >= needed and other_feed != feed_id and seen >= now - self.window:
-                candidates.append((story_id, other))
-        return find_same_story(title, candidates)
+            if count >= needed:
+                other, other_feed, seen = self._stories[story_id]
+                if other_feed != feed_id and seen >= since:
+                    candidates.append((story_id, other))
+        return _same_story(key, candidates)
 
     def prune(self, now: datetime) -> None:
         """Forget headlines older than the window."""
