@@ -90,8 +90,8 @@ class Entry:
     guid: str | None
     url: str | None
     title: str
-    text: str
-    summary: str  # empty when no topic matched: such an entry is never shown
+    text: str  # text and summary are empty when no topic matched: nobody will read them
+    summary: str
     author: str | None
     publisher: str | None
     published: datetime | None

@@ -90,9 +90,10 @@ def _normalise(
         guid=raw.guid,
         url=link,
         title=title,
-        text=extracted.text,
-        # Only stories that match a topic are ever shown, and the summary is a third of the
-        # cost of an item: the rest keep an empty one (a matching outlet may fill it later).
+        # Only stories that match a topic are ever shown: the rest keep no text and no summary
+        # (a third of an item's CPU, and most of what the database would hold). An outlet
+        # whose copy matches later fills both in.
+        text=extracted.text if hits else "",
         summary=summarise(extracted.text, title=title, clean=extracted.clean) if hits else "",
         author=(extracted.byline.author if extracted.byline else None) or raw.author,
         publisher=extracted.byline.publisher if extracted.byline else None,

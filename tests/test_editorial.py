@@ -127,6 +127,8 @@ async def test_a_story_that_matched_no_topic_gains_a_summary_from_an_outlet_that
     await services.poller.poll_due(T0)
     [before] = await all_stories(services)
     assert (before.summary, before.topics) == ("", ())  # shown to nobody: not summarised
+    async with services.db.sessions() as session:
+        assert await session.scalar(select(Story.text)) == ""  # nor kept
     matching = {
         "title": "Cambodia: EU weighs withdrawing Everything But Arms preferences",
         "link": link,
@@ -139,6 +141,8 @@ async def test_a_story_that_matched_no_topic_gains_a_summary_from_an_outlet_that
     assert [t.slug for t in after.topics] == ["cambodia-eba"]
     assert after.summary.startswith("The European Commission said Cambodia")
     assert after.also_reported_by == ("Specialist",)
+    async with services.db.sessions() as session:
+        assert "Unions welcomed the review." in await session.scalar(select(Story.text))
 
 
 async def test_story_context_comes_from_the_item_page_notice(feed_server, start):

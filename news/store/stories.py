@@ -187,13 +187,14 @@ def _story_values(feed: DueFeed, entry: Entry, now: datetime) -> dict[str, objec
 
 
 def _enrich(story: Story, feed: DueFeed, entry: Entry) -> None:
-    """A second outlet may know what the first did not (a byline, a context link, a summary:
-    the first may not have matched a topic)."""
+    """A second outlet may know what the first did not (a byline, a context link), and its
+    copy may match a topic where the first did not: then it brings the text and summary."""
     if feed.story_context and not story.context_url and not entry.context_url and entry.url:
         story.needs_context = True  # resolved from this feed's item page
     story.context_url = story.context_url or entry.context_url
     story.original_url = story.original_url or entry.original_url
-    story.summary = story.summary or entry.summary
+    if not story.summary and entry.summary:
+        story.summary, story.text = entry.summary, entry.text
     story.author = story.author or entry.author
     story.publisher = story.publisher or entry.publisher
     if story.date_is_estimated and entry.published is not None:
