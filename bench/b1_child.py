@@ -18,8 +18,9 @@ from bench.common import REPO, measure, peak_rss_mb
 NOW = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 
 
-async def ours(urls: list[str], tmp: Path) -> dict[str, Any]:
-    """Our poller: cold cycle, unchanged cycle, then 10% changed (the parent changes them)."""
+async def ours(urls: list[str], tmp: Path, concurrency: int | None = None) -> dict[str, Any]:
+    """Our poller: cold cycle, unchanged cycle, then 10% changed (the parent changes them);
+    with the default ``http.concurrency`` unless one is given."""
     from bot.app import open_services
     from news.config import parse_config
 
@@ -33,6 +34,8 @@ async def ours(urls: list[str], tmp: Path) -> dict[str, Any]:
         ],
         "topics": topics,
     }
+    if concurrency is not None:
+        raw["http"] = {"concurrency": concurrency}
     config = parse_config(raw, base_dir=tmp, environ={})
     cycles: dict[str, Any] = {}
     async with open_services(config) as services:
@@ -103,7 +106,7 @@ def main() -> None:
     part, urls_file, tmp = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     urls = json.loads(urls_file.read_text())
     if part == "ours":
-        result = asyncio.run(ours(urls, tmp))
+        result = asyncio.run(ours(urls, tmp, int(sys.argv[4]) if len(sys.argv) > 4 else None))
     elif part == "bare":
         result = asyncio.run(bare(urls, int(sys.argv[4])))
     else:

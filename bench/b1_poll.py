@@ -25,6 +25,7 @@ from tests.fakes.feed_server import FeedServer, Reply
 FEEDS = 500
 CHANGED = 50
 LATENCY = 0.1
+WIDE = 64  # a raised http.concurrency, to show what the setting buys on the unchanged cycle
 HOSTS = [f"127.0.0.{n}" for n in range(2, 102)]  # 100 publishers, 5 feeds each
 _LINKS = re.compile(rb"(<(?:link|guid|id)\b[^>]*>\s*(?:<!\[CDATA\[)?\s*https?://)", re.I)
 _HREF = re.compile(rb"(<link\b[^>]*\bhref=[\"']https?://)", re.I)
@@ -118,6 +119,17 @@ def parse_floor(bodies: list[bytes]) -> float:
     return time.process_time() - start
 
 
+def serve(server: FeedServer, feeds: list[tuple[str, bytes, str]]) -> list[str]:
+    """Route every feed in its first version; return their URLs, 5 feeds per publisher."""
+    urls = []
+    for copy, (path, body, kind) in enumerate(feeds):
+        server.route(
+            path, Reply(body, headers={"content-type": content_type(kind)}, etag=f'"v1-{copy}"')
+        )
+        urls.append(server.url(path, HOSTS[copy % len(HOSTS)]))
+    return urls
+
+
 def run_child(
     part: str, urls: list[str], server: FeedServer, feeds: list[Any], *extra: str
 ) -> dict[str, Any]:
@@ -157,19 +169,18 @@ def main() -> None:
     megabytes = sum(len(body) for _, body, _ in feeds) / 1e6
     print(f"B1: {FEEDS} feeds, {megabytes:.1f} MB, {LATENCY * 1000:.0f} ms latency", flush=True)
     with FeedServer(latency=LATENCY, host="127.0.0.1", more_hosts=HOSTS) as server:
-        urls = []
-        for copy, (path, body, kind) in enumerate(feeds):
-            server.route(
-                path,
-                Reply(body, headers={"content-type": content_type(kind)}, etag=f'"v1-{copy}"'),
-            )
-            urls.append(server.url(path, HOSTS[copy % len(HOSTS)]))
+        urls = serve(server, feeds)
         ours = run_child("ours", urls, server, feeds)
         print(f"  ours: {ours}", flush=True)
+        serve(server, feeds)  # the changed feeds back to their first version
         naive = run_child("naive", urls, server, feeds)
         print(f"  naive: {naive}", flush=True)
         bare = run_child("bare", urls, server, feeds, str(ours["concurrency"]))
         print(f"  bare httpx: {bare}", flush=True)
+        wide = run_child("ours", urls, server, feeds, str(WIDE))
+        print(f"  ours, http.concurrency = {WIDE}: {wide}", flush=True)
+        bare_wide = run_child("bare", urls, server, feeds, str(WIDE))
+        print(f"  bare httpx, concurrency {WIDE}: {bare_wide}", flush=True)
     floor_cpu = parse_floor([body for _, body, _ in feeds])
     cores = os.cpu_count() or 1
     network_floor = FEEDS * LATENCY / ours["concurrency"]
@@ -180,6 +191,7 @@ def main() -> None:
         "ours": ours,
         "naive": naive,
         "bare_httpx": bare,
+        "wide": {"concurrency": WIDE, "ours": wide, "bare_httpx": bare_wide},
         "parse_floor_cpu": round(floor_cpu, 2),
         "network_floor": round(network_floor, 2),
         "floor": round(floor, 2),
