@@ -30,11 +30,11 @@ def digest(*parts: str) -> str:
 def assign_keys(entries: Sequence[RawEntry]) -> list[tuple[str, str | None]]:
     """(identity key, link key or None) for each entry, in order."""
     guids = Counter(e.guid for e in entries if e.guid)
-    links = Counter(_link_of(e) for e in entries if _link_of(e))
+    links = [_link_of(e) for e in entries]
+    link_counts = Counter(link for link in links if link)
     keys = []
-    for entry in entries:
-        link = _link_of(entry)
-        link_is_unique = link is not None and links[link] == 1
+    for entry, link in zip(entries, links, strict=True):
+        link_is_unique = link is not None and link_counts[link] == 1
         keys.append(
             (
                 _entry_key(entry, link, guids, link_is_unique),

@@ -64,6 +64,8 @@ def unwrap_redirect(url: str) -> str:
 
 
 def _google_target(url: str) -> str | None:
+    if "google." not in url.lower():  # most links: no need to take them apart
+        return None
     try:
         parts = urlsplit(url.strip())
         host = (parts.hostname or "").rstrip(".")
