@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import func, select
 
 from bot.app import Services, open_services
-from news.models import StoredStory
-from news.store.stories import latest_stories, load_stories
+from news.models import DueFeed, Entry, StoredStory, Validators
+from news.store.stories import enrichment, latest_stories, load_stories
 from news.tables import Story
 from tests.conftest import REPO, ConfigFactory, feed_entry
 from tests.fakes.feed_server import FeedServer, Reply, rss
@@ -225,3 +225,52 @@ async def test_the_seed_page_as_a_feed_item(feed_server, start):
     )
     assert [t.slug for t in story.topics] == ["cambodia-civil-society", "cambodia-eba"]
     assert len(await latest_stories(services.db, ["cambodia-eba"], limit=5)) == 1
+
+
+def test_a_second_outlet_fills_gaps_and_never_overwrites():
+    feed = DueFeed(
+        1,
+        "Wire",
+        "https://wire.example/feed",
+        "https://wire.example/feed",
+        "en",
+        "aggregator",
+        Validators(),
+        0,
+        story_context=True,
+    )
+    stored = {
+        "context_url": None,
+        "original_url": "https://first.example/a",
+        "summary": "",
+        "author": "A. Writer",
+        "publisher": None,
+        "published_at": T0,
+        "date_is_estimated": True,
+        "needs_context": False,
+    }
+    entry = Entry(
+        key="k",
+        link_key=None,
+        url_key="first.example/a",
+        guid=None,
+        url="https://wire.example/item/9",
+        title="T",
+        text="Full text.",
+        summary="Full text.",
+        author="Someone Else",
+        publisher="The Wire",
+        published=T0 - timedelta(days=2),
+        original_url="https://elsewhere.example/b",
+        context_url=None,
+    )
+    assert enrichment(stored, feed, entry) == {
+        "needs_context": True,  # this feed's item page may say where the story lives
+        "publisher": "The Wire",
+        "summary": "Full text.",
+        "text": "Full text.",
+        "published_at": T0 - timedelta(days=2),
+        "date_is_estimated": False,
+    }
+    known = stored | enrichment(stored, feed, entry)
+    assert enrichment(known, feed, entry) == {}  # nothing left to add

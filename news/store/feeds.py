@@ -4,12 +4,13 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import bindparam, or_, select, update
+from sqlalchemy import or_, select
 
 from news.backoff import NextPoll
 from news.config import FeedConfig
 from news.db import Database
 from news.models import DueFeed, FeedStatus, Validators
+from news.store.bulk import update_by_id
 from news.tables import Base, Feed
 
 FEEDS = Base.metadata.tables["feeds"]  # for Core statements
@@ -116,23 +117,13 @@ async def record_poll(db: Database, feed_id: int, record: PollRecord, now: datet
 async def record_polls(
     db: Database, records: Sequence[tuple[int, PollRecord]], now: datetime
 ) -> None:
-    """Write many polls' outcomes in one transaction: one executemany per shape of row."""
-    shapes: dict[tuple[str, ...], list[dict[str, object]]] = {}
-    for feed_id, record in records:
-        values = _poll_values(record, now)
-        row = {"row_id": feed_id} | {f"new_{key}": value for key, value in values.items()}
-        shapes.setdefault(tuple(values), []).append(row)
-    if not shapes:
+    """Write many polls' outcomes in one transaction."""
+    if not records:
         return
     async with db.writing() as session:
-        for keys, rows in shapes.items():
-            # Core, not ORM: the ORM's per-statement bookkeeping cost more than the write.
-            statement = (
-                update(FEEDS)
-                .where(FEEDS.c.id == bindparam("row_id"))
-                .values({key: bindparam(f"new_{key}") for key in keys})
-            )
-            await session.execute(statement, rows)
+        await update_by_id(
+            session, FEEDS, {feed_id: _poll_values(record, now) for feed_id, record in records}
+        )
 
 
 def _poll_values(record: PollRecord, now: datetime) -> dict[str, object]:

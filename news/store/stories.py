@@ -5,30 +5,46 @@ same link key. A new entry joins the story with the same original-publisher URL,
 """
 
 import json
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import insert, or_, select
+from sqlalchemy import ColumnElement, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import defer
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.schema import Table
 
 from news.cluster import HeadlineIndex
 from news.db import Database
 from news.models import DueFeed, Entry, StoredStory, TopicMatch
+from news.store.bulk import update_by_id
 from news.tables import Base, Feed, Story, StoryTopic
 from news.tables import Entry as EntryRow
 
 CHUNK = 400  # bound parameters per IN (...) list; SQLite allows 32766, keep queries small
-# Bulk inserts go through Core: the ORM's bulk path spent more CPU than SQLite did.
+# Storing goes through Core: the ORM's bookkeeping spent more CPU than SQLite did.
 STORIES = Base.metadata.tables["stories"]
 ENTRIES = Base.metadata.tables["entries"]
 STORY_TOPICS = Base.metadata.tables["story_topics"]
-# A story joined by a new outlet is enriched, never re-read: its full text stays on disk.
-WITHOUT_TEXT = defer(Story.text, raiseload=True)
+# What enriching a stored story reads (and may change): never its text, which may be long.
+_KNOWN = [
+    STORIES.c[name]
+    for name in (
+        "id",
+        "url_key",
+        "context_url",
+        "original_url",
+        "summary",
+        "author",
+        "publisher",
+        "published_at",
+        "date_is_estimated",
+        "needs_context",
+    )
+]
+Known = dict[str, Any]  # a stored story as ``_KNOWN`` reads it
 
 
 @dataclass(frozen=True, slots=True)
@@ -65,15 +81,19 @@ async def save_entries(
         existing = await _stories_by_url_key(session, [e.url_key for e in fresh])
         if headlines is not None:
             existing |= await _same_headlines(session, feed, fresh, existing, headlines, now)
+        one_each: dict[int, Known] = {}  # one dict per story, however many keys lead to it
+        existing = {key: one_each.setdefault(s["id"], s) for key, s in existing.items()}
         first_by_key: dict[str, Entry] = {}
+        changes: dict[int, dict[str, object]] = {}
         for entry in fresh:
-            if entry.url_key not in existing:
+            if (known := existing.get(entry.url_key)) is None:
                 first_by_key.setdefault(entry.url_key, entry)
-        story_ids = {key: story.id for key, story in existing.items()}
+            elif change := enrichment(known, feed, entry):
+                known.update(change)  # the feed's next entry for this story sees it
+                changes.setdefault(known["id"], {}).update(change)
+        story_ids = {key: known["id"] for key, known in existing.items()}
         story_ids |= await _insert_stories(session, feed, list(first_by_key.values()), now)
-        for entry in fresh:
-            if entry.url_key in existing:
-                _enrich(existing[entry.url_key], feed, entry)
+        await update_by_id(session, STORIES, changes)
         await _insert_entries(session, feed.id, fresh, story_ids, now)
         await _insert_topics(session, fresh, story_ids, now)
     created = tuple(
@@ -90,10 +110,10 @@ async def _same_headlines(
     session: AsyncSession,
     feed: DueFeed,
     fresh: Sequence[Entry],
-    existing: dict[str, Story],
+    existing: dict[str, Known],
     headlines: HeadlineIndex,
     now: datetime,
-) -> dict[str, Story]:
+) -> dict[str, Known]:
     """Stories other feeds brought with the same headline, by the new entries' URL keys."""
     matches = {
         entry.url_key: story_id
@@ -103,9 +123,7 @@ async def _same_headlines(
     }
     if not matches:
         return {}
-    query = select(Story).options(WITHOUT_TEXT).where(Story.id.in_(set(matches.values())))
-    rows = await session.scalars(query)
-    by_id = {story.id: story for story in rows.all()}
+    by_id = {story["id"]: story for story in await _known(session, STORIES.c.id, matches.values())}
     return {key: by_id[i] for key, i in matches.items() if i in by_id}
 
 
@@ -124,11 +142,11 @@ async def _unseen(session: AsyncSession, feed_id: int, entries: Sequence[Entry])
     seen_keys: set[str] = set()
     seen_links: set[str] = set()
     for start in range(0, max(len(keys), len(link_keys)), CHUNK):
-        query = select(EntryRow.key, EntryRow.link_key).where(
-            EntryRow.feed_id == feed_id,
+        query = select(ENTRIES.c.key, ENTRIES.c.link_key).where(
+            ENTRIES.c.feed_id == feed_id,
             or_(
-                EntryRow.key.in_(keys[start : start + CHUNK]),
-                EntryRow.link_key.in_(link_keys[start : start + CHUNK]),
+                ENTRIES.c.key.in_(keys[start : start + CHUNK]),
+                ENTRIES.c.link_key.in_(link_keys[start : start + CHUNK]),
             ),
         )
         for key, link_key in (await session.execute(query)).all():
@@ -142,15 +160,21 @@ async def _unseen(session: AsyncSession, feed_id: int, entries: Sequence[Entry])
     ]
 
 
-async def _stories_by_url_key(session: AsyncSession, url_keys: list[str]) -> dict[str, Story]:
-    found: dict[str, Story] = {}
-    for start in range(0, len(url_keys), CHUNK):
-        query = (
-            select(Story)
-            .options(WITHOUT_TEXT)
-            .where(Story.url_key.in_(url_keys[start : start + CHUNK]))
-        )
-        found.update({s.url_key: s for s in (await session.scalars(query)).all()})
+async def _stories_by_url_key(session: AsyncSession, url_keys: list[str]) -> dict[str, Known]:
+    return {
+        story["url_key"]: story for story in await _known(session, STORIES.c.url_key, url_keys)
+    }
+
+
+async def _known(
+    session: AsyncSession, column: ColumnElement[Any], values: Iterable[object]
+) -> list[Known]:
+    """The stories whose ``column`` is one of ``values``, as ``_KNOWN`` reads them."""
+    wanted = list(dict.fromkeys(values))
+    found: list[Known] = []
+    for start in range(0, len(wanted), CHUNK):
+        query = select(*_KNOWN).where(column.in_(wanted[start : start + CHUNK]))
+        found += [dict(row._mapping) for row in await session.execute(query)]
     return found
 
 
@@ -186,19 +210,32 @@ def _story_values(feed: DueFeed, entry: Entry, now: datetime) -> dict[str, objec
     }
 
 
-def _enrich(story: Story, feed: DueFeed, entry: Entry) -> None:
-    """A second outlet may know what the first did not (a byline, a context link), and its
-    copy may match a topic where the first did not: then it brings the text and summary."""
-    if feed.story_context and not story.context_url and not entry.context_url and entry.url:
-        story.needs_context = True  # resolved from this feed's item page
-    story.context_url = story.context_url or entry.context_url
-    story.original_url = story.original_url or entry.original_url
-    if not story.summary and entry.summary:
-        story.summary, story.text = entry.summary, entry.text
-    story.author = story.author or entry.author
-    story.publisher = story.publisher or entry.publisher
-    if story.date_is_estimated and entry.published is not None:
-        story.published_at, story.date_is_estimated = entry.published, False
+def enrichment(story: Mapping[str, Any], feed: DueFeed, entry: Entry) -> dict[str, object]:
+    """What a second outlet adds to a stored story, by column. It may know what the first did
+    not (a byline, a context link), and its copy may match a topic where the first did not:
+    then it brings the text and summary."""
+    change: dict[str, object] = {}
+    if (
+        feed.story_context
+        and not story["needs_context"]
+        and not story["context_url"]
+        and not entry.context_url
+        and entry.url
+    ):
+        change["needs_context"] = True  # resolved from this feed's item page
+    for column, value in (
+        ("context_url", entry.context_url),
+        ("original_url", entry.original_url),
+        ("author", entry.author),
+        ("publisher", entry.publisher),
+    ):
+        if value and not story[column]:
+            change[column] = value
+    if entry.summary and not story["summary"]:
+        change |= {"summary": entry.summary, "text": entry.text}
+    if story["date_is_estimated"] and entry.published is not None:
+        change |= {"published_at": entry.published, "date_is_estimated": False}
+    return change
 
 
 async def _insert_entries(
