@@ -148,9 +148,9 @@ class Poller:
         try:
             parsed = await self._parse(feed, fetched, now)
         except (ParseError, WorkTimeoutError) as error:
-            # Keep the old ETag and date: the next poll must fetch again, not get a 304. Keep
-            # the broken document's hash (not a timeout's: that may be load) so the same bytes
-            # are not parsed again.
+            # Keep the old ETag and date: the next poll must fetch again, not get a 304. The
+            # hash becomes the broken document's, so the same bytes are not parsed again; after
+            # a timeout (which may be load) none, so whatever comes next is parsed.
             old = feed.validators
             broken = fetched.validators.body_hash if isinstance(error, ParseError) else None
             return await self._record(
@@ -159,7 +159,7 @@ class Poller:
                 FeedStatus.PARSE_ERROR,
                 str(error),
                 http_status=200,
-                validators=Validators(old.etag, old.last_modified, broken or old.body_hash),
+                validators=Validators(old.etag, old.last_modified, broken),
             )
         saved = await save_entries(self.db, feed, parsed.entries, now, self.headlines)
         if self.after_save is not None:

@@ -46,7 +46,12 @@ class WorkerPool:
             raise TypeError("pass arguments positionally; they are pickled to the worker")
         async with self._slots:
             if self.workers == 0:
-                return await asyncio.wait_for(asyncio.to_thread(partial(fn, *args)), self.timeout)
+                try:
+                    return await asyncio.wait_for(
+                        asyncio.to_thread(partial(fn, *args)), self.timeout
+                    )
+                except TimeoutError:  # the thread runs on; its result is dropped
+                    raise WorkTimeoutError(f"took longer than {self.timeout:g}s") from None
             try:
                 return await self._submit(fn, *args)
             except BrokenProcessPool:

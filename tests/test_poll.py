@@ -227,6 +227,21 @@ async def test_the_same_broken_document_is_not_parsed_again_and_still_reported(
     assert len(fixed["Broken"].new_stories) == 1
 
 
+async def test_after_a_parse_timeout_the_same_bytes_are_parsed_again(feed_server, open_with):
+    url = feed_server.feed("/big.xml", rss([item(n) for n in range(300)]))
+    services = await open_with(
+        [feed_entry("Slow", url)], polling={"parse_workers": 0, "parse_timeout": 0.0001}
+    )
+    first = (await poll(services, T0))["Slow"]
+    assert first.status is FeedStatus.PARSE_ERROR
+    assert first.message is not None
+    assert "longer than" in first.message
+    services.workers.timeout = 60  # the load has gone: the same document now parses
+    again = (await poll(services, LATER + timedelta(hours=1)))["Slow"]
+    assert again.status is FeedStatus.OK  # not taken for a broken document
+    assert len(again.new_stories) == 300
+
+
 async def test_parsing_in_worker_processes(feed_server, open_with):
     url = feed_server.feed("/feed.xml", rss([item(n) for n in range(30)]))
     services = await open_with([feed_entry("Example", url)], polling={"parse_workers": 2})

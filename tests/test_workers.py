@@ -4,6 +4,7 @@ import os
 import platform
 import subprocess
 import sys
+import threading
 import time
 
 import pytest
@@ -29,6 +30,16 @@ async def test_a_job_past_its_deadline_is_killed_and_the_pool_still_works():
         assert await pool.run(sum, [1, 2, 3]) == 6
     finally:
         pool.close()
+
+
+async def test_a_job_past_its_deadline_in_a_thread_raises_the_same_error():
+    release = threading.Event()
+    pool = WorkerPool(0, timeout=0.05)  # workers=0: jobs run in a thread
+    try:
+        with pytest.raises(WorkTimeoutError):
+            await pool.run(release.wait, 30)
+    finally:
+        release.set()  # the abandoned thread finishes
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
