@@ -28,14 +28,17 @@ def format_poll_table(reports: Sequence[FeedReport]) -> str:
 
 
 def format_new_stories(reports: Sequence[FeedReport]) -> str:
-    """Every new story of a cycle, grouped by feed, newest first."""
+    """A cycle's new stories by feed, newest first: those matching a topic as subscribers
+    would read them, the others (never sent, so not summarised) by title only."""
     blocks = []
     for report in reports:
         if not report.new_stories:
             continue
-        blocks.append(f"\n== {report.name}: {len(report.new_stories)} new")
-        for story in sorted(report.new_stories, key=lambda s: s.published, reverse=True):
-            blocks.append(format_story(story))
+        stories = sorted(report.new_stories, key=lambda s: s.published, reverse=True)
+        matching = [story for story in stories if story.topics]
+        blocks.append(f"\n== {report.name}: {len(stories)} new, {len(matching)} matching a topic")
+        blocks += [format_story(story) for story in matching]
+        blocks += [f"- {story.title}" for story in stories if not story.topics]
     return "\n".join(blocks) + ("\n" if blocks else "")
 
 

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from bot.app import DryRunPrinter
 from bot.cli import main
-from news.models import FeedReport, FeedStatus
+from bot.console import format_new_stories
+from news.models import FeedReport, FeedStatus, StoredStory, TopicMatch
 from tests.conftest import REPO
 from tests.fakes.feed_server import FeedServer, rss
 
@@ -76,7 +77,7 @@ def test_dry_run_without_token_polls_reports_errors_and_stops_on_ctrl_c(tmp_path
     assert "nothing goes to Telegram" in text
     assert "! Refused: network error: cannot connect" in text
     assert "! Nowhere: network error" in text
-    assert "* Hello from the feed" in text
+    assert "- Hello from the feed" in text  # no topics configured: a title, never sent
     assert process.returncode == 0
     assert "Traceback" not in err
 
@@ -90,7 +91,8 @@ def test_poll_once_prints_a_table(tmp_path, capsys):
     assert "Feed          Status      New  Note" in out
     assert "Example feed  ok          1" in out
     assert "Gone          http error  0    HTTP 404 Not Found" in out
-    assert "* Story A" in out
+    assert "== Example feed: 1 new, 0 matching a topic" in out
+    assert "- Story A" in out
 
 
 def test_check_config_ok_and_broken(tmp_path, capsys):
@@ -126,3 +128,37 @@ def test_the_dry_run_reports_a_failing_feed_once_and_its_recovery():
     assert out.getvalue() == (
         "! Flaky: timeout: no answer; next try 2026-01-01 00:00 UTC\n✓ Flaky: working again\n"
     )
+
+
+def test_new_stories_print_in_full_only_when_they_match_a_topic():
+    def story(title: str, *topics: TopicMatch) -> StoredStory:
+        when = datetime(2026, 11, 27, tzinfo=UTC)
+        return StoredStory(
+            id=1,
+            title=title,
+            summary="Unions welcomed it." if topics else "",
+            url=None,
+            original_url="https://e.org/a",
+            context_url=None,
+            outlet="Wire",
+            author=None,
+            publisher=None,
+            published=when,
+            first_seen=when,
+            language="en",
+            source_type="ngo",
+            topics=topics,
+        )
+
+    matching = story("EU reviews EBA", TopicMatch("cambodia-eba", ("EBA",)))
+    report = FeedReport(1, "Wire", FeedStatus.OK, (story("Football results"), matching))
+    assert format_new_stories([report]).splitlines() == [
+        "",
+        "== Wire: 2 new, 1 matching a topic",
+        "* EU reviews EBA",
+        "  Wire · 27 Nov 2026",
+        "  Unions welcomed it.",
+        "  Original: https://e.org/a",
+        "  Why: cambodia-eba — matched EBA",
+        "- Football results",
+    ]
