@@ -30,7 +30,7 @@ from news.store.context import (
     use_cached_contexts,
 )
 from news.store.feeds import PollRecord, due_feeds, record_poll, record_polls
-from news.store.stories import SaveResult, recent_headlines, save_entries
+from news.store.stories import SaveResult, recent_headlines, recent_keys, save_entries
 from news.topics import CompiledTopic, compile_topics
 from news.workers import WorkerPool, WorkTimeoutError
 
@@ -41,6 +41,7 @@ log = logging.getLogger(__name__)
 UNPARSED_BODIES = 4
 UNCHANGED_BATCH = 100  # "not modified" outcomes written per transaction
 STILL = " (the same document again)"
+KNOWN_KEYS = 500  # a feed's most recent entry keys sent to the parser (feeds list ~10–100)
 
 AfterSave = Callable[[DueFeed, SaveResult, datetime], Awaitable[None]]
 
@@ -177,8 +178,15 @@ class Poller:
 
     async def _parse(self, feed: DueFeed, fetched: Fetched, now: datetime) -> ParsedFeed:
         context = FeedContext(feed.url, feed.name, feed.source_type, feed.language)
+        # Most of a changed feed is items it carried before: the parser need not clean them.
+        # Only recent keys are sent; an older item coming back is cleaned, then skipped here.
+        known = (
+            frozenset()
+            if feed.last_status is FeedStatus.NEW  # never polled: nothing stored yet
+            else await recent_keys(self.db, feed.id, KNOWN_KEYS)
+        )
         return await self.workers.run(
-            parse_document, fetched.body, fetched.headers, context, self.topics, now
+            parse_document, fetched.body, fetched.headers, context, self.topics, now, known
         )
 
     async def _record(

@@ -106,7 +106,7 @@ class ParsedFeed:
 
     entries: tuple[Entry, ...]
     warning: str | None = None
-    skipped: int = 0
+    skipped: int = 0  # items not returned: repeated in the document, or known already
 
 
 @dataclass(frozen=True, slots=True)

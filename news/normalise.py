@@ -33,16 +33,26 @@ def parse_document(
     feed: FeedContext,
     topics: Sequence[CompiledTopic],
     now: datetime,
+    known: frozenset[str] = frozenset(),
 ) -> ParsedFeed:
     """Parse and normalise one fetched document. The unit of work for a parser process."""
     raw = parse_feed(body, headers, headers.get("content-location", feed.url))
-    return normalise_feed(raw, feed, topics, now)
+    return normalise_feed(raw, feed, topics, now, known)
 
 
 def normalise_feed(
-    raw: RawFeed, feed: FeedContext, topics: Sequence[CompiledTopic], now: datetime
+    raw: RawFeed,
+    feed: FeedContext,
+    topics: Sequence[CompiledTopic],
+    now: datetime,
+    known: frozenset[str] = frozenset(),
 ) -> ParsedFeed:
-    """Clean every item; drop items repeated inside the document (same identity key)."""
+    """Clean every item; drop items repeated inside the document (same identity key) and
+    items whose key is in ``known`` (the feed carried them before: storing would skip them).
+
+    A changed feed is mostly items it already carried: they are read, because the feed's
+    repeated lines are found across all its items, but not cleaned, matched or summarised.
+    """
     links = [_http_link(e) for e in raw.entries]
     # Each item is read once: its text serves the feed's repeated lines, then its extraction.
     reads = [
@@ -56,7 +66,7 @@ def normalise_feed(
     for raw_entry, link, read, (key, link_key) in zip(
         raw.entries, links, reads, keys, strict=True
     ):
-        if key in seen:
+        if key in seen or key in known:
             continue
         seen.add(key)
         extracted = extract_read(read, repeated=repeated)

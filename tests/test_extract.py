@@ -2,7 +2,8 @@
 and the seed page from ../shared as a conformance leg."""
 
 import time
-from datetime import date
+from datetime import UTC, date, datetime
+from html import escape
 from pathlib import Path
 
 import pytest
@@ -20,9 +21,14 @@ from news.extract import (
 )
 from news.links import token_links
 from news.markup import iter_visible, text_of
+from news.normalise import FeedContext, normalise_feed
+from news.parse import parse_feed
 from news.scan import scan
 from news.sentences import is_complete, split_sentences
 from news.summary import summarise
+from news.topic_config import TermGroup, TopicConfig
+from news.topics import compile_topics
+from tests.fakes.feed_server import rss
 from tests.seed import SEED, SKIP_REASON, seed_page_html
 
 DATA = Path(__file__).parent / "data" / "extract"
@@ -445,3 +451,30 @@ def test_a_clean_text_strips_to_itself():
 )  # fmt: skip
 def test_extract_item_finds_a_credit_line_only_at_the_start_of_a_line(text, expected):
     assert extract_item(text, base_url=ITEM_URL).byline == expected
+
+
+def test_items_a_feed_carried_before_are_dropped_yet_still_teach_its_repeated_lines():
+    def paragraphs(text: str) -> str:
+        return escape("".join(f"<p>{line}</p>" for line in text.split("\n")))
+
+    items = [
+        {
+            "title": f"Factory {n}",
+            "link": f"https://e.org/{n}",
+            "description": paragraphs(item_text(n)),
+        }
+        for n in range(5)
+    ]
+    raw = parse_feed(rss(items), {}, "https://e.org/feed")
+    feed = FeedContext("https://e.org/feed", "Ledger", "independent media", "en")
+    topic = TopicConfig(
+        slug="factories", title="Factories", description="d", any_of=TermGroup(terms=("factory",))
+    )
+    topics = compile_topics([topic])
+    everything = normalise_feed(raw, feed, topics, datetime(2026, 11, 27, tzinfo=UTC))
+    known = frozenset(entry.key for entry in everything.entries[:4])
+    fresh = normalise_feed(raw, feed, topics, datetime(2026, 11, 27, tzinfo=UTC), known)
+    assert fresh.entries == everything.entries[4:]  # the same entry, cleaned the same way
+    assert fresh.skipped == 4
+    assert fresh.entries[0].text.startswith("Workers at factory 4")
+    assert "Support independent journalism" not in fresh.entries[0].text

@@ -136,6 +136,18 @@ async def recent_headlines(db: Database, since: datetime) -> list[tuple[int, int
         return [(i, feed, title, seen) for i, feed, title, seen in await session.execute(query)]
 
 
+async def recent_keys(db: Database, feed_id: int, limit: int) -> frozenset[str]:
+    """The identity keys of the last ``limit`` entries ``feed_id`` carried."""
+    query = (
+        select(ENTRIES.c.key)
+        .where(ENTRIES.c.feed_id == feed_id)
+        .order_by(ENTRIES.c.id.desc())
+        .limit(limit)
+    )
+    async with db.sessions() as session:
+        return frozenset((await session.scalars(query)).all())
+
+
 async def _unseen(session: AsyncSession, feed_id: int, entries: Sequence[Entry]) -> list[Entry]:
     keys = [e.key for e in entries]
     link_keys = [e.link_key for e in entries if e.link_key]
