@@ -28,17 +28,12 @@ def headline_key(title: str) -> str:
     return " ".join(_PUNCT.sub(" ", matching_key(title)).split())
 
 
-def find_same_story(title: str, candidates: Sequence[tuple[int, str]]) -> int | None:
-    """The id of a candidate (id, headline key) telling the same story, or None."""
-    key = headline_key(title)
-    return _same_story(key, candidates) if _specific(key) else None
-
-
 def _specific(key: str) -> bool:
     return len(key.split()) >= MIN_WORDS
 
 
 def _same_story(key: str, candidates: Sequence[tuple[int, str]]) -> int | None:
+    """The id of a candidate (id, headline key) telling the same story as ``key``, or None."""
     if not candidates:
         return None
     numbers = _NUMBER.findall(key)

@@ -56,7 +56,7 @@ class SaveResult:
     seen: int  # entries this feed had carried before
 
 
-def insert_ignoring_duplicates(session: AsyncSession, table: type[object] | Table) -> Insert:
+def insert_ignoring_duplicates(session: AsyncSession, table: Table) -> Insert:
     """INSERT … ON CONFLICT DO NOTHING for the session's dialect (SQLite or PostgreSQL)."""
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
