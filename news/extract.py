@@ -16,6 +16,7 @@ __all__ = [
     "Byline",
     "Extracted",
     "ItemRead",
+    "extract_credit",
     "extract_item",
     "extract_read",
     "find_context_link",
@@ -71,12 +72,21 @@ def extract_read(read: ItemRead, *, repeated: frozenset[str] = frozenset()) -> E
     """``extract_item`` of an item already read."""
     byline, lines = _take_byline(read.text)
     text, clean = strip_to_text(lines, repeated)
-    return Extracted(
-        text=text,
-        clean=clean,
-        byline=byline,
-        original_url=canonical_url(read.original) if read.original else None,
-        context_url=_canonical_context(read.context) if read.context else None,
+    return Extracted(text, byline, *_canonical_links(read), clean=clean)
+
+
+def extract_credit(read: ItemRead) -> Extracted:
+    """``extract_read`` without the text, for an item no topic wants: what is stored of it is
+    its credit line and its links."""
+    byline, _ = _take_byline(read.text)
+    return Extracted("", byline, *_canonical_links(read))
+
+
+def _canonical_links(read: ItemRead) -> tuple[str | None, str | None]:
+    """The original publisher's URL and the story-context URL, canonical."""
+    return (
+        canonical_url(read.original) if read.original else None,
+        _canonical_context(read.context) if read.context else None,
     )
 
 

@@ -24,6 +24,8 @@ def matching_key(text: str) -> str:
     """Fold ``text`` for substring matching: NFC, no zero-width marks, COENG DA→TA, subscript RO
     last, case-folded, whitespace (NBSP included) collapsed to one space and dropped between
     Khmer letters."""
+    if text.isascii():  # most stories: nothing to compose, remove or respell
+        return " ".join(text.lower().split())
     text = unicodedata.normalize("NFC", text)
     # Each step only when it can apply: this runs on every story's full text.
     if any(mark in text for mark in _INVISIBLE_MARKS):
@@ -33,6 +35,18 @@ def matching_key(text: str) -> str:
         text = _RO_FIRST.sub(r"\1" + COENG + "\u179a", text)
     text = " ".join(text.casefold().split())
     return _KHMER_GAP.sub("", text) if _KHMER.search(text) else text
+
+
+def loosely_folded(text: str) -> str:
+    """``text`` case-folded, without zero-width marks, and nothing else. Every Latin word in
+    the ``matching_key`` of any piece cut from ``text`` is a substring of this: the other
+    folding steps only remove Latin letters (NFC composes them with marks) or touch Khmer, and
+    the one character NFC turns into a Latin letter, the Kelvin sign, case-folds to it too."""
+    if text.isascii():
+        return text.lower()
+    if any(mark in text for mark in _INVISIBLE_MARKS):
+        text = _INVISIBLE.sub("", text)
+    return text.casefold()
 
 
 def has_khmer(text: str) -> bool:

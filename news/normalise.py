@@ -4,12 +4,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from news.extract import Extracted, extract_read, read_item, repeated_lines
+from news.extract import Extracted, extract_credit, extract_read, read_item, repeated_lines
 from news.identity import assign_keys, digest
 from news.models import Entry, ParsedFeed, RawEntry, RawFeed
 from news.parse import parse_feed
 from news.summary import summarise
-from news.topics import CompiledTopic, match_topics
+from news.topics import CompiledTopic, match_topics, may_match
 from news.urls import canonical_url, is_http_url, url_key
 
 EARLIEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=UTC)
@@ -47,11 +47,13 @@ def normalise_feed(
     now: datetime,
     known: frozenset[str] = frozenset(),
 ) -> ParsedFeed:
-    """Clean every item; drop items repeated inside the document (same identity key) and
+    """Normalise every item; drop items repeated inside the document (same identity key) and
     items whose key is in ``known`` (the feed carried them before: storing would skip them).
 
-    A changed feed is mostly items it already carried: they are read, because the feed's
-    repeated lines are found across all its items, but not cleaned, matched or summarised.
+    Only items a topic may want are cleaned, matched and summarised: the others keep no
+    text, so cleaning them would be wasted. A changed feed is mostly items it already
+    carried: they are read, because the feed's repeated lines are found across all its items,
+    but go no further.
     """
     links = [_http_link(e) for e in raw.entries]
     # Each item is read once: its text serves the feed's repeated lines, then its extraction.
@@ -59,7 +61,7 @@ def normalise_feed(
         read_item(e.html, base_url=link or feed.url)
         for e, link in zip(raw.entries, links, strict=True)
     ]
-    repeated = repeated_lines([r.text for r in reads])
+    repeated: frozenset[str] | None = None  # found when the first wanted item needs them
     seen: set[str] = set()
     entries = []
     keys = assign_keys(raw.entries)
@@ -69,8 +71,22 @@ def normalise_feed(
         if key in seen or key in known:
             continue
         seen.add(key)
-        extracted = extract_read(read, repeated=repeated)
-        entries.append(_normalise(raw_entry, link, extracted, key, link_key, feed, topics, now))
+        if raw_entry.title and not may_match(
+            topics,
+            title=raw_entry.title,
+            text=read.text,
+            feed_name=feed.name,
+            source_type=feed.source_type,
+        ):
+            # No topic wants it (most items): its credit line and links, but no clean text.
+            extracted, wanted = extract_credit(read), False
+        else:
+            if repeated is None:
+                repeated = repeated_lines([r.text for r in reads])
+            extracted, wanted = extract_read(read, repeated=repeated), True
+        entries.append(
+            _normalise(raw_entry, link, extracted, key, link_key, feed, topics, now, wanted)
+        )
     return ParsedFeed(tuple(entries), raw.warning, skipped=len(raw.entries) - len(entries))
 
 
@@ -83,15 +99,20 @@ def _normalise(
     feed: FeedContext,
     topics: Sequence[CompiledTopic],
     now: datetime,
+    wanted: bool,
 ) -> Entry:
     title = _title(raw.title, extracted.text)
     original = canonical_url(extracted.original_url) if extracted.original_url else None
-    hits = match_topics(
-        topics,
-        title=title,
-        text=extracted.text,
-        feed_name=feed.name,
-        source_type=feed.source_type,
+    hits = (
+        match_topics(
+            topics,
+            title=title,
+            text=extracted.text,
+            feed_name=feed.name,
+            source_type=feed.source_type,
+        )
+        if wanted
+        else []
     )
     return Entry(
         key=key,

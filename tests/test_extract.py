@@ -478,3 +478,38 @@ def test_items_a_feed_carried_before_are_dropped_yet_still_teach_its_repeated_li
     assert fresh.skipped == 4
     assert fresh.entries[0].text.startswith("Workers at factory 4")
     assert "Support independent journalism" not in fresh.entries[0].text
+
+
+def test_only_items_a_topic_may_want_are_cleaned_and_the_entries_are_the_same():
+    def paragraphs(text: str) -> str:
+        return escape("".join(f"<p>{line}</p>" for line in text.split("\n")))
+
+    credit = "Author: Sok Chan, VOD, Published on: 4 July 2018"
+    texts = [item_text(n) for n in range(4)] + [f"{credit}\nRain fell on the fields."]
+    items = [
+        {"title": f"Item {n}", "link": f"https://e.org/{n}", "description": paragraphs(text)}
+        for n, text in enumerate(texts)
+    ] + [{"title": "", "link": "https://e.org/untitled", "description": "The factory reopened."}]
+    raw = parse_feed(rss(items), {}, "https://e.org/feed")
+    feed = FeedContext("https://e.org/feed", "Ledger", "independent media", "en")
+    factories = TopicConfig(
+        slug="factories", title="F", description="d", all_of=(TermGroup(terms=("factory 2",)),)
+    )
+    # A term without a Latin letter or digit has no probe: every item may match it, so every
+    # item is cleaned and matched, as all were before the screen.
+    everyone = TopicConfig(
+        slug="never", title="N", description="d", all_of=(TermGroup(terms=("€€€",)),)
+    )
+    now = datetime(2026, 11, 27, tzinfo=UTC)
+    screened = normalise_feed(raw, feed, compile_topics([factories]), now)
+    cleaned_all = normalise_feed(raw, feed, compile_topics([factories, everyone]), now)
+    assert screened == cleaned_all
+    by_title = {entry.title: entry for entry in screened.entries}
+    assert [entry.title for entry in screened.entries if entry.topics] == ["Item 2"]
+    assert "Support independent journalism" not in by_title["Item 2"].text
+    assert by_title["Item 2"].summary
+    # An item no topic wants keeps its credit line but no text.
+    assert (by_title["Item 4"].author, by_title["Item 4"].publisher) == ("Sok Chan", "VOD")
+    assert by_title["Item 4"].published == datetime(2018, 7, 4, tzinfo=UTC)
+    assert by_title["Item 4"].text == by_title["Item 4"].summary == ""
+    assert "The factory reopened." in by_title

@@ -11,7 +11,7 @@ import pytest
 from news.config import load_config
 from news.khmer import has_khmer
 from news.topic_config import TermGroup, TopicConfig, term_key
-from news.topics import CompiledTopic, TopicMatch, compile_topics, match_topics
+from news.topics import CompiledTopic, TopicMatch, compile_topics, match_topics, may_match
 from tests.topics_eval import CONFIG, LABELLED, THRESHOLD, evaluate, main
 
 
@@ -347,3 +347,52 @@ def test_the_fast_matcher_agrees_with_the_reference_on_generated_stories() -> No
         if match_topics(compiled, title=title, text=text) != expected:
             disagreements.append((title, text))
     assert disagreements == []
+
+
+def test_may_match_turns_down_stories_without_any_topics_terms() -> None:
+    topics = compile_topics(load_config(CONFIG, environ={}).topics)
+    assert not may_match(topics, title="Floods in Dhaka", text="Rain fell for a week.\nNGO-free.")
+    assert may_match(topics, title="Garment exports", text="Cambodia may lose its EBA status.")
+    assert may_match(topics, title="", text="ការដកពន្ធEBAមួយផ្នែក នៅកម្ពុជា")
+
+
+def test_may_match_keeps_to_source_filters() -> None:
+    topics = compile_topics([_topic(all_of=[{"terms": ["Cambodia"]}], sources={"feeds": ["VOD"]})])
+    assert may_match(topics, title="Cambodia", text="", feed_name="VOD")
+    assert not may_match(topics, title="Cambodia", text="", feed_name="Other")
+
+
+def _cleanings(rng: random.Random, text: str) -> list[str]:
+    """Texts cleaning could make of ``text``: lines dropped, words removed, line ends cut."""
+    variants = [text]
+    for _ in range(4):
+        lines = text.split("\n")
+        index = rng.randrange(len(lines))
+        line, cut = lines[index], rng.randint(0, len(lines[index]))
+        words = line.split(" ")
+        gone = rng.randrange(len(words))
+        lines[index] = rng.choice(
+            [line[:cut], line[cut:], line[:cut] + "…", " ".join(words[:gone] + words[gone + 1 :])]
+        )
+        if rng.random() < 0.5:
+            del lines[rng.randrange(len(lines))]
+        variants.append("\n".join(lines))
+    return variants
+
+
+def test_may_match_never_turns_down_a_story_that_cleaning_could_make_match() -> None:
+    rng = random.Random(20260127)
+    # Topic "b" has terms without a probe ("€", "é"): every story may match it.
+    with_b, without_b = compile_topics(_REFERENCE_TOPICS), compile_topics(_REFERENCE_TOPICS[:1])
+    missed, turned_down = [], 0
+    for _ in range(4000):
+        title = "".join(rng.choices(_PIECES, k=rng.randint(0, 6)))
+        text = "".join(rng.choices(_PIECES, k=rng.randint(0, 25)))
+        compiled = rng.choice([with_b, without_b])
+        maybe = may_match(compiled, title=title, text=text)
+        turned_down += not maybe
+        for cleaned in _cleanings(rng, text):
+            if not maybe and match_topics(compiled, title=title, text=cleaned):
+                missed.append((title, text, cleaned))
+    assert missed == []
+    assert turned_down > 200  # and it does turn stories down
