@@ -9,6 +9,7 @@ from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 import httpx
 
@@ -109,8 +110,13 @@ class Poller:
     async def _poll(self, feed: DueFeed, now: datetime) -> FeedReport:
         limits = FetchLimits(self.config.http.max_body, self.config.http.total_timeout)
         async with AsyncExitStack() as held:
+            # A body past LARGE_BODY waits for a large-body place, kept in ``held`` until the
+            # feed is parsed and stored: only then is the body garbage.
+            take_place = partial(held.enter_async_context, self.limiter.large)
             async with self.limiter.slot(feed.url):
-                outcome = await fetch_feed(self.http, feed.url, feed.validators, limits, now=now)
+                outcome = await fetch_feed(
+                    self.http, feed.url, feed.validators, limits, now=now, on_large=take_place
+                )
                 if isinstance(outcome, Fetched):
                     # Back-pressure: while bodies waiting for a parser fill the budget, this
                     # fetch slot stays taken, so fetching slows to the parsers' pace.

@@ -90,7 +90,7 @@ class HttpConfig(_Section):
     connect_timeout: Duration = timedelta(seconds=10)
     total_timeout: Duration = timedelta(seconds=30)
     max_body: Size = 10 * 1024 * 1024
-    concurrency: int = Field(default=32, ge=1, le=512)
+    concurrency: int = Field(default=64, ge=1, le=512)
     per_host: int = Field(default=4, ge=1, le=64)
     max_redirects: int = Field(default=5, ge=0, le=20)
 

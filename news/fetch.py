@@ -3,14 +3,18 @@
 The client is passed in (one shared ``httpx.AsyncClient``, see ``make_http_client``). Bodies
 are decoded here, not by httpx, so the size cap holds for the *decoded* bytes: httpx inflates
 a whole network chunk at once, and one 64 KiB chunk of a gzip bomb is 64 MiB.
+
+A body that grows past ``LARGE_BODY`` waits for one of ``LARGE_BODIES`` places (held by
+``HostLimiter``) before more of it is read; small bodies never wait. That wait is ours, so it
+does not count against the publisher's deadline.
 """
 
 import asyncio
 import hashlib
 import zlib
 from collections import defaultdict
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -27,6 +31,11 @@ ACCEPT = (
     "text/xml;q=0.4, */*;q=0.1"
 )
 ERROR_BODY_PEEK = 64 * 1024
+INFLATE_STEP = 64 * 1024  # decoded bytes per step: limits are checked between steps
+LARGE_BODY = 1024 * 1024  # decoded bytes any download may hold without a large-body place
+LARGE_BODIES = 8  # worst case at 64 in flight: 64 × 1 MiB + 8 × 10 MiB = 144 MiB, not 640 MiB
+
+LargeBodyHook = Callable[[], Awaitable[None]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,13 +103,16 @@ def make_http_client(
 
 
 class HostLimiter:
-    """Bounded concurrency overall and per host, so no publisher sees a burst from us."""
+    """Bounded concurrency overall and per host, so no publisher sees a burst from us; and few
+    large bodies at once, so each request allowed in flight costs 1 MiB of memory, not 10."""
 
     def __init__(self, *, overall: int, per_host: int) -> None:
         self._overall = asyncio.Semaphore(overall)
         self._hosts: defaultdict[str, asyncio.Semaphore] = defaultdict(
             lambda: asyncio.Semaphore(per_host)
         )
+        # A body past LARGE_BODY takes one of these and keeps it until its feed is stored.
+        self.large = asyncio.Semaphore(LARGE_BODIES)
 
     @asynccontextmanager
     async def slot(self, url: str) -> AsyncIterator[None]:
@@ -116,16 +128,22 @@ async def fetch_feed(
     limits: FetchLimits,
     *,
     now: datetime,
+    on_large: LargeBodyHook | None = None,
 ) -> FetchOutcome:
-    """GET ``url`` conditionally and classify the result. Never raises for network trouble."""
+    """GET ``url`` conditionally and classify the result. Never raises for network trouble.
+
+    ``on_large`` is awaited once if the body passes ``LARGE_BODY``, before more is read; the
+    time it takes is not counted against ``limits.total_timeout``.
+    """
     headers = {}
     if validators.etag:
         headers["If-None-Match"] = validators.etag
     if validators.last_modified:
         headers["If-Modified-Since"] = validators.last_modified
     try:
-        async with asyncio.timeout(limits.total_timeout.total_seconds()):
-            return await _fetch(client, url, headers, validators, limits, now)
+        async with asyncio.timeout(limits.total_timeout.total_seconds()) as deadline:
+            wait = _off_the_clock(deadline, on_large) if on_large else None
+            return await _fetch(client, url, headers, validators, limits, now, on_large=wait)
     except TimeoutError:
         return FetchFailed(
             FeedStatus.TIMEOUT,
@@ -146,6 +164,8 @@ async def _fetch(
     old: Validators,
     limits: FetchLimits,
     now: datetime,
+    *,
+    on_large: LargeBodyHook | None = None,
 ) -> FetchOutcome:
     async with client.stream("GET", url, headers=headers) as response:
         moved_to = permanent_location(response)
@@ -156,7 +176,7 @@ async def _fetch(
             peek = await _peek(response)
             return _failure(response, peek, now, moved_to)
         try:
-            body = await read_capped(response, limits.max_body)
+            body = await read_capped(response, limits.max_body, on_large=on_large)
         except BodyTooLargeError:
             return FetchFailed(
                 FeedStatus.TOO_LARGE,
@@ -175,6 +195,23 @@ async def _fetch(
     lowered = {k.lower(): v for k, v in response.headers.items()}
     lowered["content-location"] = str(response.url)
     return Fetched(body, lowered, str(response.url), validators, moved_to)
+
+
+def _off_the_clock(deadline: asyncio.Timeout, wait: LargeBodyHook) -> LargeBodyHook:
+    """``wait`` with ``deadline`` paused: time spent queueing for a place of ours is not the
+    publisher's slowness, and must not be reported as a timeout of theirs."""
+
+    async def paused() -> None:
+        loop = asyncio.get_running_loop()
+        when = deadline.when()
+        left = None if when is None else when - loop.time()
+        deadline.reschedule(None)
+        try:
+            await wait()
+        finally:
+            deadline.reschedule(None if left is None else loop.time() + left)
+
+    return paused
 
 
 def _refresh(old: Validators, headers: httpx.Headers) -> Validators:
@@ -245,48 +282,66 @@ async def _peek(response: httpx.Response) -> bytes:
         return b""
 
 
-async def read_capped(response: httpx.Response, cap: int, *, truncate: bool = False) -> bytes:
-    """Read and decode the body, stopping once the decoded size passes ``cap``."""
+async def read_capped(
+    response: httpx.Response,
+    cap: int,
+    *,
+    truncate: bool = False,
+    on_large: LargeBodyHook | None = None,
+) -> bytes:
+    """Read and decode the body, stopping once the decoded size passes ``cap``.
+
+    ``on_large`` is awaited once, the first time the decoded size passes ``LARGE_BODY``, before
+    anything more is read or inflated.
+    """
     declared = response.headers.get("content-length", "")
     if not truncate and declared.isdigit() and int(declared) > cap:
         raise BodyTooLargeError
-    decoder = _decoder(response.headers.get("content-encoding", ""))
     parts: list[bytes] = []
     size = 0
-    async for chunk in response.aiter_raw():
-        for piece in decoder.feed(chunk, cap - size + 1):
+    async with aclosing(_decoded(response)) as pieces:
+        async for piece in pieces:
             parts.append(piece)
             size += len(piece)
             if size > cap:
                 if truncate:
                     return b"".join(parts)[:cap]
                 raise BodyTooLargeError
-    parts.append(decoder.flush())
-    body = b"".join(parts)
-    if len(body) > cap:
-        if truncate:
-            return body[:cap]
-        raise BodyTooLargeError
-    return body
+            if on_large is not None and size > LARGE_BODY:
+                await on_large()
+                on_large = None  # once: the caller keeps what it took for the whole body
+    return b"".join(parts)
+
+
+async def _decoded(response: httpx.Response) -> AsyncGenerator[bytes, None]:
+    """The decoded body in pieces (a network chunk, or at most ``INFLATE_STEP`` inflated),
+    made only as they are asked for: nothing is inflated ahead of the reader."""
+    decoder = _decoder(response.headers.get("content-encoding", ""))
+    async for chunk in response.aiter_raw():
+        for piece in decoder.feed(chunk):
+            yield piece
+    for piece in decoder.flush():
+        yield piece
 
 
 class _Decoder:
-    """Content-Encoding decoding with a bound on each step's output."""
+    """Content-Encoding decoding, lazily and in bounded steps."""
 
     def __init__(self, encodings: list[str]) -> None:
         self._stages = [_inflater(name) for name in encodings]
 
-    def feed(self, chunk: bytes, budget: int) -> list[bytes]:
-        data = [chunk]
-        for stage in self._stages:
-            data = [out for piece in data for out in _inflate(stage, piece, budget)]
-        return data
+    def feed(self, chunk: bytes) -> Iterator[bytes]:
+        return self._through(0, [chunk])
 
-    def flush(self) -> bytes:
-        data = b""
-        for stage in self._stages:
-            data = stage.decompress(data) + stage.flush() if data else stage.flush()
-        return data
+    def flush(self) -> Iterator[bytes]:
+        """What each stage still holds once the body has ended, through the later stages."""
+        for n, stage in enumerate(self._stages):
+            yield from self._through(n + 1, [stage.flush()])
+
+    def _through(self, first: int, pieces: Iterable[bytes]) -> Iterator[bytes]:
+        for stage in self._stages[first:]:
+            pieces = _inflate(stage, pieces)
+        return iter(pieces)
 
 
 def _decoder(header: str) -> _Decoder:
@@ -306,22 +361,18 @@ def _inflater(name: str) -> "zlib._Decompress":
     return zlib.decompressobj(zlib.MAX_WBITS | 16)
 
 
-def _inflate(stage: "zlib._Decompress", chunk: bytes, budget: int) -> list[bytes]:
-    """Inflate ``chunk`` in bounded steps: never more than ``budget`` bytes at once."""
-    out: list[bytes] = []
-    total = 0
-    data = chunk
-    try:
+def _inflate(stage: "zlib._Decompress", pieces: Iterable[bytes]) -> Iterator[bytes]:
+    """Inflate ``pieces`` in steps of at most ``INFLATE_STEP`` bytes, each when asked for."""
+    for piece in pieces:
+        data = piece
         while data:
-            piece = stage.decompress(data, max(budget, 1))
-            out.append(piece)
-            total += len(piece)
+            try:
+                out = stage.decompress(data, INFLATE_STEP)
+            except zlib.error as error:
+                raise BadEncodingError(f"corrupt compressed body: {error}") from None
             data = stage.unconsumed_tail
-            if total > budget:
-                break
-    except zlib.error as error:
-        raise BadEncodingError(f"corrupt compressed body: {error}") from None
-    return out
+            if out:
+                yield out
 
 
 def _describe_timeout(error: httpx.TimeoutException) -> str:

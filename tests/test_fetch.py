@@ -1,5 +1,6 @@
 """fetch_feed against a real loopback server: validators, redirects, limits, hostile answers."""
 
+import asyncio
 import gzip
 import tracemalloc
 from collections.abc import AsyncIterator
@@ -10,6 +11,7 @@ import httpx
 import pytest
 
 from news.fetch import (
+    LARGE_BODY,
     Fetched,
     FetchFailed,
     FetchLimits,
@@ -222,3 +224,103 @@ async def test_connection_refused_is_a_network_error(client):
 )
 def test_parse_retry_after(value, expected):
     assert parse_retry_after(value, NOW) == expected
+
+
+# About 3 MiB decoded that gzip shrinks well, as real feeds do; and one of exactly LARGE_BODY.
+LARGE = b"<rss>" + b"".join(b"<item>story %d</item>" % n for n in range(150_000)) + b"</rss>"
+AT_LARGE_BODY = b"<rss>" + b"x" * (LARGE_BODY - 11) + b"</rss>"
+ROOMY = FetchLimits(max_body=10 << 20, total_timeout=timedelta(seconds=5))
+
+
+def serve(server: FeedServer, path: str, body: bytes, *, gzipped: bool) -> str:
+    if gzipped:
+        return server.route(path, Reply(gzip.compress(body), headers={"content-encoding": "gzip"}))
+    return server.route(path, Reply(body))
+
+
+@pytest.mark.parametrize("gzipped", [False, True])
+async def test_a_large_body_waits_once_for_a_place_before_it_is_read_on(
+    feed_server, client, gzipped
+):
+    assert len(LARGE) > 3 * LARGE_BODY
+    url = serve(feed_server, "/large.xml", LARGE, gzipped=gzipped)
+    asked, granted = asyncio.Event(), asyncio.Event()
+    calls = 0
+
+    async def on_large() -> None:
+        nonlocal calls
+        calls += 1
+        asked.set()
+        await granted.wait()
+
+    fetching = asyncio.create_task(
+        fetch_feed(client, url, Validators(), ROOMY, now=NOW, on_large=on_large)
+    )
+    await asyncio.wait_for(asked.wait(), 5)
+    assert not fetching.done()  # held up until the place is granted
+    granted.set()
+    outcome = await fetching
+    assert isinstance(outcome, Fetched)
+    assert outcome.body == LARGE
+    assert calls == 1
+
+
+@pytest.mark.parametrize("gzipped", [False, True])
+@pytest.mark.parametrize("body", [BODY, AT_LARGE_BODY], ids=["small", "exactly-LARGE_BODY"])
+async def test_a_body_of_up_to_1_mib_never_waits_for_a_place(feed_server, client, body, gzipped):
+    assert len(AT_LARGE_BODY) == LARGE_BODY
+    url = serve(feed_server, "/small.xml", body, gzipped=gzipped)
+    calls = 0
+
+    async def on_large() -> None:
+        nonlocal calls
+        calls += 1
+
+    outcome = await fetch_feed(client, url, Validators(), ROOMY, now=NOW, on_large=on_large)
+    assert isinstance(outcome, Fetched)
+    assert outcome.body == body
+    assert calls == 0
+
+
+async def test_a_compressed_body_is_not_inflated_ahead_of_the_wait(feed_server, client):
+    zeros = gzip_bomb(3 * LARGE_BODY)  # a few KiB that one network chunk carries whole
+    url = feed_server.route("/zeros.xml", Reply(zeros, headers={"content-encoding": "gzip"}))
+    held: list[int] = []
+
+    async def on_large() -> None:
+        held.append(tracemalloc.get_traced_memory()[0])
+
+    tracemalloc.start()
+    outcome = await fetch_feed(client, url, Validators(), ROOMY, now=NOW, on_large=on_large)
+    tracemalloc.stop()
+    assert isinstance(outcome, Fetched)
+    assert outcome.body == bytes(3 * LARGE_BODY)
+    assert len(held) == 1
+    assert held[0] < 2 * LARGE_BODY  # the limit and a step, not the 3 MiB the chunk holds
+
+
+async def test_waiting_for_a_place_does_not_count_against_the_deadline(feed_server, client):
+    url = serve(feed_server, "/queued.xml", LARGE, gzipped=True)
+    limits = FetchLimits(max_body=ROOMY.max_body, total_timeout=timedelta(seconds=1.5))
+
+    async def on_large() -> None:
+        await asyncio.sleep(1.6)  # a queue for a place that outlasts the publisher's deadline
+
+    outcome = await fetch_feed(client, url, Validators(), limits, now=NOW, on_large=on_large)
+    assert isinstance(outcome, Fetched)
+    assert outcome.body == LARGE
+
+
+async def test_a_body_over_the_cap_is_refused_after_waiting_once(feed_server, client):
+    url = serve(feed_server, "/over.xml", LARGE, gzipped=True)
+    calls = 0
+
+    async def on_large() -> None:
+        nonlocal calls
+        calls += 1
+
+    limits = FetchLimits(max_body=2 * LARGE_BODY, total_timeout=ROOMY.total_timeout)
+    outcome = await fetch_feed(client, url, Validators(), limits, now=NOW, on_large=on_large)
+    assert isinstance(outcome, FetchFailed)
+    assert outcome.status is FeedStatus.TOO_LARGE
+    assert calls == 1

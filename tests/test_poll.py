@@ -1,16 +1,19 @@
 """The poll cycle end to end: loopback publishers, the real parser, a real SQLite file."""
 
+import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import Any, Literal
 
 import pytest
 from sqlalchemy import func, select
 
 from bot.app import Services, open_services
 from jobs.poll import STILL
-from news.models import FeedReport, FeedStatus
+from news.fetch import LARGE_BODY
+from news.models import DueFeed, FeedReport, FeedStatus
 from news.store.feeds import feed_health
+from news.store.stories import SaveResult
 from news.tables import Entry, Feed, Story
 from tests.conftest import feed_entry
 from tests.fakes.feed_server import FeedServer, Reply, endless, gzip_bomb, rss
@@ -276,3 +279,64 @@ async def test_concurrency_is_bounded_per_host_and_overall(open_with):
         assert server.peak_in_flight[second] == 2
         assert server.peak_total == 3  # nor more than the overall limit
         assert max(server.in_flight.values()) == 0
+
+
+class Places(asyncio.Semaphore):
+    """A real semaphore that also notes how many hold it and whether anyone had to queue."""
+
+    def __init__(self, value: int) -> None:
+        super().__init__(value)
+        self.holding = 0
+        self.queued = asyncio.Event()
+
+    async def acquire(self) -> Literal[True]:
+        if self.locked():
+            self.queued.set()
+        await super().acquire()
+        self.holding += 1
+        return True
+
+    def release(self) -> None:
+        self.holding -= 1
+        super().release()
+
+
+def padded(body: bytes, size: int) -> bytes:
+    """``body`` grown to ``size`` bytes with a comment, as a feed with huge item HTML would be."""
+    filler = b"<!--" + b"x" * (size - len(body) - 7) + b"-->"
+    return body.replace(b"</channel>", filler + b"</channel>")
+
+
+async def test_large_bodies_take_turns_for_a_place_and_small_ones_never_wait(
+    feed_server, open_with
+):
+    bodies = {
+        "Large 1": padded(rss([item(1)]), 2 * LARGE_BODY),
+        "Large 2": padded(rss([item(2)]), 2 * LARGE_BODY),
+        "Small": rss([item(3)]),
+    }
+    services = await open_with(
+        [
+            feed_entry(name, feed_server.feed(f"/{n}.xml", body))
+            for n, (name, body) in enumerate(bodies.items())
+        ]
+    )
+    places = services.poller.limiter.large = Places(1)
+    small_stored = asyncio.Event()
+
+    async def after_save(feed: DueFeed, saved: SaveResult, now: datetime) -> None:
+        if feed.name == "Small":
+            small_stored.set()
+            return
+        assert places.holding == 1  # the large body keeps its place while it is stored
+        # The one place stays taken until the other large body queues for it and the small
+        # feed is stored: if either waited for this one, this would time out.
+        await asyncio.wait_for(asyncio.gather(places.queued.wait(), small_stored.wait()), 5)
+
+    services.poller.after_save = after_save
+    reports = await poll(services, T0)
+    assert {name: r.status for name, r in reports.items()} == dict.fromkeys(bodies, FeedStatus.OK)
+    assert {name: len(r.new_stories) for name, r in reports.items()} == dict.fromkeys(bodies, 1)
+    assert await count(services, Story) == 3
+    assert places.holding == 0
+    assert not places.locked()  # every place given back
