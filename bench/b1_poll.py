@@ -25,7 +25,6 @@ from tests.fakes.feed_server import FeedServer, Reply
 FEEDS = 500
 CHANGED = 50
 LATENCY = 0.1
-WIDE = 64  # a raised http.concurrency, to show what the setting buys on the unchanged cycle
 HOSTS = [f"127.0.0.{n}" for n in range(2, 102)]  # 100 publishers, 5 feeds each
 _LINKS = re.compile(rb"(<(?:link|guid|id)\b[^>]*>\s*(?:<!\[CDATA\[)?\s*https?://)", re.I)
 _HREF = re.compile(rb"(<link\b[^>]*\bhref=[\"']https?://)", re.I)
@@ -177,10 +176,6 @@ def main() -> None:
         print(f"  naive: {naive}", flush=True)
         bare = run_child("bare", urls, server, feeds, str(ours["concurrency"]))
         print(f"  bare httpx: {bare}", flush=True)
-        wide = run_child("ours", urls, server, feeds, str(WIDE))
-        print(f"  ours, http.concurrency = {WIDE}: {wide}", flush=True)
-        bare_wide = run_child("bare", urls, server, feeds, str(WIDE))
-        print(f"  bare httpx, concurrency {WIDE}: {bare_wide}", flush=True)
     floor_cpu = parse_floor([body for _, body, _ in feeds])
     cores = os.cpu_count() or 1
     network_floor = FEEDS * LATENCY / ours["concurrency"]
@@ -191,7 +186,6 @@ def main() -> None:
         "ours": ours,
         "naive": naive,
         "bare_httpx": bare,
-        "wide": {"concurrency": WIDE, "ours": wide, "bare_httpx": bare_wide},
         "parse_floor_cpu": round(floor_cpu, 2),
         "network_floor": round(network_floor, 2),
         "floor": round(floor, 2),

@@ -30,23 +30,6 @@ def mark(ok: bool) -> str:
     return "yes" if ok else "**no**"
 
 
-def _wide_row(b1: dict[str, Any]) -> list[tuple[str, str, str, str, str, str]]:
-    """The unchanged cycle again with ``http.concurrency`` raised (runs before it lack it)."""
-    if "wide" not in b1:
-        return []
-    wide, unchanged = b1["wide"], b1["wide"]["ours"]["unchanged"]["wall"]
-    return [
-        (
-            "B1 poll",
-            f"unchanged cycle, `http.concurrency = {wide['concurrency']}`",
-            f"{unchanged} s",
-            f"bare httpx, same concurrency {wide['bare_httpx']['unchanged']['wall']} s",
-            "≤ 2 s",
-            mark(unchanged <= 2),
-        )
-    ]
-
-
 def rows() -> list[tuple[str, str, str, str, str, str]]:
     """(scenario, measure, ours, baseline, target, met) for the table."""
     table: list[tuple[str, str, str, str, str, str]] = []
@@ -79,7 +62,6 @@ def rows() -> list[tuple[str, str, str, str, str, str]]:
                 "≤ 2 s",
                 mark(ours["unchanged"]["wall"] <= 2),
             ),
-            *_wide_row(b1),
             (
                 "B1 poll",
                 "10% changed cycle",
