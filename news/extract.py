@@ -14,9 +14,10 @@ from news.urls import canonical_url, split_context_anchor
 
 __all__ = [
     "Byline",
+    "Credited",
     "Extracted",
     "ItemRead",
-    "extract_credit",
+    "clean",
     "extract_item",
     "extract_read",
     "find_context_link",
@@ -25,6 +26,7 @@ __all__ = [
     "parse_byline",
     "read_item",
     "repeated_lines",
+    "take_credit",
 ]
 
 
@@ -70,16 +72,41 @@ def extract_item(html: str, *, base_url: str, repeated: frozenset[str] = frozens
 
 def extract_read(read: ItemRead, *, repeated: frozenset[str] = frozenset()) -> Extracted:
     """``extract_item`` of an item already read."""
+    return clean(take_credit(read), repeated)
+
+
+@dataclass(frozen=True, slots=True)
+class Credited:
+    """An item read, its credit line taken out: what cleaning starts from. Cleaning only
+    drops lines and whole words and cuts lines' ends at a space or a sign, so every word of
+    the clean text is a word of ``text`` (``news.topics.may_match`` relies on it)."""
+
+    lines: list[str]
+    byline: Byline | None
+    original_url: str | None
+    context_url: str | None
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.lines)
+
+    def uncleaned(self) -> Extracted:
+        """The item without its text, for an item no topic wants: what is stored of it is
+        its credit line and its links."""
+        return Extracted("", self.byline, self.original_url, self.context_url)
+
+
+def take_credit(read: ItemRead) -> Credited:
+    """The first credit line of ``read`` found and taken out, and its links made canonical."""
     byline, lines = _take_byline(read.text)
-    text, clean = strip_to_text(lines, repeated)
-    return Extracted(text, byline, *_canonical_links(read), clean=clean)
+    return Credited(lines, byline, *_canonical_links(read))
 
 
-def extract_credit(read: ItemRead) -> Extracted:
-    """``extract_read`` without the text, for an item no topic wants: what is stored of it is
-    its credit line and its links."""
-    byline, _ = _take_byline(read.text)
-    return Extracted("", byline, *_canonical_links(read))
+def clean(credited: Credited, repeated: frozenset[str] = frozenset()) -> Extracted:
+    """The item's text without boilerplate or the feed's ``repeated`` lines."""
+    text, is_clean = strip_to_text(credited.lines, repeated)
+    byline, original, context = credited.byline, credited.original_url, credited.context_url
+    return Extracted(text, byline, original, context, clean=is_clean)
 
 
 def _canonical_links(read: ItemRead) -> tuple[str | None, str | None]:

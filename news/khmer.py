@@ -24,26 +24,22 @@ def matching_key(text: str) -> str:
     """Fold ``text`` for substring matching: NFC, no zero-width marks, COENG DA→TA, subscript RO
     last, case-folded, whitespace (NBSP included) collapsed to one space and dropped between
     Khmer letters."""
-    if text.isascii():  # most stories: nothing to compose, remove or respell
-        return " ".join(text.lower().split())
-    text = unicodedata.normalize("NFC", text)
+    text = case_folded(text)
     # Each step only when it can apply: this runs on every story's full text.
-    if any(mark in text for mark in _INVISIBLE_MARKS):
-        text = _INVISIBLE.sub("", text)
     if COENG in text:
         text = text.replace(_COENG_DA, _COENG_TA)
         text = _RO_FIRST.sub(r"\1" + COENG + "\u179a", text)
-    text = " ".join(text.casefold().split())
-    return _KHMER_GAP.sub("", text) if _KHMER.search(text) else text
+    text = " ".join(text.split())
+    return _KHMER_GAP.sub("", text) if not text.isascii() and _KHMER.search(text) else text
 
 
-def loosely_folded(text: str) -> str:
-    """``text`` case-folded, without zero-width marks, and nothing else. Every Latin word in
-    the ``matching_key`` of any piece cut from ``text`` is a substring of this: the other
-    folding steps only remove Latin letters (NFC composes them with marks) or touch Khmer, and
-    the one character NFC turns into a Latin letter, the Kelvin sign, case-folds to it too."""
+def case_folded(text: str) -> str:
+    """``matching_key`` without its spacing and Khmer spelling rules: NFC, no zero-width
+    marks, case-folded. Those rules touch only spaces and Khmer letters, so the runs of Latin
+    letters and digits of the two are the same."""
     if text.isascii():
-        return text.lower()
+        return text.lower()  # already NFC, no marks, and casefold() is lower() on ASCII
+    text = unicodedata.normalize("NFC", text)
     if any(mark in text for mark in _INVISIBLE_MARKS):
         text = _INVISIBLE.sub("", text)
     return text.casefold()

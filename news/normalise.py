@@ -4,7 +4,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from news.extract import Extracted, extract_credit, extract_read, read_item, repeated_lines
+from news.extract import Extracted, clean, read_item, repeated_lines, take_credit
 from news.identity import assign_keys, digest
 from news.models import Entry, ParsedFeed, RawEntry, RawFeed
 from news.parse import parse_feed
@@ -71,19 +71,20 @@ def normalise_feed(
         if key in seen or key in known:
             continue
         seen.add(key)
+        credited = take_credit(read)
         if raw_entry.title and not may_match(
             topics,
             title=raw_entry.title,
-            text=read.text,
+            text=credited.text,
             feed_name=feed.name,
             source_type=feed.source_type,
         ):
             # No topic wants it (most items): its credit line and links, but no clean text.
-            extracted, wanted = extract_credit(read), False
+            extracted, wanted = credited.uncleaned(), False
         else:
             if repeated is None:
                 repeated = repeated_lines([r.text for r in reads])
-            extracted, wanted = extract_read(read, repeated=repeated), True
+            extracted, wanted = clean(credited, repeated), True
         entries.append(
             _normalise(raw_entry, link, extracted, key, link_key, feed, topics, now, wanted)
         )

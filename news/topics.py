@@ -33,7 +33,7 @@ from dataclasses import dataclass
 from itertools import chain, compress
 from typing import Literal
 
-from news.khmer import has_khmer, loosely_folded
+from news.khmer import case_folded, has_khmer
 from news.models import TopicMatch
 from news.topic_config import TermGroup, TopicConfig, term_key
 
@@ -50,6 +50,7 @@ __all__ = [
 # A word character that is not Khmer: what may not touch an ordinary term.
 _LATIN_WORD = re.compile("[^\\W\u1780-\u17ff\u19e0-\u19ff]")
 _ASCII_ALNUM = frozenset(string.ascii_letters + string.digits)
+_ALNUM_BYTES = frozenset(map(ord, _ASCII_ALNUM))
 # Keeps ASCII letters and digits and turns every other byte into a space (in UTF-8 every byte of
 # a non-ASCII character is >= 0x80), so splitting the result gives the [A-Za-z0-9] runs.
 _TO_RUNS = bytes(byte if chr(byte) in _ASCII_ALNUM else ord(" ") for byte in range(256))
@@ -140,17 +141,18 @@ def may_match(
     feed_name: str = "",
     source_type: str = "",
 ) -> bool:
-    """False when no topic can match the story, nor any text made from it by dropping lines
-    and cutting words or ends off lines (what cleaning does); True may be wrong.
+    """False when no topic can match the story, nor any text cleaning makes of ``text``; True
+    may be wrong. ``text`` is the item's text as cleaning receives it (``Credited.text``).
 
-    About half the cost of ``match_topics`` on uncleaned text, so the many stories no topic
-    wants need not be cleaned. Whatever a topic's term needs survives in the uncleaned text as
-    a substring: each group needs one of its probes in the case-folded text, one of its
-    acronyms in the text, Khmer in the text for its Khmer terms, or a term without a probe;
-    word edges and ``none_of`` are not checked (they can only turn a match down).
+    About a third of the cost of ``match_topics``, so the many stories no topic wants need not
+    be cleaned. Cleaning drops lines and whole words and cuts lines' ends at a space or a sign
+    (``Credited``), so every run of Latin letters and digits in the clean text is a run in
+    ``text``. Each group then needs one of its probes as a run of the case-folded text, one of
+    its acronyms in the text, Khmer in the text for its Khmer terms, or a term without a
+    probe. Phrases and ``none_of`` are not checked: they can only turn a match down.
     """
     raw = f"{title}\n{text}"
-    key = _utf8(loosely_folded(raw))
+    key = _utf8(case_folded(raw))
     khmer = not raw.isascii() and any(marker in key for marker in _KHMER_UTF8)
     return any(
         _admits_source(topic, feed_name, source_type)
@@ -165,11 +167,24 @@ def _wanted_groups(topic: CompiledTopic) -> tuple[CompiledGroup, ...]:
 
 def _may_hit(group: CompiledGroup, raw: str, key: bytes, khmer: bool) -> bool:
     return (
-        any(map(key.__contains__, group.word_probes))
+        any(_has_run(key, probe) for probe in group.word_probes)
         or any(map(raw.__contains__, group.acronym_needles))
         or bool(group.unprobed)
         or (khmer and bool(group.khmer))
     )
+
+
+def _has_run(data: bytes, run: bytes) -> bool:
+    """True when ``run`` is in ``data`` with no ASCII letter or digit on either side."""
+    start = data.find(run)
+    while start >= 0:
+        end = start + len(run)
+        if (start == 0 or data[start - 1] not in _ALNUM_BYTES) and (
+            end == len(data) or data[end] not in _ALNUM_BYTES
+        ):
+            return True
+        start = data.find(run, start + 1)
+    return False
 
 
 def _compile_topic(topic: TopicConfig) -> CompiledTopic:

@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from news.config import load_config
+from news.extract import ItemRead, clean, take_credit
 from news.khmer import has_khmer
 from news.topic_config import TermGroup, TopicConfig, term_key
 from news.topics import CompiledTopic, TopicMatch, compile_topics, match_topics, may_match
@@ -363,16 +364,21 @@ def test_may_match_keeps_to_source_filters() -> None:
 
 
 def _cleanings(rng: random.Random, text: str) -> list[str]:
-    """Texts cleaning could make of ``text``: lines dropped, words removed, line ends cut."""
+    """Texts cleaning could make of ``text``: lines dropped, words removed, line ends cut at
+    a space (with an ellipsis, as for "[…]")."""
     variants = [text]
     for _ in range(4):
         lines = text.split("\n")
         index = rng.randrange(len(lines))
-        line, cut = lines[index], rng.randint(0, len(lines[index]))
+        line = lines[index]
         words = line.split(" ")
-        gone = rng.randrange(len(words))
+        cut = rng.randrange(len(words))
         lines[index] = rng.choice(
-            [line[:cut], line[cut:], line[:cut] + "…", " ".join(words[:gone] + words[gone + 1 :])]
+            [
+                " ".join(words[:cut]),
+                " ".join(words[:cut]) + "…",
+                " ".join(words[:cut] + words[cut + 1 :]),
+            ]
         )
         if rng.random() < 0.5:
             del lines[rng.randrange(len(lines))]
@@ -396,3 +402,27 @@ def test_may_match_never_turns_down_a_story_that_cleaning_could_make_match() -> 
                 missed.append((title, text, cleaned))
     assert missed == []
     assert turned_down > 200  # and it does turn stories down
+
+
+_BOILERPLATE = [
+    "\nRead more\n", " Read more", "\nDonate now\n", " […]", "\nThe post X appeared first on Y.\n",
+    "arrow-downarrow-lefttwitterfacebook ", "\nStory\n3 May 2021\n", "\nhide message\n",
+]  # fmt: skip
+
+
+def test_may_match_never_turns_down_a_story_that_the_real_cleaning_makes_match() -> None:
+    rng = random.Random(20261127)
+    compiled = compile_topics(_REFERENCE_TOPICS[:1])
+    missed, cleaned_differs = [], 0
+    for _ in range(3000):
+        title = "".join(rng.choices(_PIECES, k=rng.randint(1, 4)))
+        text = "".join(rng.choices(_PIECES + _BOILERPLATE, k=rng.randint(0, 30)))
+        credited = take_credit(ItemRead(text))
+        cleaned = clean(credited).text
+        cleaned_differs += cleaned != credited.text
+        if match_topics(compiled, title=title, text=cleaned) and not may_match(
+            compiled, title=title, text=credited.text
+        ):
+            missed.append((title, text))
+    assert missed == []
+    assert cleaned_differs > 1000  # the cleaning had work to do
