@@ -9,8 +9,9 @@ from datetime import timedelta
 
 import httpx
 
+from news.decode import BadEncodingError
 from news.extract import find_context_link
-from news.fetch import BadEncodingError, BodyTooLargeError, read_capped
+from news.fetch import BodyTooLargeError, read_capped
 from news.urls import canonical_url, split_context_anchor
 
 MAX_PAGE = 2 * 1024 * 1024

@@ -1,8 +1,7 @@
 """Fetching one feed politely and safely: conditional GET, redirects, hard limits.
 
 The client is passed in (one shared ``httpx.AsyncClient``, see ``make_http_client``). Bodies
-are decoded here, not by httpx, so the size cap holds for the *decoded* bytes: httpx inflates
-a whole network chunk at once, and one 64 KiB chunk of a gzip bomb is 64 MiB.
+are decoded by ``news.decode``, not by httpx, so the size cap holds for the *decoded* bytes.
 
 A body that grows past ``LARGE_BODY`` waits for one of ``LARGE_BODIES`` places (held by
 ``HostLimiter``) before more of it is read; small bodies never wait. That wait is ours, so it
@@ -11,9 +10,8 @@ does not count against the publisher's deadline.
 
 import asyncio
 import hashlib
-import zlib
 from collections import defaultdict
-from collections.abc import AsyncGenerator, AsyncIterator, Awaitable, Callable, Iterable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import aclosing, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -22,6 +20,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 import httpx
 
+from news.decode import BadEncodingError, decoded_body
 from news.models import FeedStatus, Validators
 from news.sniff import challenge_hint
 
@@ -31,7 +30,6 @@ ACCEPT = (
     "text/xml;q=0.4, */*;q=0.1"
 )
 ERROR_BODY_PEEK = 64 * 1024
-INFLATE_STEP = 64 * 1024  # decoded bytes per step: limits are checked between steps
 LARGE_BODY = 1024 * 1024  # decoded bytes any download may hold without a large-body place
 LARGE_BODIES = 8  # worst case at 64 in flight: 64 × 1 MiB + 8 × 10 MiB = 144 MiB, not 640 MiB
 
@@ -87,10 +85,6 @@ FetchOutcome = Fetched | NotModified | FetchFailed
 
 class BodyTooLargeError(Exception):
     """The decoded body passed the cap."""
-
-
-class BadEncodingError(Exception):
-    """The body's Content-Encoding is unknown or the compressed data is corrupt."""
 
 
 def make_http_client(
@@ -306,7 +300,7 @@ async def read_capped(
         raise BodyTooLargeError
     parts: list[bytes] = []
     size = 0
-    async with aclosing(_decoded(response)) as pieces:
+    async with aclosing(decoded_body(response)) as pieces:
         async for piece in pieces:
             parts.append(piece)
             size += len(piece)
@@ -318,68 +312,6 @@ async def read_capped(
                 await on_large()
                 on_large = None  # once: the caller keeps what it took for the whole body
     return b"".join(parts)
-
-
-async def _decoded(response: httpx.Response) -> AsyncGenerator[bytes, None]:
-    """The decoded body in pieces (a network chunk, or at most ``INFLATE_STEP`` inflated),
-    made only as they are asked for: nothing is inflated ahead of the reader."""
-    decoder = _decoder(response.headers.get("content-encoding", ""))
-    async for chunk in response.aiter_raw():
-        for piece in decoder.feed(chunk):
-            yield piece
-    for piece in decoder.flush():
-        yield piece
-
-
-class _Decoder:
-    """Content-Encoding decoding, lazily and in bounded steps."""
-
-    def __init__(self, encodings: list[str]) -> None:
-        self._stages = [_inflater(name) for name in encodings]
-
-    def feed(self, chunk: bytes) -> Iterator[bytes]:
-        return self._through(0, [chunk])
-
-    def flush(self) -> Iterator[bytes]:
-        """What each stage still holds once the body has ended, through the later stages."""
-        for n, stage in enumerate(self._stages):
-            yield from self._through(n + 1, [stage.flush()])
-
-    def _through(self, first: int, pieces: Iterable[bytes]) -> Iterator[bytes]:
-        for stage in self._stages[first:]:
-            pieces = _inflate(stage, pieces)
-        return iter(pieces)
-
-
-def _decoder(header: str) -> _Decoder:
-    names = [part.strip().lower() for part in header.split(",") if part.strip()]
-    names = [name for name in names if name != "identity"]
-    for name in names:
-        if name not in ("gzip", "x-gzip", "deflate"):
-            raise BadEncodingError(f"unsupported Content-Encoding {name!r} (we asked for gzip)")
-    # Encodings are listed in the order they were applied, so undo them backwards.
-    return _Decoder(list(reversed(names)))
-
-
-def _inflater(name: str) -> "zlib._Decompress":
-    if name == "deflate":
-        # "deflate" is meant to be zlib-wrapped, but gzip headers turn up too: auto-detect both.
-        return zlib.decompressobj(zlib.MAX_WBITS | 32)
-    return zlib.decompressobj(zlib.MAX_WBITS | 16)
-
-
-def _inflate(stage: "zlib._Decompress", pieces: Iterable[bytes]) -> Iterator[bytes]:
-    """Inflate ``pieces`` in steps of at most ``INFLATE_STEP`` bytes, each when asked for."""
-    for piece in pieces:
-        data = piece
-        while data:
-            try:
-                out = stage.decompress(data, INFLATE_STEP)
-            except zlib.error as error:
-                raise BadEncodingError(f"corrupt compressed body: {error}") from None
-            data = stage.unconsumed_tail
-            if out:
-                yield out
 
 
 def _describe_timeout(error: httpx.TimeoutException) -> str:
