@@ -1,5 +1,6 @@
 """The parser process pool: work runs elsewhere, at a lower priority, within a deadline."""
 
+import asyncio
 import os
 import platform
 import subprocess
@@ -40,6 +41,46 @@ async def test_a_job_past_its_deadline_in_a_thread_raises_the_same_error():
             await pool.run(release.wait, 30)
     finally:
         release.set()  # the abandoned thread finishes
+
+
+def _timed_sleep(seconds: float) -> tuple[float, float]:
+    start = time.time()
+    time.sleep(seconds)
+    return start, time.time()
+
+
+async def test_a_worker_starts_its_next_job_without_waiting_for_a_busy_event_loop():
+    pool = WorkerPool(1, timeout=5)
+    try:
+        await pool.run(sum, [0])  # the process is up
+        first = asyncio.ensure_future(pool.run(_timed_sleep, 0.2))
+        second = asyncio.ensure_future(pool.run(_timed_sleep, 0.0))
+        for _ in range(10):
+            await asyncio.sleep(0)  # both jobs are handed over
+        time.sleep(1.0)  # noqa: ASYNC251 - the bot's event loop is busy for a second
+        (_, first_end), (second_start, _) = await first, await second
+    finally:
+        pool.close()
+    assert second_start - first_end < 0.5  # not after the loop came back
+
+
+async def test_a_job_past_its_deadline_costs_only_its_own_worker():
+    pool = WorkerPool(2, timeout=2)  # time for the replaced process to start, too
+    try:
+        # Jobs go to the worker with the fewest: these two, one to each.
+        before = await asyncio.gather(pool.run(os.getpid), pool.run(os.getpid))
+        stuck = asyncio.ensure_future(pool.run(time.sleep, 30))
+        other = asyncio.ensure_future(pool.run(time.sleep, 0.1))
+        behind = asyncio.ensure_future(pool.run(sum, [1, 2]))  # queued behind the stuck job
+        with pytest.raises(WorkTimeoutError):
+            await stuck
+        assert await behind == 3  # it ran on the replaced process, not charged for the wait
+        await other
+        after = await asyncio.gather(pool.run(os.getpid), pool.run(os.getpid))
+    finally:
+        pool.close()
+    assert after[0] != before[0]  # the stuck job's process was replaced
+    assert after[1] == before[1]  # the other one was left alone
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
