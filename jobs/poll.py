@@ -42,6 +42,7 @@ log = logging.getLogger(__name__)
 UNPARSED_BODIES = 4
 UNCHANGED_BATCH = 100  # "not modified" outcomes written per transaction
 STILL = " (the same document again)"
+HEADLINES_AT_ONCE = 500  # headlines indexed between two turns of the event loop (~10 ms)
 KNOWN_KEYS = 500  # a feed's most recent entry keys sent to the parser (feeds list ~10–100)
 
 AfterSave = Callable[[DueFeed, SaveResult, datetime], Awaitable[None]]
@@ -85,15 +86,18 @@ class Poller:
         finally:
             await self._flush_unchanged(now)
             if feeds:
-                release_free_memory()  # the cycle's bodies and results are garbage now
+                # The cycle's bodies and results are garbage now. Trimming a large heap takes a
+                # while; ctypes lets go of the GIL, so in a thread it holds up no reply.
+                await asyncio.to_thread(release_free_memory)
 
     async def _refresh_headlines(self, now: datetime) -> None:
         """Load recent headlines once per process; drop those past the window each cycle."""
         if not self._headlines_loaded:
-            for story_id, feed_id, title, seen in await recent_headlines(
-                self.db, now - self.headlines.window
-            ):
+            recent = await recent_headlines(self.db, now - self.headlines.window)
+            for count, (story_id, feed_id, title, seen) in enumerate(recent, start=1):
                 self.headlines.add(story_id, feed_id, title, seen)
+                if count % HEADLINES_AT_ONCE == 0:
+                    await asyncio.sleep(0)  # tens of thousands: let replies through meanwhile
             self._headlines_loaded = True
         self.headlines.prune(now)
 
