@@ -2,7 +2,8 @@
 
 Measured from the update being handed to the bot (queued at the Bot API stand-in) to the
 stand-in receiving the reply's sendMessage. The stand-in adds no latency here: this is our
-own time. "During" runs the B1 cold cycle (500 feeds) in the same process, as in production.
+own time. "During" runs the B1 cold cycle (500 feeds) in the same process, as in production;
+the publishers serve from a process of their own (``bench.publishers``), as real ones do.
 Baseline in the same run: /help, which touches no database, so its time is PTB's and the
 stand-in's own round trip; the ratio shows what /latest's query and rendering add.
 
@@ -18,12 +19,11 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.b1_poll import HOSTS, LATENCY, build_feeds, content_type
 from bench.common import measure, peak_rss_mb, write_result
 from bench.fixtures import bench_config, seed_stories
+from bench.publishers import publishers
 from tests.bot_harness import running_bot
 from tests.delivery_helpers import add_chats
-from tests.fakes.feed_server import FeedServer, Reply
 from tests.fakes.telegram import FakeTelegram
 
 STORIES = 100_000
@@ -70,15 +70,7 @@ async def sample(
 
 
 async def run(tmp: Path) -> dict[str, Any]:
-    feeds = build_feeds()
-    with (
-        FeedServer(latency=LATENCY, more_hosts=HOSTS) as server,
-        FakeTelegram(enforce_limits=False) as tg,
-    ):
-        urls = []
-        for copy, (path, body, kind) in enumerate(feeds):
-            server.route(path, Reply(body, headers={"content-type": content_type(kind)}))
-            urls.append(server.url(path, HOSTS[copy % len(HOSTS)]))
+    with publishers() as urls, FakeTelegram(enforce_limits=False) as tg:
         config = bench_config(
             tmp,
             [
