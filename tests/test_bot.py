@@ -1,5 +1,6 @@
 """The real PTB application against the loopback Bot API stand-in and a real SQLite file."""
 
+import asyncio
 import logging
 import tomllib
 from collections.abc import AsyncIterator, Iterator
@@ -136,6 +137,21 @@ async def test_subscribe_by_title_slug_or_close_name(bot: BotHarness):
     assert "cambodia-eba" in reply.text
     [reply] = await bot.say("/unsubscribe EBA")
     assert reply.text.startswith("Stopped following Cambodia and the EU")
+
+
+async def test_a_known_chat_is_answered_while_a_poll_cycle_holds_the_write_lock(
+    bot: BotHarness,
+):
+    await bot.say("/start")  # the chat is known from now on
+    async with bot.services.db.write_lock:  # a poll cycle storing a feed, say
+        [reply] = await bot.say("/latest")
+    assert "No matching stories yet" in reply.text
+    new_chat = asyncio.ensure_future(bot.say("/latest", chat_id=USER + 1))
+    for _ in range(20):
+        await asyncio.sleep(0)
+    assert not new_chat.done()  # a chat seen for the first time is written, so it waits
+    [first] = await new_chat
+    assert "No matching stories yet" in first.text
 
 
 @pytest.mark.parametrize(

@@ -25,7 +25,14 @@ CHAT_TABLES: list[tuple[type, str]] = [
 async def ensure_chat(
     db: Database, chat_id: int, chat_type: str, defaults: ChatDefaults, now: datetime
 ) -> ChatSettings:
-    """The chat's settings, creating the chat with the config's defaults on first contact."""
+    """The chat's settings, creating the chat with the config's defaults on first contact.
+
+    Nearly every command comes from a chat already known as it is: that is a read, and must
+    not queue for the write lock behind a poll cycle's writes (a reply waited up to a second).
+    """
+    known = await get_chat(db, chat_id)
+    if known is not None and known.active and known.type == chat_type:
+        return known
     async with db.writing() as session:
         row = await session.get(Chat, chat_id)
         if row is None:
