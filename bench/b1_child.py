@@ -18,9 +18,9 @@ from bench.common import REPO, measure, peak_rss_mb
 NOW = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 
 
-async def ours(urls: list[str], tmp: Path, concurrency: int | None = None) -> dict[str, Any]:
-    """Our poller: cold cycle, unchanged cycle, then 10% changed (the parent changes them);
-    with the default ``http.concurrency`` unless one is given."""
+async def ours(urls: list[str], tmp: Path) -> dict[str, Any]:
+    """Our poller, as configured by default: cold cycle, unchanged cycle, then 10% changed
+    (the parent changes them)."""
     from bot.app import open_services
     from news.config import parse_config
 
@@ -34,8 +34,6 @@ async def ours(urls: list[str], tmp: Path, concurrency: int | None = None) -> di
         ],
         "topics": topics,
     }
-    if concurrency is not None:
-        raw["http"] = {"concurrency": concurrency}
     config = parse_config(raw, base_dir=tmp, environ={})
     cycles: dict[str, Any] = {}
     async with open_services(config) as services:
@@ -106,7 +104,7 @@ def main() -> None:
     part, urls_file, tmp = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     urls = json.loads(urls_file.read_text())
     if part == "ours":
-        result = asyncio.run(ours(urls, tmp, int(sys.argv[4]) if len(sys.argv) > 4 else None))
+        result = asyncio.run(ours(urls, tmp))
     elif part == "bare":
         result = asyncio.run(bare(urls, int(sys.argv[4])))
     else:

@@ -103,7 +103,7 @@ def _normalise(
     wanted: bool,
 ) -> Entry:
     title = _title(raw.title, extracted.text)
-    original = canonical_url(extracted.original_url) if extracted.original_url else None
+    original = extracted.original_url  # canonical already (news.extract)
     hits = (
         match_topics(
             topics,
