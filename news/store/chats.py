@@ -3,9 +3,11 @@
 from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import Delete, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from news.config import ChatDefaults
 from news.db import Database
@@ -57,9 +59,12 @@ async def ensure_chat(
 
 async def get_chat(db: Database, chat_id: int) -> ChatSettings | None:
     """The chat's settings, or None if the bot does not know it."""
-    async with db.sessions() as session:
-        row = await session.get(Chat, chat_id)
-        return None if row is None else _settings(row)
+    return await db.read(partial(_get_chat, chat_id=chat_id))
+
+
+def _get_chat(session: Session, *, chat_id: int) -> ChatSettings | None:
+    row = session.get(Chat, chat_id)
+    return None if row is None else _settings(row)
 
 
 async def update_chat(db: Database, chat_id: int, **changes: object) -> ChatSettings:
@@ -78,8 +83,7 @@ async def update_chat(db: Database, chat_id: int, **changes: object) -> ChatSett
 async def chat_topics(db: Database, chat_id: int) -> set[str]:
     """Slugs of the topics the chat follows."""
     query = select(Subscription.topic).where(Subscription.chat_id == chat_id)
-    async with db.sessions() as session:
-        return set((await session.scalars(query)).all())
+    return await db.read(lambda session: set(session.scalars(query).all()))
 
 
 async def subscribe(db: Database, chat_id: int, topics: Iterable[str], now: datetime) -> list[str]:

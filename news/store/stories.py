@@ -8,11 +8,13 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 from typing import Any
 
 from sqlalchemy import ColumnElement, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.schema import Table
 
@@ -132,8 +134,9 @@ async def recent_headlines(db: Database, since: datetime) -> list[tuple[int, int
     query = select(Story.id, Story.feed_id, Story.title, Story.first_seen_at).where(
         Story.first_seen_at >= since
     )
-    async with db.sessions() as session:
-        return [(i, feed, title, seen) for i, feed, title, seen in await session.execute(query)]
+    return await db.read(
+        lambda session: [(i, feed, title, seen) for i, feed, title, seen in session.execute(query)]
+    )
 
 
 async def recent_keys(db: Database, feed_id: int, limit: int) -> frozenset[str]:
@@ -144,8 +147,7 @@ async def recent_keys(db: Database, feed_id: int, limit: int) -> frozenset[str]:
         .order_by(ENTRIES.c.id.desc())
         .limit(limit)
     )
-    async with db.sessions() as session:
-        return frozenset((await session.scalars(query)).all())
+    return await db.read(lambda session: frozenset(session.scalars(query).all()))
 
 
 async def _unseen(session: AsyncSession, feed_id: int, entries: Sequence[Entry]) -> list[Entry]:
@@ -314,47 +316,51 @@ def _stored(story_id: int, feed: DueFeed, entry: Entry, now: datetime) -> Stored
 async def latest_stories(
     db: Database, topics: Sequence[str], *, limit: int, since: datetime | None = None
 ) -> list[StoredStory]:
-    """The stories most recently matched to any of ``topics``, newest first, with outlets.
-
-    One short index scan per topic (topic, matched_at) and a merge here: a single query over
-    several topics makes the database sort every match, which is slow at 100,000 stories.
-    """
-    newest: dict[int, datetime] = {}
-    async with db.sessions() as session:
-        for topic in dict.fromkeys(topics):
-            query = (
-                select(StoryTopic.story_id, StoryTopic.matched_at)
-                .where(StoryTopic.topic == topic)
-                .order_by(StoryTopic.matched_at.desc(), StoryTopic.story_id.desc())
-                .limit(limit)
-            )
-            if since is not None:
-                query = query.where(StoryTopic.matched_at >= since)
-            for story_id, matched in await session.execute(query):
-                newest[story_id] = max(matched, newest.get(story_id, matched))
-    ids = sorted(newest, key=lambda i: (newest[i], i), reverse=True)[:limit]
-    stories = await load_stories(db, ids)
-    return [stories[i] for i in ids if i in stories]
+    """The stories most recently matched to any of ``topics``, newest first, with outlets."""
+    return await db.read(partial(_latest_stories, topics=topics, limit=limit, since=since))
 
 
 async def load_stories(db: Database, story_ids: Sequence[int]) -> dict[int, StoredStory]:
     """Stories by id, each with its first outlet, the other outlets and its topic matches."""
+    return await db.read(partial(_load_stories, story_ids=story_ids))
+
+
+def _latest_stories(
+    session: Session, *, topics: Sequence[str], limit: int, since: datetime | None
+) -> list[StoredStory]:
+    """One short index scan per topic (topic, matched_at) and a merge here: a single query over
+    several topics makes the database sort every match, which is slow at 100,000 stories."""
+    newest: dict[int, datetime] = {}
+    for topic in dict.fromkeys(topics):
+        query = (
+            select(StoryTopic.story_id, StoryTopic.matched_at)
+            .where(StoryTopic.topic == topic)
+            .order_by(StoryTopic.matched_at.desc(), StoryTopic.story_id.desc())
+            .limit(limit)
+        )
+        if since is not None:
+            query = query.where(StoryTopic.matched_at >= since)
+        for story_id, matched in session.execute(query):
+            newest[story_id] = max(matched, newest.get(story_id, matched))
+    ids = sorted(newest, key=lambda i: (newest[i], i), reverse=True)[:limit]
+    stories = _load_stories(session, story_ids=ids)
+    return [stories[i] for i in ids if i in stories]
+
+
+def _load_stories(session: Session, *, story_ids: Sequence[int]) -> dict[int, StoredStory]:
     found: dict[int, StoredStory] = {}
-    async with db.sessions() as session:
-        for start in range(0, len(story_ids), CHUNK):
-            chunk = list(story_ids[start : start + CHUNK])
-            rows = (
-                await session.execute(select(Story, Feed).join(Feed).where(Story.id.in_(chunk)))
-            ).all()
-            outlets = await _outlets(session, chunk)
-            topics = await _topics(session, chunk)
-            for story, feed in rows:
-                others = tuple(n for n in outlets.get(story.id, []) if n != feed.name)
-                found[story.id] = _from_row(story, feed, others, topics.get(story.id, ()))
+    for start in range(0, len(story_ids), CHUNK):
+        chunk = list(story_ids[start : start + CHUNK])
+        rows = session.execute(select(Story, Feed).join(Feed).where(Story.id.in_(chunk))).all()
+        outlets = _outlets(session, chunk)
+        topics = _topics(session, chunk)
+        for story, feed in rows:
+            others = tuple(n for n in outlets.get(story.id, []) if n != feed.name)
+            found[story.id] = _from_row(story, feed, others, topics.get(story.id, ()))
     return found
 
 
-async def _outlets(session: AsyncSession, story_ids: list[int]) -> dict[int, list[str]]:
+def _outlets(session: Session, story_ids: list[int]) -> dict[int, list[str]]:
     query = (
         select(EntryRow.story_id, Feed.name)
         .join(Feed, Feed.id == EntryRow.feed_id)
@@ -363,21 +369,19 @@ async def _outlets(session: AsyncSession, story_ids: list[int]) -> dict[int, lis
         .order_by(EntryRow.story_id, Feed.name)
     )
     outlets: dict[int, list[str]] = {}
-    for story_id, name in (await session.execute(query)).all():
+    for story_id, name in session.execute(query).all():
         outlets.setdefault(story_id, []).append(name)
     return outlets
 
 
-async def _topics(
-    session: AsyncSession, story_ids: list[int]
-) -> dict[int, tuple[TopicMatch, ...]]:
+def _topics(session: Session, story_ids: list[int]) -> dict[int, tuple[TopicMatch, ...]]:
     query = (
         select(StoryTopic.story_id, StoryTopic.topic, StoryTopic.terms)
         .where(StoryTopic.story_id.in_(story_ids))
         .order_by(StoryTopic.story_id, StoryTopic.topic)
     )
     hits: dict[int, list[TopicMatch]] = {}
-    for story_id, topic, terms in (await session.execute(query)).all():
+    for story_id, topic, terms in session.execute(query).all():
         hits.setdefault(story_id, []).append(TopicMatch(topic, tuple(json.loads(terms))))
     return {story_id: tuple(found) for story_id, found in hits.items()}
 
