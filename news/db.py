@@ -25,31 +25,51 @@ BUSY_TIMEOUT_MS = 15_000
 T = TypeVar("T")
 
 
-class Reader:
-    """Reads of a SQLite file on a thread of their own, with their own connection.
+class SessionThread:
+    """Sessions on a SQLite file, run on a thread of their own with their own connection.
 
     Through aiosqlite every query is four trips between the event loop and its thread (cursor,
     execute, fetch, close) and every session one or two more, and each trip back waits for the
     loop to come round. While a poll cycle keeps the loop busy that is tens of milliseconds a
-    trip: /latest (six queries) took over a second. Here a whole read is one trip there and
-    one back, and the rows are built off the loop. The connection is query-only.
+    trip: /latest (six queries) took over a second. Here a whole read or write is one trip
+    there and one back, and the rows are built and bound off the loop.
     """
 
-    def __init__(self, url: URL) -> None:
+    def __init__(self, url: URL, *, read_only: bool) -> None:
         self._engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
-        event.listen(self._engine, "connect", _reader_pragmas)
+        event.listen(self._engine, "connect", _reader_pragmas if read_only else _sqlite_pragmas)
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix="db-reader")
+        name = "db-reader" if read_only else "db-writer"
+        self._thread = ThreadPoolExecutor(1, thread_name_prefix=name)
 
-    async def run(self, fn: Callable[[Session], T]) -> T:
-        return await asyncio.get_running_loop().run_in_executor(self._thread, self._call, fn)
+    async def read(self, fn: Callable[[Session], T]) -> T:
+        return await self._run(self._read, fn)
 
-    def _call(self, fn: Callable[[Session], T]) -> T:
+    async def write(self, fn: Callable[[Session], T]) -> T:
+        return await self._run(self._write, fn)
+
+    async def _run(
+        self, call: Callable[[Callable[[Session], T]], T], fn: Callable[[Session], T]
+    ) -> T:
+        future = asyncio.get_running_loop().run_in_executor(self._thread, call, fn)
+        try:
+            return await asyncio.shield(future)
+        except asyncio.CancelledError:
+            # A thread cannot be stopped: let it finish first, so that the write lock a
+            # caller holds covers the whole write.
+            await asyncio.wait([future])
+            raise
+
+    def _read(self, fn: Callable[[Session], T]) -> T:
         with self._sessions() as session:
             return fn(session)
 
+    def _write(self, fn: Callable[[Session], T]) -> T:
+        with self._sessions() as session, session.begin():
+            return fn(session)
+
     async def close(self) -> None:
-        # The connection belongs to the reader thread: closed there, then the thread ends.
+        # The connection belongs to the thread: closed there, then the thread ends.
         await asyncio.get_running_loop().run_in_executor(self._thread, self._engine.dispose)
         self._thread.shutdown()
 
@@ -65,7 +85,9 @@ class Database:
     engine: AsyncEngine
     sessions: async_sessionmaker[AsyncSession]
     write_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
-    reader: Reader | None = None  # a SQLite file's reader thread (see Reader)
+    # A SQLite file's threads (see SessionThread): one query-only, one for bulk writes.
+    reader: SessionThread | None = None
+    writer: SessionThread | None = None
 
     @asynccontextmanager
     async def writing(self) -> AsyncIterator[AsyncSession]:
@@ -78,30 +100,43 @@ class Database:
         thread, elsewhere through ``AsyncSession.run_sync``. ``fn`` returns plain data, not
         ORM objects, and must not write."""
         if self.reader is not None:
-            return await self.reader.run(fn)
+            return await self.reader.read(fn)
         async with self.sessions() as session:
             return await session.run_sync(fn)
 
+    async def write(self, fn: Callable[[Session], T]) -> T:
+        """``fn(session)`` in one transaction, committed on success, holding the write lock:
+        for writes of many rows. On a SQLite file it runs in the writer thread, elsewhere
+        through ``AsyncSession.run_sync``."""
+        async with self.write_lock:
+            if self.writer is not None:
+                return await self.writer.write(fn)
+            async with self.sessions() as session, session.begin():
+                return await session.run_sync(fn)
+
     async def close(self) -> None:
         """Dispose of the engine's connections."""
-        if self.reader is not None:
-            await self.reader.close()
+        for thread in (self.reader, self.writer):
+            if thread is not None:
+                await thread.close()
         await self.engine.dispose()
 
 
 def open_database(url: str) -> Database:
     """Create the engine (SQLite: WAL, busy timeout, foreign keys) and a session factory; a
-    SQLite file also gets a reader thread."""
+    SQLite file also gets its reader and writer threads."""
     parsed = make_url(url)
     is_sqlite = parsed.get_backend_name() == "sqlite"
     engine = create_async_engine(url, **({"connect_args": {"timeout": 15}} if is_sqlite else {}))
-    reader = None
+    database = Database(engine, async_sessionmaker(engine, expire_on_commit=False))
     if is_sqlite:
         _ensure_parent_dir(url)
         event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
         if _is_file(parsed):
-            reader = Reader(parsed.set(drivername="sqlite"))
-    return Database(engine, async_sessionmaker(engine, expire_on_commit=False), reader=reader)
+            sync_url = parsed.set(drivername="sqlite")
+            database.reader = SessionThread(sync_url, read_only=True)
+            database.writer = SessionThread(sync_url, read_only=False)
+    return database
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:

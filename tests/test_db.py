@@ -1,7 +1,9 @@
-"""Database.read: a SQLite file is read on a thread of its own, anything else on the loop."""
+"""Database.read and .write: a SQLite file is read and written on threads of its own, any
+other database through the async session."""
 
+import asyncio
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -84,10 +86,63 @@ async def test_the_reader_cannot_write(file_db: Database):
     assert (await file_db.read(thread_and_types))[1] == []
 
 
-async def test_a_database_in_memory_is_read_through_the_async_session(memory_db: Database):
-    assert memory_db.reader is None  # another connection would see another, empty database
-    async with memory_db.writing() as session:
-        session.add(a_chat(1))
+def add_chat(chat_id: int) -> Callable[[Session], str]:
+    def add(session: Session) -> str:
+        session.add(a_chat(chat_id))
+        return threading.current_thread().name
+
+    return add
+
+
+async def test_a_bulk_write_runs_on_the_writer_thread_and_is_committed(file_db: Database):
+    assert (await file_db.write(add_chat(1))).startswith("db-writer")
+    assert (await file_db.read(thread_and_types))[1] == ["private"]
+
+
+async def test_a_write_that_fails_changes_nothing(file_db: Database):
+    def add_then_fail(session: Session) -> None:
+        add_chat(1)(session)
+        session.flush()  # the row is in the database's transaction ...
+        raise LookupError("and then something goes wrong")
+
+    with pytest.raises(LookupError):
+        await file_db.write(add_then_fail)
+    assert (await file_db.read(thread_and_types))[1] == []  # ... which was rolled back
+    assert not file_db.write_lock.locked()
+
+
+async def test_a_bulk_write_holds_the_write_lock_while_it_runs(file_db: Database):
+    # The lock is what queues writers in-process instead of on SQLite's busy timeout.
+    assert await file_db.write(lambda session: file_db.write_lock.locked())
+    assert not file_db.write_lock.locked()
+
+
+async def test_a_cancelled_bulk_write_keeps_the_lock_until_its_thread_is_done(file_db: Database):
+    started, go_on = threading.Event(), threading.Event()
+
+    def slow_write(session: Session) -> None:
+        started.set()
+        go_on.wait()
+        add_chat(1)(session)
+
+    task = asyncio.ensure_future(file_db.write(slow_write))
+    await asyncio.to_thread(started.wait)
+    task.cancel()
+    for _ in range(5):
+        await asyncio.sleep(0)  # let the cancellation land
+    assert file_db.write_lock.locked()  # no other writer may start while the thread writes
+    go_on.set()
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    assert not file_db.write_lock.locked()
+    assert (await file_db.read(thread_and_types))[1] == ["private"]  # it did finish
+
+
+async def test_a_database_in_memory_is_used_through_the_async_session(memory_db: Database):
+    # Another connection would see another, empty database: no threads of its own.
+    assert memory_db.reader is None
+    assert memory_db.writer is None
+    assert await memory_db.write(add_chat(1)) == threading.current_thread().name
     await subscribe(memory_db, 1, ["cambodia-eba"], NOW)
     thread, types = await memory_db.read(thread_and_types)
     assert thread == threading.current_thread().name

@@ -4,11 +4,11 @@ SQLite spends on the write."""
 from collections.abc import Mapping
 
 from sqlalchemy import Table, bindparam, update
-from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 
-async def update_by_id(
-    session: AsyncSession, table: Table, changes: Mapping[int, Mapping[str, object]]
+def update_by_id(
+    session: Session, table: Table, changes: Mapping[int, Mapping[str, object]]
 ) -> None:
     """Apply ``{row id: {column: value}}``: one executemany per set of columns changed."""
     shapes: dict[tuple[str, ...], list[dict[str, object]]] = {}
@@ -22,4 +22,4 @@ async def update_by_id(
             .where(table.c.id == bindparam("row_id"))
             .values({key: bindparam(f"new_{key}") for key in keys})
         )
-        await session.execute(statement, rows)
+        session.execute(statement, rows)

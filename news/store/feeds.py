@@ -120,10 +120,8 @@ async def record_polls(
     """Write many polls' outcomes in one transaction."""
     if not records:
         return
-    async with db.writing() as session:
-        await update_by_id(
-            session, FEEDS, {feed_id: _poll_values(record, now) for feed_id, record in records}
-        )
+    changes = {feed_id: _poll_values(record, now) for feed_id, record in records}
+    await db.write(lambda session: update_by_id(session, FEEDS, changes))
 
 
 def _poll_values(record: PollRecord, now: datetime) -> dict[str, object]:

@@ -13,7 +13,6 @@ from typing import Any
 
 from sqlalchemy import ColumnElement, insert, or_, select
 from sqlalchemy.dialects import postgresql, sqlite
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.schema import Table
@@ -58,7 +57,7 @@ class SaveResult:
     seen: int  # entries this feed had carried before
 
 
-def insert_ignoring_duplicates(session: AsyncSession, table: Table) -> Insert:
+def insert_ignoring_duplicates(session: Session, table: Table) -> Insert:
     """INSERT … ON CONFLICT DO NOTHING for the session's dialect (SQLite or PostgreSQL)."""
     if session.get_bind().dialect.name == "postgresql":
         return postgresql.insert(table).on_conflict_do_nothing()
@@ -76,28 +75,39 @@ async def save_entries(
 
     An entry joins an existing story with the same original URL, or (given ``headlines``) a
     recent story from another feed with the same headline. Bulk statements only: a cold poll
-    stores thousands of entries and a round trip each would dominate the cycle.
+    stores thousands of entries and a round trip each would dominate the cycle. The index of
+    headlines is read and added to inside the write, so one save at a time touches it.
     """
-    async with db.writing() as session:
-        fresh = await _unseen(session, feed.id, entries)
-        existing = await _stories_by_url_key(session, [e.url_key for e in fresh])
-        if headlines is not None:
-            existing |= await _same_headlines(session, feed, fresh, existing, headlines, now)
-        one_each: dict[int, Known] = {}  # one dict per story, however many keys lead to it
-        existing = {key: one_each.setdefault(s["id"], s) for key, s in existing.items()}
-        first_by_key: dict[str, Entry] = {}
-        changes: dict[int, dict[str, object]] = {}
-        for entry in fresh:
-            if (known := existing.get(entry.url_key)) is None:
-                first_by_key.setdefault(entry.url_key, entry)
-            elif change := enrichment(known, feed, entry):
-                known.update(change)  # the feed's next entry for this story sees it
-                changes.setdefault(known["id"], {}).update(change)
-        story_ids = {key: known["id"] for key, known in existing.items()}
-        story_ids |= await _insert_stories(session, feed, list(first_by_key.values()), now)
-        await update_by_id(session, STORIES, changes)
-        await _insert_entries(session, feed.id, fresh, story_ids, now)
-        await _insert_topics(session, fresh, story_ids, now)
+    return await db.write(partial(_save, feed=feed, entries=entries, now=now, headlines=headlines))
+
+
+def _save(
+    session: Session,
+    *,
+    feed: DueFeed,
+    entries: Sequence[Entry],
+    now: datetime,
+    headlines: HeadlineIndex | None,
+) -> SaveResult:
+    fresh = _unseen(session, feed.id, entries)
+    existing = _stories_by_url_key(session, [e.url_key for e in fresh])
+    if headlines is not None:
+        existing |= _same_headlines(session, feed, fresh, existing, headlines, now)
+    one_each: dict[int, Known] = {}  # one dict per story, however many keys lead to it
+    existing = {key: one_each.setdefault(s["id"], s) for key, s in existing.items()}
+    first_by_key: dict[str, Entry] = {}
+    changes: dict[int, dict[str, object]] = {}
+    for entry in fresh:
+        if (known := existing.get(entry.url_key)) is None:
+            first_by_key.setdefault(entry.url_key, entry)
+        elif change := enrichment(known, feed, entry):
+            known.update(change)  # the feed's next entry for this story sees it
+            changes.setdefault(known["id"], {}).update(change)
+    story_ids = {key: known["id"] for key, known in existing.items()}
+    story_ids |= _insert_stories(session, feed, list(first_by_key.values()), now)
+    update_by_id(session, STORIES, changes)
+    _insert_entries(session, feed.id, fresh, story_ids, now)
+    _insert_topics(session, fresh, story_ids, now)
     created = tuple(
         _stored(story_ids[key], feed, entry, now) for key, entry in first_by_key.items()
     )
@@ -108,8 +118,8 @@ async def save_entries(
     return SaveResult(created, merged, len(entries) - len(fresh))
 
 
-async def _same_headlines(
-    session: AsyncSession,
+def _same_headlines(
+    session: Session,
     feed: DueFeed,
     fresh: Sequence[Entry],
     existing: dict[str, Known],
@@ -125,7 +135,7 @@ async def _same_headlines(
     }
     if not matches:
         return {}
-    by_id = {story["id"]: story for story in await _known(session, STORIES.c.id, matches.values())}
+    by_id = {story["id"]: story for story in _known(session, STORIES.c.id, matches.values())}
     return {key: by_id[i] for key, i in matches.items() if i in by_id}
 
 
@@ -150,7 +160,7 @@ async def recent_keys(db: Database, feed_id: int, limit: int) -> frozenset[str]:
     return await db.read(lambda session: frozenset(session.scalars(query).all()))
 
 
-async def _unseen(session: AsyncSession, feed_id: int, entries: Sequence[Entry]) -> list[Entry]:
+def _unseen(session: Session, feed_id: int, entries: Sequence[Entry]) -> list[Entry]:
     keys = [e.key for e in entries]
     link_keys = [e.link_key for e in entries if e.link_key]
     seen_keys: set[str] = set()
@@ -163,7 +173,7 @@ async def _unseen(session: AsyncSession, feed_id: int, entries: Sequence[Entry])
                 ENTRIES.c.link_key.in_(link_keys[start : start + CHUNK]),
             ),
         )
-        for key, link_key in (await session.execute(query)).all():
+        for key, link_key in session.execute(query).all():
             seen_keys.add(key)
             if link_key:
                 seen_links.add(link_key)
@@ -174,33 +184,27 @@ async def _unseen(session: AsyncSession, feed_id: int, entries: Sequence[Entry])
     ]
 
 
-async def _stories_by_url_key(session: AsyncSession, url_keys: list[str]) -> dict[str, Known]:
-    return {
-        story["url_key"]: story for story in await _known(session, STORIES.c.url_key, url_keys)
-    }
+def _stories_by_url_key(session: Session, url_keys: list[str]) -> dict[str, Known]:
+    return {story["url_key"]: story for story in _known(session, STORIES.c.url_key, url_keys)}
 
 
-async def _known(
-    session: AsyncSession, column: ColumnElement[Any], values: Iterable[object]
-) -> list[Known]:
+def _known(session: Session, column: ColumnElement[Any], values: Iterable[object]) -> list[Known]:
     """The stories whose ``column`` is one of ``values``, as ``_KNOWN`` reads them."""
     wanted = list(dict.fromkeys(values))
     found: list[Known] = []
     for start in range(0, len(wanted), CHUNK):
         query = select(*_KNOWN).where(column.in_(wanted[start : start + CHUNK]))
-        found += [dict(row._mapping) for row in await session.execute(query)]
+        found += [dict(row._mapping) for row in session.execute(query)]
     return found
 
 
-async def _insert_stories(
-    session: AsyncSession, feed: DueFeed, entries: Sequence[Entry], now: datetime
+def _insert_stories(
+    session: Session, feed: DueFeed, entries: Sequence[Entry], now: datetime
 ) -> dict[str, int]:
     if not entries:
         return {}
     rows = [_story_values(feed, entry, now) for entry in entries]
-    result = await session.execute(
-        insert(STORIES).returning(STORIES.c.id, STORIES.c.url_key), rows
-    )
+    result = session.execute(insert(STORIES).returning(STORIES.c.id, STORIES.c.url_key), rows)
     return {url_key: story_id for story_id, url_key in result.all()}
 
 
@@ -252,8 +256,8 @@ def enrichment(story: Mapping[str, Any], feed: DueFeed, entry: Entry) -> dict[st
     return change
 
 
-async def _insert_entries(
-    session: AsyncSession,
+def _insert_entries(
+    session: Session,
     feed_id: int,
     entries: Sequence[Entry],
     story_ids: dict[str, int],
@@ -274,11 +278,11 @@ async def _insert_entries(
         }
         for e in entries
     ]
-    await session.execute(insert(ENTRIES), rows)
+    session.execute(insert(ENTRIES), rows)
 
 
-async def _insert_topics(
-    session: AsyncSession, entries: Sequence[Entry], story_ids: dict[str, int], now: datetime
+def _insert_topics(
+    session: Session, entries: Sequence[Entry], story_ids: dict[str, int], now: datetime
 ) -> None:
     rows = [
         {
@@ -291,7 +295,7 @@ async def _insert_topics(
         for hit in e.topics
     ]
     if rows:
-        await session.execute(insert_ignoring_duplicates(session, STORY_TOPICS), rows)
+        session.execute(insert_ignoring_duplicates(session, STORY_TOPICS), rows)
 
 
 def _stored(story_id: int, feed: DueFeed, entry: Entry, now: datetime) -> StoredStory:
