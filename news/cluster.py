@@ -54,6 +54,7 @@ class HeadlineIndex:
         self.window = window
         self._stories: dict[int, tuple[str, int, datetime]] = {}
         self._by_word: dict[str, set[int]] = {}
+        self._by_tokens: dict[str, set[int]] = {}  # headlines with the very same words
 
     def __len__(self) -> int:
         return len(self._stories)
@@ -64,6 +65,7 @@ class HeadlineIndex:
         self._stories[story_id] = (key, feed_id, seen)
         for word in _index_words(key):
             self._by_word.setdefault(word, set()).add(story_id)
+        self._by_tokens.setdefault(_sorted_words(key), set()).add(story_id)
 
     def find(self, title: str, feed_id: int, now: datetime) -> int | None:
         """A recent story from another feed with the same headline, if any."""
@@ -71,9 +73,11 @@ class HeadlineIndex:
         if not _specific(key):
             return None
         words = _index_words(key)
-        hits = Counter(chain.from_iterable(self._by_word.get(word, ()) for word in words))
         needed = max(2, (len(words) + 1) // 2)
         since = now - self.window
+        if len(words) >= needed and (same := self._same_words(key, feed_id, since)) is not None:
+            return same
+        hits = Counter(chain.from_iterable(self._by_word.get(word, ()) for word in words))
         candidates = []
         for story_id, count in hits.items():
             if count >= needed:
@@ -82,6 +86,20 @@ class HeadlineIndex:
                     candidates.append((story_id, other))
         return _same_story(key, candidates)
 
+    def _same_words(self, key: str, feed_id: int, since: datetime) -> int | None:
+        """The one story another feed brought with the very words of ``key``, as wire copy
+        does: the search by similarity would find it too (a score of 100 ties with no other
+        candidate). None when there are none, or several (that search picks among them)."""
+        numbers = _NUMBER.findall(key)
+        found = [
+            story_id
+            for story_id in self._by_tokens.get(_sorted_words(key), ())
+            if (story := self._stories[story_id])[1] != feed_id
+            and story[2] >= since
+            and _NUMBER.findall(story[0]) == numbers
+        ]
+        return found[0] if len(found) == 1 else None
+
     def prune(self, now: datetime) -> None:
         """Forget headlines older than the window."""
         old = [i for i, (_, _, seen) in self._stories.items() if seen < now - self.window]
@@ -89,6 +107,12 @@ class HeadlineIndex:
             key, _, _ = self._stories.pop(story_id)
             for word in _index_words(key):
                 self._by_word.get(word, set()).discard(story_id)
+            self._by_tokens.get(_sorted_words(key), set()).discard(story_id)
+
+
+def _sorted_words(key: str) -> str:
+    """What token_sort_ratio compares: two keys score 100 exactly when these are equal."""
+    return " ".join(sorted(key.split()))
 
 
 def _index_words(key: str) -> set[str]:
