@@ -8,7 +8,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
@@ -68,17 +68,7 @@ async def test_a_sqlite_file_is_read_on_the_reader_thread_and_sees_what_was_comm
 
 async def test_the_reader_cannot_write(file_db: Database):
     def sneak_in(session: Session) -> None:
-        session.execute(
-            insert(Chat).values(
-                id=3,
-                type="group",
-                mode="instant",
-                digest_time="08:00",
-                timezone="UTC",
-                weekday="mon",
-                created_at=NOW,
-            )
-        )
+        session.add(a_chat(3))
         session.commit()
 
     with pytest.raises(OperationalError, match="readonly"):
