@@ -91,7 +91,10 @@ class Poller:
                 await asyncio.to_thread(release_free_memory)
 
     async def _refresh_headlines(self, now: datetime) -> None:
-        """Load recent headlines once per process; drop those past the window each cycle."""
+        """Load recent headlines once per process; drop those past the window each cycle.
+
+        Before the cycle's saves start: after that only saves touch the index, inside their
+        write (on the writer thread), one at a time."""
         if not self._headlines_loaded:
             recent = await recent_headlines(self.db, now - self.headlines.window)
             for count, (story_id, feed_id, title, seen) in enumerate(recent, start=1):

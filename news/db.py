@@ -96,9 +96,9 @@ class Database:
             yield session
 
     async def read(self, fn: Callable[[Session], T]) -> T:
-        """``fn(session)`` for a read that commands wait on: on a SQLite file in the reader
-        thread, elsewhere through ``AsyncSession.run_sync``. ``fn`` returns plain data, not
-        ORM objects, and must not write."""
+        """``fn(session)``, a whole read: on a SQLite file in the reader thread, elsewhere
+        through ``AsyncSession.run_sync``. ``fn`` returns plain data, not ORM objects, and
+        cannot write (the reader's connection is query-only)."""
         if self.reader is not None:
             return await self.reader.read(fn)
         async with self.sessions() as session:
