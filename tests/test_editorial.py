@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
+import news.db
 from bot.app import Services, open_services
 from news.models import DueFeed, Entry, StoredStory, Validators
 from news.store.stories import enrichment, latest_stories, load_stories
@@ -25,14 +26,22 @@ T0 = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 BHRRC = "Business & Human Rights Resource Centre"
 
 
-@pytest.fixture
-async def start(make_config: ConfigFactory) -> AsyncIterator[Callable[..., Any]]:
+@pytest.fixture(params=["threads", "async session"])
+async def start(
+    make_config: ConfigFactory, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+) -> AsyncIterator[Callable[..., Any]]:
+    """Open the services; each test runs twice: with a SQLite file's reader and writer threads,
+    and through ``AsyncSession.run_sync`` as on any other database."""
+    if request.param == "async session":
+        monkeypatch.setattr(news.db, "_is_file", lambda url: False)
     opened: list[Any] = []
 
     async def open_with(feeds: list[dict[str, Any]]) -> Services:
         context = open_services(make_config(feeds, topics=TOPICS))
         opened.append(context)
-        return await context.__aenter__()
+        services: Services = await context.__aenter__()
+        assert (services.db.writer is None) == (request.param == "async session")
+        return services
 
     yield open_with
     for context in reversed(opened):
