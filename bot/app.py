@@ -31,7 +31,7 @@ from news.db import Database, open_database, upgrade_database_async
 from news.fetch import make_http_client
 from news.models import FeedReport
 from news.store.feeds import sync_feeds
-from news.store.stories import latest_stories
+from news.store.listing import latest_stories
 from news.workers import WorkerPool
 
 log = logging.getLogger(__name__)

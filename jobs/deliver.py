@@ -18,6 +18,7 @@ from news.delivery import NewMessage, PendingAlert, plan_alerts, plan_digest
 from news.models import ChatSettings, StoredStory
 from news.periods import Period, current_period, is_newer
 from news.store.chats import chat_settings, subscriptions_of
+from news.store.listing import load_stories
 from news.store.outbox import (
     add_messages,
     owed_chats,
@@ -26,7 +27,6 @@ from news.store.outbox import (
     replace_alerts,
     undelivered,
 )
-from news.store.stories import load_stories
 from news.tables import Chat
 
 log = logging.getLogger(__name__)

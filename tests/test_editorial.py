@@ -13,7 +13,8 @@ from sqlalchemy import func, select
 import news.db
 from bot.app import Services, open_services
 from news.models import DueFeed, Entry, StoredStory, Validators
-from news.store.stories import enrichment, latest_stories, load_stories
+from news.store.listing import latest_stories, load_stories
+from news.store.stories import enrichment
 from news.tables import Story
 from tests.conftest import REPO, ConfigFactory, feed_entry
 from tests.fakes.feed_server import FeedServer, Reply, rss

@@ -8,7 +8,7 @@ from bot.replies import current_chat, reply
 from bot.text_input import clean_args, echo
 from news.render import render_list
 from news.store.chats import chat_topics
-from news.store.stories import latest_stories
+from news.store.listing import latest_stories
 from news.topic_names import find_topic, suggest_topics
 
 DEFAULT_COUNT = 5
