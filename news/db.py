@@ -22,6 +22,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 BUSY_TIMEOUT_MS = 15_000
+# pysqlite's own wait for a lock, in seconds: the same as the busy timeout.
+_CONNECT_ARGS = {"timeout": BUSY_TIMEOUT_MS / 1000}
 T = TypeVar("T")
 
 
@@ -36,7 +38,7 @@ class SessionThread:
     """
 
     def __init__(self, url: URL, *, read_only: bool) -> None:
-        self._engine = create_engine(url, connect_args={"timeout": BUSY_TIMEOUT_MS / 1000})
+        self._engine = create_engine(url, connect_args=_CONNECT_ARGS)
         event.listen(self._engine, "connect", _reader_pragmas if read_only else _sqlite_pragmas)
         self._sessions = sessionmaker(self._engine, expire_on_commit=False)
         name = "db-reader" if read_only else "db-writer"
@@ -127,7 +129,7 @@ def open_database(url: str) -> Database:
     SQLite file also gets its reader and writer threads."""
     parsed = make_url(url)
     is_sqlite = parsed.get_backend_name() == "sqlite"
-    engine = create_async_engine(url, **({"connect_args": {"timeout": 15}} if is_sqlite else {}))
+    engine = create_async_engine(url, **({"connect_args": _CONNECT_ARGS} if is_sqlite else {}))
     database = Database(engine, async_sessionmaker(engine, expire_on_commit=False))
     if is_sqlite:
         _ensure_parent_dir(url)

@@ -19,7 +19,6 @@ __all__ = [
     "ItemRead",
     "clean",
     "extract_item",
-    "extract_read",
     "find_context_link",
     "find_original_link",
     "html_to_text",
@@ -53,7 +52,7 @@ class ItemRead:
 
 
 def read_item(html: str, *, base_url: str) -> ItemRead:
-    """Read ``html`` once, for both the feed's repeated lines and ``extract_read``."""
+    """Read ``html`` once, for both the feed's repeated lines and its extraction."""
     if not looks_like_html(html):
         return ItemRead(html_to_text(html))
     scanned = scan(html)
@@ -67,12 +66,7 @@ def read_item(html: str, *, base_url: str) -> ItemRead:
 def extract_item(html: str, *, base_url: str, repeated: frozenset[str] = frozenset()) -> Extracted:
     """Clean text without boilerplate or credit line, plus the byline, the original publisher's
     URL (canonical: no tracking) and the BHRRC story-context URL (keeping its ``#c<id>``)."""
-    return extract_read(read_item(html, base_url=base_url), repeated=repeated)
-
-
-def extract_read(read: ItemRead, *, repeated: frozenset[str] = frozenset()) -> Extracted:
-    """``extract_item`` of an item already read."""
-    return clean(take_credit(read), repeated)
+    return clean(take_credit(read_item(html, base_url=base_url)), repeated)
 
 
 @dataclass(frozen=True, slots=True)
