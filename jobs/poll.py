@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
+from sqlalchemy.orm import Session
+
 from news.backoff import plan_next_poll
 from news.budget import ByteBudget
 from news.cluster import HeadlineIndex
@@ -30,7 +32,7 @@ from news.store.context import (
     use_cached_contexts,
 )
 from news.store.feeds import PollRecord, due_feeds, record_poll, record_polls
-from news.store.stories import SaveResult, recent_headlines, recent_keys, save_entries
+from news.store.stories import SaveResult, index_headlines, recent_keys, save_entries
 from news.topics import CompiledTopic, compile_topics
 from news.workers import WorkerPool, WorkTimeoutError
 
@@ -43,7 +45,6 @@ log = logging.getLogger(__name__)
 UNPARSED_BODIES = 1
 UNCHANGED_BATCH = 100  # "not modified" outcomes written per transaction
 STILL = " (the same document again)"
-HEADLINES_AT_ONCE = 500  # headlines indexed between two turns of the event loop (~10 ms)
 KNOWN_KEYS = 500  # a feed's most recent entry keys sent to the parser (feeds list ~10–100)
 
 AfterSave = Callable[[DueFeed, SaveResult, datetime], Awaitable[None]]
@@ -94,16 +95,19 @@ class Poller:
     async def _refresh_headlines(self, now: datetime) -> None:
         """Load recent headlines once per process; drop those past the window each cycle.
 
-        Before the cycle's saves start: after that only saves touch the index, inside their
-        write (on the writer thread), one at a time."""
-        if not self._headlines_loaded:
-            recent = await recent_headlines(self.db, now - self.headlines.window)
-            for count, (story_id, feed_id, title, seen) in enumerate(recent, start=1):
-                self.headlines.add(story_id, feed_id, title, seen)
-                if count % HEADLINES_AT_ONCE == 0:
-                    await asyncio.sleep(0)  # tens of thousands: let replies through meanwhile
-            self._headlines_loaded = True
-        self.headlines.prune(now)
+        Only writes touch the index: saves use it inside theirs, one at a time, and this runs
+        before the cycle's saves start. On a SQLite file that is the writer thread, so the
+        tens of thousands of headlines a first cycle loads hold up neither the event loop
+        nor the reader that commands wait on."""
+        index, loaded = self.headlines, self._headlines_loaded
+
+        def refresh(session: Session) -> None:
+            if not loaded:
+                index_headlines(session, index, now - index.window)
+            index.prune(now)
+
+        await self.db.write(refresh)
+        self._headlines_loaded = True
 
     async def poll_feed(self, feed: DueFeed, now: datetime) -> FeedReport:
         """Fetch, parse, store and reschedule one feed. Never raises."""

@@ -151,14 +151,13 @@ def _same_headlines(
     return {key: by_id[i] for key, i in matches.items() if i in by_id}
 
 
-async def recent_headlines(db: Database, since: datetime) -> list[tuple[int, int, str, datetime]]:
-    """(story id, feed id, title, first seen) of stories found since ``since``."""
+def index_headlines(session: Session, index: HeadlineIndex, since: datetime) -> None:
+    """Add the headline of every story found since ``since`` to ``index`` (run by db.write)."""
     query = select(Story.id, Story.feed_id, Story.title, Story.first_seen_at).where(
         Story.first_seen_at >= since
     )
-    return await db.read(
-        lambda session: [(i, feed, title, seen) for i, feed, title, seen in session.execute(query)]
-    )
+    for story_id, feed_id, title, seen in session.execute(query):
+        index.add(story_id, feed_id, title, seen)
 
 
 async def recent_keys(db: Database, feed_id: int, limit: int) -> frozenset[str]:
