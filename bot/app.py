@@ -1,8 +1,8 @@
 """The composition root: the only place that builds clients, engines, pools and schedules.
 
-``open_services`` owns the database, the HTTP client and the parser processes. ``run_dry`` runs
-the jobs without Telegram and prints what it would send; the bot itself is wired in
-``bot/telegram_app.py`` from the same services.
+``open_services`` owns the database, the HTTP client (on its fetch thread) and the parser
+processes. ``run_dry`` runs the jobs without Telegram and prints what it would send; the bot
+itself is wired in ``bot/telegram_app.py`` from the same services.
 """
 
 import asyncio
@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
 
-import httpx
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
 
 from bot.console import (
@@ -30,6 +29,7 @@ from jobs.schedule import RecurringJob, schedule_on_scheduler
 from news.config import Config
 from news.db import Database, open_database, upgrade_database_async
 from news.fetch import make_http_client
+from news.fetch_thread import FetchThread
 from news.models import FeedReport
 from news.store.feeds import sync_feeds
 from news.store.listing import latest_stories
@@ -37,10 +37,10 @@ from news.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 
-# The GIL's turn while another thread waits for it. The database's reader and writer run on
-# threads beside the event loop, and SQLite lets go of the GIL at every row it steps to: at
-# Python's default 5 ms, a command's read of fifty rows waited a quarter of a second while the
-# loop and the writer were busy (B3, first second of a cycle). Shorter turns cost them little.
+# The GIL's turn while other threads wait for it. Fetching, the database's reader and its writer
+# run on threads beside the event loop, and SQLite lets go of the GIL at every row it steps to:
+# at Python's default 5 ms, a command's read of fifty rows waited a quarter of a second behind a
+# busy thread (B3, first second of a cycle). Shorter turns cost the busy threads little.
 GIL_TURN = 0.001
 
 
@@ -50,7 +50,7 @@ class Services:
 
     config: Config
     db: Database
-    http: httpx.AsyncClient
+    fetcher: FetchThread
     workers: WorkerPool
     poller: Poller
     dispatcher: Dispatcher = field(init=False)
@@ -64,11 +64,13 @@ async def open_services(config: Config, *, workers: int | None = None) -> AsyncI
     """Migrate the database, open it, build the HTTP client and parser pool; close on exit."""
     await upgrade_database_async(config.storage.database_url)
     db = open_database(config.storage.database_url)
-    http = make_http_client(
-        user_agent=config.http.user_agent,
-        connect_timeout=config.http.connect_timeout,
-        max_redirects=config.http.max_redirects,
-        concurrency=config.http.concurrency,
+    fetcher = FetchThread(
+        make_http_client(
+            user_agent=config.http.user_agent,
+            connect_timeout=config.http.connect_timeout,
+            max_redirects=config.http.max_redirects,
+            concurrency=config.http.concurrency,
+        )
     )
     pool = WorkerPool(
         config.polling.parse_workers if workers is None else workers,
@@ -77,10 +79,10 @@ async def open_services(config: Config, *, workers: int | None = None) -> AsyncI
     try:
         with _short_gil_turns():
             await sync_feeds(db, config.feeds)
-            yield Services(config, db, http, pool, Poller(config, db, http, pool))
+            yield Services(config, db, fetcher, pool, Poller(config, db, fetcher, pool))
     finally:
         pool.close()
-        await http.aclose()
+        await fetcher.aclose()
         await db.close()
 
 

@@ -11,7 +11,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import partial
 
-import httpx
 from sqlalchemy.orm import Session
 
 from news.backoff import plan_next_poll
@@ -21,6 +20,7 @@ from news.config import Config, FeedConfig
 from news.context import resolve_context
 from news.db import Database
 from news.fetch import Fetched, FetchFailed, FetchLimits, HostLimiter, fetch_feed
+from news.fetch_thread import FetchThread, on_caller_loop
 from news.memory import release_free_memory
 from news.models import DueFeed, FeedReport, FeedStatus, ParsedFeed, Validators
 from news.normalise import FeedContext, parse_document
@@ -56,7 +56,7 @@ class Poller:
 
     config: Config
     db: Database
-    http: httpx.AsyncClient
+    fetcher: FetchThread
     workers: WorkerPool
     after_save: AfterSave | None = None
     limiter: HostLimiter = field(init=False)
@@ -124,10 +124,10 @@ class Poller:
         async with AsyncExitStack() as held:
             # A body past LARGE_BODY waits for a large-body place, kept in ``held`` until the
             # feed is parsed and stored: only then is the body garbage.
-            take_place = partial(held.enter_async_context, self.limiter.large)
+            take_place = on_caller_loop(partial(held.enter_async_context, self.limiter.large))
             async with self.limiter.slot(feed.url):
-                outcome = await fetch_feed(
-                    self.http, feed.url, feed.validators, limits, now=now, on_large=take_place
+                outcome = await self.fetcher.run(
+                    fetch_feed, feed.url, feed.validators, limits, now=now, on_large=take_place
                 )
                 if isinstance(outcome, Fetched):
                     # Back-pressure: while bodies waiting for a parser fill the budget, this
@@ -252,8 +252,8 @@ class Poller:
 
         async def resolve(item: PendingContext) -> None:
             async with self.limiter.slot(item.item_url):
-                result = await resolve_context(
-                    self.http, item.item_url, time_limit=self.config.http.total_timeout
+                result = await self.fetcher.run(
+                    resolve_context, item.item_url, time_limit=self.config.http.total_timeout
                 )
             await record_context(self.db, item, result, now)
 
