@@ -7,9 +7,8 @@ itself is wired in ``bot/telegram_app.py`` from the same services.
 
 import asyncio
 import logging
-import sys
-from collections.abc import AsyncIterator, Callable, Iterator
-from contextlib import asynccontextmanager, contextmanager
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import TextIO
@@ -36,12 +35,6 @@ from news.store.listing import latest_stories
 from news.workers import WorkerPool
 
 log = logging.getLogger(__name__)
-
-# The GIL's turn while other threads wait for it. Fetching, the database's reader and its writer
-# run on threads beside the event loop, and SQLite lets go of the GIL at every row it steps to:
-# at Python's default 5 ms, a command's read of fifty rows waited a quarter of a second behind a
-# busy thread (B3, first second of a cycle). Shorter turns cost the busy threads little.
-GIL_TURN = 0.001
 
 
 @dataclass(slots=True)
@@ -77,23 +70,12 @@ async def open_services(config: Config, *, workers: int | None = None) -> AsyncI
         timeout=config.polling.parse_timeout.total_seconds(),
     )
     try:
-        with _short_gil_turns():
-            await sync_feeds(db, config.feeds)
-            yield Services(config, db, fetcher, pool, Poller(config, db, fetcher, pool))
+        await sync_feeds(db, config.feeds)
+        yield Services(config, db, fetcher, pool, Poller(config, db, fetcher, pool))
     finally:
         pool.close()
         await fetcher.aclose()
         await db.close()
-
-
-@contextmanager
-def _short_gil_turns() -> Iterator[None]:
-    default = sys.getswitchinterval()
-    sys.setswitchinterval(min(default, GIL_TURN))
-    try:
-        yield
-    finally:
-        sys.setswitchinterval(default)
 
 
 def recurring_jobs(

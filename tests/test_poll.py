@@ -1,7 +1,6 @@
 """The poll cycle end to end: loopback publishers, the real parser, a real SQLite file."""
 
 import asyncio
-import sys
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
@@ -9,7 +8,7 @@ from typing import Any, Literal
 import pytest
 from sqlalchemy import func, select
 
-from bot.app import GIL_TURN, Services, open_services
+from bot.app import Services, open_services
 from jobs.poll import STILL
 from news.fetch import LARGE_BODY
 from news.models import DueFeed, FeedReport, FeedStatus
@@ -341,10 +340,3 @@ async def test_large_bodies_take_turns_for_a_place_and_small_ones_never_wait(
     assert await count(services, Story) == 3
     assert places.holding == 0
     assert not places.locked()  # every place given back
-
-
-async def test_open_services_shortens_the_gil_turn_and_restores_it(make_config) -> None:
-    default = sys.getswitchinterval()
-    async with open_services(make_config([])):
-        assert sys.getswitchinterval() == GIL_TURN < default
-    assert sys.getswitchinterval() == default
