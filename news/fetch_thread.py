@@ -53,13 +53,18 @@ class FetchThread:
         caller = asyncio.get_running_loop()
         done: asyncio.Future[T] = caller.create_future()
         started: list[asyncio.Task[T]] = []
+        fetch = fn(self._client, *args, **kwargs)  # a wrong call fails here, in the caller
 
         def start() -> None:
-            task = self._loop.create_task(fn(self._client, *args, **kwargs))
+            task = self._loop.create_task(fetch)
             task.add_done_callback(lambda _: caller.call_soon_threadsafe(_settle, done, task))
             started.append(task)
 
-        self._loop.call_soon_threadsafe(start)
+        try:
+            self._loop.call_soon_threadsafe(start)
+        except RuntimeError:  # the loop is closed
+            fetch.close()
+            raise RuntimeError("the fetch thread is closed") from None
         try:
             return await asyncio.shield(done)
         except asyncio.CancelledError:
@@ -69,7 +74,8 @@ class FetchThread:
             raise
 
     async def aclose(self) -> None:
-        """Close the client on its loop, then stop the loop and its thread."""
+        """Cancel fetches still running, close the client on its loop, then stop the loop and
+        its thread."""
         await self.run(_close)
         self._loop.call_soon_threadsafe(self._loop.stop)
         await asyncio.to_thread(self._thread.join)
@@ -102,4 +108,9 @@ def _settle(done: asyncio.Future[T], task: asyncio.Task[T]) -> None:
 
 
 async def _close(client: httpx.AsyncClient) -> None:
+    # Their callers see CancelledError rather than wait for ever on a closed client.
+    others = asyncio.all_tasks() - {asyncio.current_task()}
+    for task in others:
+        task.cancel()
+    await asyncio.gather(*others, return_exceptions=True)
     await client.aclose()

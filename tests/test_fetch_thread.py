@@ -81,3 +81,26 @@ async def test_closing_closes_the_client_and_ends_the_thread() -> None:
     await thread.aclose()
     assert client.is_closed
     assert "fetch" not in {t.name for t in set(threading.enumerate()) - before}
+
+
+async def test_a_wrong_call_fails_in_the_caller(fetcher: FetchThread) -> None:
+    with pytest.raises(TypeError):
+        await fetcher.run(where)  # type: ignore[call-arg]
+    assert await fetcher.run(where, "next") == ("next", "fetch", False)
+
+
+async def test_closing_cancels_fetches_still_running_and_their_callers_return() -> None:
+    thread = FetchThread(httpx.AsyncClient())
+    started = threading.Event()
+
+    async def forever(client: httpx.AsyncClient) -> None:
+        started.set()
+        await asyncio.Event().wait()
+
+    caller = asyncio.create_task(thread.run(forever))
+    await asyncio.to_thread(started.wait)
+    await thread.aclose()
+    with pytest.raises(asyncio.CancelledError):
+        await asyncio.wait_for(caller, timeout=10)  # a caller left waiting fails, not hangs
+    with pytest.raises(RuntimeError, match="closed"):
+        await thread.run(where, "too late")
