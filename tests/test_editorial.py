@@ -118,6 +118,18 @@ async def test_near_identical_headlines_from_two_outlets_are_one_story(feed_serv
     assert {merged.outlet, *merged.also_reported_by} == {"One", "Two"}
 
 
+async def test_a_restarted_bot_still_knows_the_headlines_it_stored(feed_server, start):
+    headline = "Garment union leaders detained ahead of EBA review in Phnom Penh"
+    one = feed_server.feed("/one.xml", rss([{"title": headline, "link": "https://one.example/a"}]))
+    two = feed_server.feed("/two.xml", rss([{"title": headline, "link": "https://two.example/b"}]))
+    before = await start([feed_entry("One", one)])
+    await before.poller.poll_due(T0)
+    after = await start([feed_entry("One", one), feed_entry("Two", two)])  # a new process
+    await after.poller.poll_due(T0 + timedelta(hours=1))
+    [story] = await all_stories(after)
+    assert {story.outlet, *story.also_reported_by} == {"One", "Two"}
+
+
 async def test_a_story_that_matched_no_topic_gains_a_summary_from_an_outlet_that_does(
     feed_server, start
 ):
