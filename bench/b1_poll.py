@@ -189,7 +189,7 @@ def main() -> None:
         "parse_floor_cpu": round(floor_cpu, 2),
         "network_floor": round(network_floor, 2),
         "floor": round(floor, 2),
-        "speedup_vs_naive": round(naive["cold"]["wall"] / ours["cold"]["wall"], 1),
+        "speedup_vs_naive": round(naive["cold"]["wall"] / ours["cold"]["wall"], 2),
         "ratio_to_floor": round(ours["cold"]["wall"] / floor, 2),
     }
     write_result("b1_poll", result)

@@ -36,6 +36,8 @@ def rows() -> list[tuple[str, str, str, str, str, str]]:
     b1 = load("b1_poll")
     if b1:
         ours, naive = b1["ours"], b1["naive"]
+        # Judged unrounded: 9.96× must not pass as "10.0× — yes".
+        speedup = naive["cold"]["wall"] / ours["cold"]["wall"]
         table += [
             (
                 "B1 poll",
@@ -43,7 +45,7 @@ def rows() -> list[tuple[str, str, str, str, str, str]]:
                 f"{ours['cold']['wall']} s",
                 f"naive loop {naive['cold']['wall']} s",
                 "≥ 10× faster",
-                f"{b1['speedup_vs_naive']}× — {mark(b1['speedup_vs_naive'] >= 10)}",
+                f"{speedup:.2f}× — {mark(speedup >= 10)}",
             ),
             (
                 "B1 poll",
