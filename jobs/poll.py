@@ -40,8 +40,8 @@ log = logging.getLogger(__name__)
 
 # Fetched bodies not yet stored, in units of the body cap (10 MiB by default): dozens of
 # usual feeds, enough to keep the parsers busy. Fetching further ahead gains nothing, since
-# parsing is the slower step, and costs memory; at a cold start it also kept the event loop
-# busy fetching for seconds while replies waited (B3: 4 units gave a p99 of 150-310 ms).
+# parsing is the slower step, and costs memory; at a cold start it also kept fetching busy
+# for seconds, which replies then queued behind (B3: 4 units gave a p99 of 150-310 ms).
 UNPARSED_BODIES = 1
 UNCHANGED_BATCH = 100  # "not modified" outcomes written per transaction
 STILL = " (the same document again)"
