@@ -52,7 +52,8 @@ def rows() -> list[tuple[str, str, str, str, str, str]]:
                 "cold vs floor",
                 f"{ours['cold']['wall']} s",
                 f"floor {b1['floor']} s (parse {b1['parse_floor_cpu']} s CPU ÷ cores + "
-                f"network {b1['network_floor']} s)",
+                f"network {b1['network_floor']} s); bare httpx downloads the same in "
+                f"{b1['bare_httpx']['download']['wall']} s",
                 "≤ 2× floor",
                 f"{b1['ratio_to_floor']}× — {mark(b1['ratio_to_floor'] <= 2)}",
             ),
