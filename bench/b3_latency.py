@@ -1,8 +1,9 @@
 """B3 command latency: /latest with 100,000 stories and 10,000 chats, idle and while polling.
 
 Measured from the update being handed to the bot (queued at the Bot API stand-in) to the
-stand-in receiving the reply's sendMessage. The stand-in adds no latency here: this is our
-own time. "During" runs the B1 cold cycle (500 feeds) in the same process, as in production;
+stand-in receiving the reply's sendMessage, by the stand-in, which runs in a process of its own
+(``bench.telegram_process``) as Telegram is remote. It adds no latency here: this is our own
+time. "During" runs the B1 cold cycle (500 feeds) in the same process, as in production;
 the publishers serve from a process of their own (``bench.publishers``), as real ones do.
 Baseline in the same run: /help, which touches no database, so its time is PTB's and the
 stand-in's own round trip; the ratio shows what /latest's query and rendering add.
@@ -11,10 +12,11 @@ stand-in's own round trip; the ratio shows what /latest's query and rendering ad
 """
 
 import asyncio
+import contextlib
 import json
 import statistics
 import tempfile
-import time
+from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -22,9 +24,11 @@ from typing import Any
 from bench.common import measure, peak_rss_mb, write_result
 from bench.fixtures import bench_config, seed_stories
 from bench.publishers import publishers
-from tests.bot_harness import running_bot
+from bench.telegram_process import RemoteTelegram
+from bot.app import Services, open_services
+from bot.telegram_app import build_application, serve
+from news.config import Config
 from tests.delivery_helpers import add_chats
-from tests.fakes.telegram import FakeTelegram
 
 STORIES = 100_000
 CHATS = 10_000
@@ -48,61 +52,69 @@ def percentiles(samples: list[float]) -> dict[str, float]:
     }
 
 
-async def command_once(tg: FakeTelegram, chat: int, command: str = "/latest") -> float:
-    """Seconds from queuing the command to the stand-in receiving the reply."""
-    before = len(tg.sent(chat))
-    start = time.monotonic()
-    tg.push_message(chat, chat, command)
-    await tg.await_for(lambda: len(tg.sent(chat)) > before, timeout=30)
-    return tg.sent(chat)[before].at - start
+@contextlib.asynccontextmanager
+async def running_bot(tg: RemoteTelegram, config: Config) -> AsyncIterator[Services]:
+    """The bot as ``rights-digest run`` serves it, without the scheduled jobs: the benchmark
+    runs the poll cycle itself."""
+    async with open_services(config) as services:
+        stop = asyncio.Event()
+        application = build_application(services, tg.token, config_path=None)
+        serving = asyncio.create_task(serve(application, stop, []))
+        await tg.wait_polling()
+        try:
+            yield services
+        finally:
+            stop.set()
+            await serving
 
 
 async def sample(
-    tg: FakeTelegram, chats: range, stop: asyncio.Event | None = None, command: str = "/latest"
+    tg: RemoteTelegram, chats: range, stop: asyncio.Event | None = None, command: str = "/latest"
 ) -> list[float]:
     """The command from one chat after another (until ``stop``, if given)."""
     times = []
     for chat in chats:
         if stop is not None and stop.is_set():
             break
-        times.append(await command_once(tg, chat, command))
+        times.append(await tg.command(chat, command))
     return times
 
 
 async def run(tmp: Path) -> dict[str, Any]:
-    with publishers() as urls, FakeTelegram(enforce_limits=False) as tg:
-        config = bench_config(
-            tmp,
-            [
-                {"name": f"Feed {n}", "url": u, "type": "independent media"}
-                for n, u in enumerate(urls)
-            ],
-            telegram={"api_base_url": tg.base_url},
-        )
-        async with running_bot(tg, config) as bot:
-            with measure() as seeding:
-                await seed_stories(
-                    bot.services.db, STORIES, ["cambodia-eba", "cambodia-civil-society"], until=NOW
-                )
-                await add_chats(
-                    bot.services.db,
-                    range(1, CHATS + 1),
-                    topic="cambodia-eba",
-                    since=NOW - timedelta(days=40),
-                )
-            help_idle = await sample(tg, range(1, SAMPLES + 1), command="/help")
-            idle = await sample(tg, range(1, SAMPLES + 1))
-            done = asyncio.Event()
+    async with RemoteTelegram(enforce_limits=False) as tg:
+        with publishers() as urls:
+            config = bench_config(
+                tmp,
+                [
+                    {"name": f"Feed {n}", "url": u, "type": "independent media"}
+                    for n, u in enumerate(urls)
+                ],
+                telegram={"api_base_url": tg.base_url},
+            )
+            async with running_bot(tg, config) as services:
+                with measure() as seeding:
+                    await seed_stories(
+                        services.db, STORIES, ["cambodia-eba", "cambodia-civil-society"], until=NOW
+                    )
+                    await add_chats(
+                        services.db,
+                        range(1, CHATS + 1),
+                        topic="cambodia-eba",
+                        since=NOW - timedelta(days=40),
+                    )
+                help_idle = await sample(tg, range(1, SAMPLES + 1), command="/help")
+                idle = await sample(tg, range(1, SAMPLES + 1))
+                done = asyncio.Event()
 
-            async def cycle() -> float:
-                with measure() as step:
-                    await bot.services.poller.poll_due(NOW)
-                done.set()
-                return step.wall
+                async def cycle() -> float:
+                    with measure() as step:
+                        await services.poller.poll_due(NOW)
+                    done.set()
+                    return step.wall
 
-            polling = asyncio.create_task(cycle())
-            during = await sample(tg, range(SAMPLES + 1, CHATS + 1), stop=done)
-            cycle_seconds = await polling
+                polling = asyncio.create_task(cycle())
+                during = await sample(tg, range(SAMPLES + 1, CHATS + 1), stop=done)
+                cycle_seconds = await polling
     return {
         "stories": STORIES,
         "chats": CHATS,

@@ -5,6 +5,7 @@ import contextlib
 import gc
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterator
 from datetime import datetime
+from typing import Protocol
 
 from sqlalchemy import func, insert, select
 from telegram import Bot
@@ -60,9 +61,19 @@ async def outbox_states(db: Database) -> dict[str, int]:
         return {str(state): int(n) for state, n in (await session.execute(query)).all()}
 
 
+class BotApi(Protocol):
+    """Where a Bot API answers: the stand-in, here or in a process of its own (bench/)."""
+
+    @property
+    def token(self) -> str: ...
+
+    @property
+    def base_url(self) -> str: ...
+
+
 @contextlib.asynccontextmanager
 async def running_sender(
-    db: Database, tg: FakeTelegram, config: DeliveryConfig
+    db: Database, tg: BotApi, config: DeliveryConfig
 ) -> AsyncIterator[Sender]:
     """A Sender with a real PTB Bot talking to the stand-in, stopped at the end."""
     async with Bot(tg.token, base_url=f"{tg.base_url}/bot") as bot:
