@@ -201,6 +201,7 @@ class Outbox(Base):
         # One digest per chat and period; alerts have no period (NULLs never collide).
         UniqueConstraint("chat_id", "period", "part"),
         Index("ix_outbox_due", "state", "next_attempt_at"),
+        Index("ix_outbox_open", "state", "id"),  # claims read the due rows oldest first
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)

@@ -5,12 +5,14 @@ story) and of ``outbox`` (chat, period, part) makes a double send of a story or 
 digest for a period impossible at the database level, whatever the jobs do.
 """
 
-from collections.abc import Sequence
+from collections.abc import Container, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
-from sqlalchemy import Select, and_, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Executable, Select, delete, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import Session
 
 from news.db import Database
 from news.delivery import NewMessage
@@ -173,40 +175,95 @@ async def claim_due(
     limit: int,
     lease: timedelta,
     busy: set[int],
+    page: int = 0,
 ) -> list[Claimed]:
     """Lease up to ``limit`` due rows, the oldest per chat, skipping ``busy`` chats.
 
     One row per chat keeps a chat's messages in order and at most one of them in flight.
-    (On PostgreSQL several senders could share the outbox: FOR UPDATE SKIP LOCKED.)
+    (On PostgreSQL several senders could share the outbox: FOR UPDATE SKIP LOCKED.) Due
+    rows are read oldest first, ``page`` at a time (0: as many as a claim this size
+    usually needs), until enough chats are found.
     """
-    due = or_(
-        and_(Outbox.state == PENDING, Outbox.next_attempt_at <= now),
-        and_(Outbox.state == SENDING, Outbox.lease_until < now),
+    page = page or 2 * (limit + len(busy)) + 16
+    return await db.write(
+        partial(_claim, now=now, limit=limit, lease=lease, busy=frozenset(busy), page=page)
     )
-    first = (
-        select(func.min(Outbox.id))
-        .where(due, Outbox.chat_id.not_in(list(busy) or [0]))
-        .group_by(Outbox.chat_id)
-        .order_by(func.min(Outbox.id))
-        .limit(limit)
+
+
+def _claim(
+    session: Session,
+    *,
+    now: datetime,
+    limit: int,
+    lease: timedelta,
+    busy: frozenset[int],
+    page: int,
+) -> list[Claimed]:
+    ids = _oldest_due_per_chat(session, now, limit=limit, busy=busy, page=page)
+    if not ids:
+        return []
+    query = (
+        select(Outbox.id, Outbox.chat_id, Chat.type, Outbox.text, Outbox.is_html, Outbox.attempts)
+        .join(Chat, Chat.id == Outbox.chat_id)
+        .where(Outbox.id.in_(ids))
+        .order_by(Outbox.id)
+        .with_for_update(skip_locked=True)
     )
-    async with db.writing() as session:
-        ids = list((await session.scalars(first)).all())
-        if not ids:
-            return []
-        query = (
-            select(Outbox, Chat.type)
-            .join(Chat, Chat.id == Outbox.chat_id)
-            .where(Outbox.id.in_(ids))
-            .with_for_update(skip_locked=True)
+    claimed = [Claimed(*row) for row in session.execute(query)]
+    if claimed:
+        session.execute(
+            update(OUTBOX)
+            .where(OUTBOX.c.id.in_([row.id for row in claimed]))
+            .values(state=SENDING, lease_until=now + lease)
         )
-        rows = (await session.execute(query)).all()
-        for row, _ in rows:
-            row.state, row.lease_until = SENDING, now + lease
-        return [
-            Claimed(row.id, row.chat_id, kind, row.text, row.is_html, row.attempts)
-            for row, kind in sorted(rows, key=lambda pair: pair[0].id)
-        ]
+    return claimed
+
+
+def _oldest_due_per_chat(
+    session: Session, now: datetime, *, limit: int, busy: frozenset[int], page: int
+) -> list[int]:
+    """The ids ``claim_due`` leases, read a page at a time rather than grouping every due
+    row: a broadcast leaves thousands due, and a claim is made for every few sends.
+
+    Due rows are pending ones whose time has come (read in id order, ``ix_outbox_open``)
+    and rows whose lease ran out (few: at most what was in flight when a sender stopped).
+    """
+    expired = (
+        select(Outbox.id, Outbox.chat_id)
+        .where(Outbox.state == SENDING, Outbox.lease_until < now)
+        .order_by(Outbox.id)
+    )
+    rows: list[tuple[int, int]] = [(i, c) for i, c in session.execute(expired)]
+    after = 0
+    while True:
+        pending = (
+            select(Outbox.id, Outbox.chat_id)
+            .where(Outbox.state == PENDING, Outbox.id > after, Outbox.next_attempt_at <= now)
+            .order_by(Outbox.id)
+            .limit(page)
+        )
+        read = [(i, c) for i, c in session.execute(pending)]
+        rows += read
+        if len(read) < page:  # every due row is in ``rows``
+            return oldest_per_chat(rows, busy, limit)
+        after = read[-1][0]  # every due row up to ``after`` is in ``rows``
+        ids = oldest_per_chat([r for r in rows if r[0] <= after], busy, limit)
+        if len(ids) == limit:
+            return ids
+
+
+def oldest_per_chat(
+    rows: Iterable[tuple[int, int]], busy: Container[int], limit: int
+) -> list[int]:
+    """Of (id, chat) rows, each chat's oldest (lowest id), busy chats left out: the ``limit``
+    oldest of those, oldest first."""
+    chosen: dict[int, int] = {}
+    for row_id, chat in sorted(rows):
+        if chat not in busy and chat not in chosen:
+            chosen[chat] = row_id
+            if len(chosen) == limit:
+                break
+    return list(chosen.values())
 
 
 async def mark_sent(db: Database, outbox_id: int, message_id: int, now: datetime) -> None:
@@ -242,8 +299,13 @@ async def use_plain_text(db: Database, outbox_id: int, text: str) -> None:
 
 
 async def _settle(db: Database, outbox_id: int, **values: object) -> None:
-    async with db.writing() as session:
-        await session.execute(update(Outbox).where(Outbox.id == outbox_id).values(**values))
+    # One trip to the writer, and the table rather than the ORM class: a third of the cost.
+    statement = update(OUTBOX).where(OUTBOX.c.id == outbox_id).values(**values)
+    await db.write(partial(_execute, statement=statement))
+
+
+def _execute(session: Session, statement: Executable) -> None:
+    session.execute(statement)
 
 
 async def close_chat(db: Database, chat_id: int, reason: str, now: datetime) -> int:
