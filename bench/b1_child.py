@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.common import REPO, measure, peak_rss_mb
+from bench.common import REPO, measure, peak_rss_mb, running_children_cpu
 
 NOW = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 
@@ -41,14 +41,17 @@ async def ours(urls: list[str], tmp: Path) -> dict[str, Any]:
             if name == "changed":
                 print("change", flush=True)
                 await asyncio.to_thread(sys.stdin.readline)
+            parsers = running_children_cpu()
             with measure() as step:
                 reports = await services.poller.poll_due(NOW + timedelta(minutes=minutes))
+            parsers = running_children_cpu() - parsers
             statuses: dict[str, int] = {}
             for report in reports:
                 statuses[report.status.value] = statuses.get(report.status.value, 0) + 1
             cycles[name] = {
                 "wall": round(step.wall, 2),
                 "cpu": round(step.cpu, 2),
+                "parsers_cpu": round(parsers, 2),
                 "feeds": len(reports),
                 "statuses": statuses,
                 "new_stories": sum(len(r.new_stories) for r in reports),

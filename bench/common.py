@@ -35,6 +35,22 @@ def cpu_seconds() -> float:
     return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
 
 
+def running_children_cpu() -> float:
+    """CPU seconds of this process's running children (parser workers), from Linux /proc:
+    ``cpu_seconds`` counts a child only once it has ended."""
+    me, tick, total = os.getpid(), os.sysconf("SC_CLK_TCK"), 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:  # the fields after "(command)": state, ppid, ..., utime (12th), stime (13th)
+            fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended meanwhile
+            continue
+        if int(fields[1]) == me:
+            total += (int(fields[11]) + int(fields[12])) / tick
+    return total
+
+
 def peak_rss_mb() -> dict[str, float]:
     """Peak resident memory of this process and of its largest finished child, in MB."""
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

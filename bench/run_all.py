@@ -185,6 +185,71 @@ def rows() -> list[tuple[str, str, str, str, str, str]]:
     return table
 
 
+def _cpu(step: dict[str, Any]) -> str:
+    parsers = step.get("parsers_cpu")
+    return f"{step['cpu']} s" + (f" + parsers {parsers} s" if parsers is not None else "")
+
+
+def _rss(peak: dict[str, float]) -> str:
+    child = peak.get("largest_child", 0.0)
+    return f"{peak['self']} MB" + (f" (+ largest child {child} MB)" if child else "")
+
+
+def process_rows() -> list[tuple[str, str, str, str, str]]:
+    """(scenario, run, wall, CPU, peak RSS): whole-process figures, ours and the baselines'.
+    CPU is the measured process's, plus its parser processes' where it has them (B1)."""
+    table: list[tuple[str, str, str, str, str]] = []
+    if b1 := load("b1_poll"):
+        ours, naive, bare = b1["ours"], b1["naive"], b1["bare_httpx"]
+        table += [
+            ("B1 poll", "ours, cold cycle", f"{ours['cold']['wall']} s", _cpu(ours["cold"]),
+             _rss(ours["peak_rss_mb"])),
+            ("B1 poll", "naive loop, cold cycle", f"{naive['cold']['wall']} s",
+             _cpu(naive["cold"]), _rss(naive["peak_rss_mb"])),
+            ("B1 poll", "bare httpx, downloading every feed", f"{bare['download']['wall']} s",
+             _cpu(bare["download"]), ""),
+            ("B1 poll", "ours, unchanged cycle", f"{ours['unchanged']['wall']} s",
+             _cpu(ours["unchanged"]), ""),
+            ("B1 poll", "bare httpx, asking again with ETags", f"{bare['unchanged']['wall']} s",
+             _cpu(bare["unchanged"]), ""),
+            ("B1 poll", "ours, 10% changed cycle", f"{ours['changed']['wall']} s",
+             _cpu(ours["changed"]), ""),
+        ]  # fmt: skip
+    if b2 := load("b2_broadcast"):
+        ours, naive = b2["ours"], b2["naive"]
+        table += [
+            ("B2 broadcast", f"ours, {ours['sent']:,} sends", f"{ours['wall']} s",
+             f"{ours['cpu']} s ({ours['cpu'] / max(ours['sent'], 1) * 1000:.1f} ms a send)",
+             _rss(b2["peak_rss_mb"])),
+            ("B2 broadcast", f"for-loop + AIORateLimiter, {naive['sent']:,} sends",
+             f"{naive['wall']} s",
+             f"{naive['cpu']} s ({naive['cpu'] / max(naive['sent'], 1) * 1000:.1f} ms a send)",
+             "(same process)"),
+        ]  # fmt: skip
+    if b3 := load("b3_latency"):
+        table.append(
+            ("B3 /latest", "ours, the cold cycle while replying", f"{b3['cold_cycle_seconds']} s",
+             "", _rss(b3["peak_rss_mb"]))
+        )  # fmt: skip
+    if b4 := load("b4_digest"):
+        first, fan_out = b4["first_tick"], b4["baseline_instant_fan_out"]
+        table += [
+            ("B4 digest", "ours, the tick enqueuing 10,000 digests", f"{first['wall']} s",
+             f"{first['cpu']} s", _rss(b4["peak_rss_mb"])),
+            ("B4 digest", "instant fan-out of the same stories", f"{fan_out['wall']} s", "",
+             "(same process)"),
+        ]  # fmt: skip
+    if b5 := load("b5_footprint"):
+        bare_ptb = b5["baseline_bare_ptb"]
+        table += [
+            ("B5 footprint", "`rights-digest run`, idle after a cycle", "", "",
+             f"{b5['idle_rss_main_mb']} MB now, {b5['peak_rss_main_during_cycle_mb']} MB "
+             "at most during its first cycle"),
+            ("B5 footprint", "bare PTB bot, idle", "", "", f"{bare_ptb['idle_rss_mb']} MB now"),
+        ]  # fmt: skip
+    return table
+
+
 def write_doc(run: dict[str, Any]) -> None:
     durations: dict[str, float] = run["durations"]
     info = machine()
@@ -205,6 +270,15 @@ def write_doc(run: dict[str, Any]) -> None:
         "| --- | --- | --- | --- | --- | --- |",
     ]
     lines += ["| " + " | ".join(row) + " |" for row in rows()]
+    lines += [
+        "",
+        "Whole-process figures of each measured run, ours and the baselines' (CPU: the "
+        "measured process, plus its parser processes where it has them):",
+        "",
+        "| Scenario | Run | Wall | CPU | Peak RSS |",
+        "| --- | --- | --- | --- | --- |",
+    ]
+    lines += ["| " + " | ".join(row) + " |" for row in process_rows()]
     DOC.parent.mkdir(exist_ok=True)
     notes = DOC.with_name("benchmarks-notes.md")
     if notes.exists():
