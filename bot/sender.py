@@ -20,18 +20,17 @@ from bot.pacing import Pacer
 from news.config import DeliveryConfig
 from news.db import Database
 from news.render import plain_text
-from news.store.outbox import (
+from news.store.claims import (
     Claimed,
     claim_due,
-    close_chat,
     mark_failed,
     mark_sent,
-    migrate_chat,
     next_due,
     release_leases,
     retry_later,
     use_plain_text,
 )
+from news.store.outbox import close_chat, migrate_chat
 
 log = logging.getLogger(__name__)
 LOOKAHEAD = 2.0  # seconds of sending planned ahead, so slots never wait on the database

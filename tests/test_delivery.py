@@ -15,7 +15,7 @@ import jobs.deliver
 from bot.app import Services, open_services
 from news.config import Config
 from news.store.chats import count_chat_rows, forget_chat, get_chat, subscribe
-from news.store.outbox import claim_due
+from news.store.claims import claim_due
 from tests.conftest import REPO, ConfigFactory, feed_entry
 from tests.delivery_helpers import (
     add_chats,

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import insert, select
 
 from news.db import Database, open_database, upgrade_database_async
-from news.store.outbox import OUTBOX, claim_due, oldest_per_chat
+from news.store.claims import claim_due, oldest_per_chat
+from news.store.outbox import OUTBOX
 from news.tables import Outbox
 from tests.delivery_helpers import add_chats
 
