@@ -33,7 +33,7 @@ class RemoteTelegram:
     def __init__(self, **options: Any) -> None:
         self._options = options
         self._child: asyncio.subprocess.Process | None = None
-        self._client = httpx.AsyncClient(timeout=None)
+        self._client = httpx.AsyncClient(timeout=None, trust_env=False)  # loopback: no proxy
         self.token = self.base_url = self._control = ""
 
     async def __aenter__(self) -> Self:
