@@ -10,6 +10,10 @@ round to handing it over. A job's deadline starts when the job before it on its 
 so no job is charged for another's time. A job that runs past its deadline (a parser bug on
 hostile input) costs its worker the process: it is killed and replaced, and jobs waiting
 behind it run on the new one.
+
+A worker hands its freed memory back to the OS once it has sat idle for a moment, not after
+every job: trimming after each of a cycle's hundreds of parses cost an eighth of their CPU
+(the next parse faults the pages straight back in).
 """
 
 import asyncio
@@ -31,6 +35,7 @@ P = ParamSpec("P")
 T = TypeVar("T")
 WORKER_NICENESS = 10  # "nice 10": background batch work
 QUEUED = 2  # jobs a worker holds at once: one running, one waiting
+IDLE_AFTER = 1.0  # seconds without a job before a worker gives its free memory back
 
 
 class WorkTimeoutError(Exception):
@@ -40,11 +45,20 @@ class WorkTimeoutError(Exception):
 class WorkerPool:
     """A few worker processes with a per-job deadline; ``workers=0`` runs jobs in a thread."""
 
-    def __init__(self, workers: int | None = None, *, timeout: float = 60.0) -> None:
+    def __init__(
+        self,
+        workers: int | None = None,
+        *,
+        timeout: float = 60.0,
+        on_idle: Callable[[], object] = release_free_memory,
+        idle_after: float = IDLE_AFTER,
+    ) -> None:
+        """``on_idle`` runs in a worker process once it has had no job for ``idle_after``
+        seconds (it must pickle: a module-level function or a partial of one)."""
         self.workers = (os.cpu_count() or 1) if workers is None else workers
         self.timeout = timeout
         self._slots = asyncio.Semaphore(self.workers * QUEUED if self.workers else 1)
-        self._processes = [_Worker() for _ in range(self.workers)]
+        self._processes = [_Worker(on_idle, idle_after) for _ in range(self.workers)]
 
     async def run(self, fn: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T:
         """Run ``fn(*args)`` in a worker; raise WorkTimeoutError past the deadline."""
@@ -70,14 +84,18 @@ class WorkerPool:
 class _Worker:
     """One worker process and the jobs handed to it, run in the order given."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_idle: Callable[[], object], idle_after: float) -> None:
         self.pending = 0
         self._executor: ProcessPoolExecutor | None = None
         self._last: asyncio.Future[Any] | None = None  # the job handed over before the newest
+        self._on_idle = on_idle
+        self._idle_after = idle_after
+        self._idle_timer: asyncio.TimerHandle | None = None
 
     async def run(self, limit: float, fn: Callable[..., T], *args: object) -> T:
         """``fn(*args)`` once the job handed over before it has ended, within ``limit``
         seconds from then."""
+        self._cancel_idle()
         self.pending += 1
         try:
             retried = False
@@ -103,11 +121,27 @@ class _Worker:
                     raise WorkTimeoutError(f"took longer than {limit:g}s") from None
         finally:
             self.pending -= 1
+            if not self.pending:
+                loop = asyncio.get_running_loop()
+                self._idle_timer = loop.call_later(self._idle_after, self._idle)
+
+    def _idle(self) -> None:
+        """Run ``on_idle`` in the process; the next job simply queues behind it."""
+        self._idle_timer = None
+        if self._executor is None or self.pending:
+            return
+        with contextlib.suppress(BrokenProcessPool, RuntimeError):  # dead or shut down
+            self._submit(self._executor, self._on_idle)
+
+    def _cancel_idle(self) -> None:
+        if self._idle_timer is not None:
+            self._idle_timer.cancel()
+            self._idle_timer = None
 
     def _submit(
         self, executor: ProcessPoolExecutor, fn: Callable[..., T], *args: object
     ) -> "asyncio.Future[T]":
-        future = asyncio.get_running_loop().run_in_executor(executor, _then_trim, fn, *args)
+        future = asyncio.get_running_loop().run_in_executor(executor, fn, *args)
         # A job cut off by a restart fails with nobody left to ask: say it was seen.
         future.add_done_callback(_seen)
         return future
@@ -125,6 +159,7 @@ class _Worker:
         _kill(executor)
 
     def close(self) -> None:
+        self._cancel_idle()
         executor, self._executor = self._executor, None
         if executor is not None:
             executor.shutdown(wait=True, cancel_futures=True)
@@ -133,15 +168,6 @@ class _Worker:
 def _seen(future: "asyncio.Future[Any]") -> None:
     if not future.cancelled():
         future.exception()
-
-
-def _then_trim(fn: Callable[..., T], *args: object) -> T:
-    """In a worker: run the job, then hand its garbage back to the OS, so idle workers
-    stay small between poll cycles."""
-    try:
-        return fn(*args)
-    finally:
-        release_free_memory()
 
 
 def _lower_priority() -> None:

@@ -7,6 +7,8 @@ import subprocess
 import sys
 import threading
 import time
+from functools import partial
+from pathlib import Path
 
 import pytest
 
@@ -81,6 +83,39 @@ async def test_a_job_past_its_deadline_costs_only_its_own_worker():
         pool.close()
     assert after[0] != before[0]  # the stuck job's process was replaced
     assert after[1] == before[1]  # the other one was left alone
+
+
+def _note_idle(path: Path) -> None:
+    with path.open("a") as notes:
+        notes.write(f"{os.getpid()}\n")
+
+
+def _read_notes(path: Path) -> list[str]:
+    return path.read_text().split() if path.exists() else []
+
+
+async def _notes_once_written(path: Path, count: int) -> list[str]:
+    """The idle notes once there are ``count`` of them (polling: they come from another
+    process), or whatever is there after five seconds."""
+    for _ in range(500):
+        if len(notes := _read_notes(path)) >= count:
+            return notes
+        await asyncio.sleep(0.01)
+    return _read_notes(path)
+
+
+async def test_a_worker_gives_memory_back_once_idle_not_after_every_job(tmp_path):
+    notes = tmp_path / "idle"
+    pool = WorkerPool(1, on_idle=partial(_note_idle, notes), idle_after=0.05)
+    try:
+        pids = await asyncio.gather(*(pool.run(os.getpid) for _ in range(8)))  # back to back
+        after_burst = await _notes_once_written(notes, 1)
+        await pool.run(os.getpid)
+        after_one_more = await _notes_once_written(notes, 2)
+    finally:
+        pool.close()
+    assert after_burst == [str(pids[0])]  # once, in the worker, after the last of the eight
+    assert len(after_one_more) == 2
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
