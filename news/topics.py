@@ -26,6 +26,7 @@ acronyms and Khmer terms are screened by C loops (``map``/``compress``); only ca
 searched, with their guards, in Python.
 """
 
+import pickle
 import re
 import string
 from collections.abc import Iterator, Sequence
@@ -41,6 +42,7 @@ __all__ = [
     "CompiledGroup",
     "CompiledTerm",
     "CompiledTopic",
+    "CompiledTopics",
     "TopicMatch",
     "compile_topics",
     "match_topics",
@@ -107,9 +109,37 @@ class _Story:
     has_khmer: bool
 
 
-def compile_topics(topics: Sequence[TopicConfig]) -> tuple[CompiledTopic, ...]:
+class CompiledTopics(tuple[CompiledTopic, ...]):
+    """``compile_topics``' result: sent with every parse job, unpickled once per process.
+
+    A job carries the topics' pickle as bytes, and a process reuses what it unpickled from
+    the same bytes before. Slots dataclasses unpickle in Python: doing it for each job cost
+    as much as matching a dozen stories.
+    """
+
+    def __reduce__(self) -> tuple[object, tuple[bytes]]:
+        pickled = self.__dict__.get("pickled")
+        if pickled is None:
+            pickled = self.__dict__["pickled"] = pickle.dumps(tuple(self))
+        return _unpickled_topics, (pickled,)
+
+
+_UNPICKLED: dict[bytes, CompiledTopics] = {}  # this process's topics, by their pickle
+_UNPICKLED_KEPT = 4  # a few configs at once: a reload replaces the topics now and then
+
+
+def _unpickled_topics(pickled: bytes) -> CompiledTopics:
+    topics = _UNPICKLED.get(pickled)
+    if topics is None:
+        if len(_UNPICKLED) >= _UNPICKLED_KEPT:
+            _UNPICKLED.clear()
+        topics = _UNPICKLED[pickled] = CompiledTopics(pickle.loads(pickled))  # noqa: S301 - our own
+    return topics
+
+
+def compile_topics(topics: Sequence[TopicConfig]) -> CompiledTopics:
     """Build the matchers for ``topics`` once; the result can be sent to worker processes."""
-    return tuple(_compile_topic(topic) for topic in topics)
+    return CompiledTopics(_compile_topic(topic) for topic in topics)
 
 
 def match_topics(
@@ -153,7 +183,8 @@ def may_match(
     """
     raw = f"{title}\n{text}"
     key = _utf8(case_folded(raw))
-    khmer = not raw.isascii() and any(marker in key for marker in _KHMER_UTF8)
+    # b"\xe1" first: most non-ASCII in a story is punctuation (E2 ...), and one byte is a memchr.
+    khmer = b"\xe1" in key and any(marker in key for marker in _KHMER_UTF8)
     return any(
         _admits_source(topic, feed_name, source_type)
         and all(_may_hit(group, raw, key, khmer) for group in _wanted_groups(topic))

@@ -237,6 +237,15 @@ def test_compiled_topics_survive_pickling() -> None:
     assert (copy, match_topics(copy, **story)) == (topics, match_topics(topics, **story))
 
 
+def test_a_process_unpickles_the_same_topics_once() -> None:
+    # Each parse job carries the topics; a parser process builds them from the first only.
+    topics = compile_topics(load_config(CONFIG, environ={}).topics)
+    first, second = pickle.loads(pickle.dumps(topics)), pickle.loads(pickle.dumps(topics))
+    other = pickle.loads(pickle.dumps(compile_topics([_topic(all_of=[{"terms": ["x"]}])])))
+    assert first is second
+    assert other != first  # a different config is not mistaken for the cached one
+
+
 def test_odd_text_does_not_crash() -> None:
     topics = _one_group("Cambodia", "កម្ពុជា", acronyms=("EBA",))
     assert [
