@@ -198,10 +198,11 @@ def _wanted_groups(topic: CompiledTopic) -> tuple[CompiledGroup, ...]:
 
 def _may_hit(group: CompiledGroup, raw: str, key: bytes, khmer: bool) -> bool:
     return (
-        # Most stories have none of the probes even inside a longer word: a C loop says so.
-        (
-            any(map(key.__contains__, group.word_probes))
-            and any(_has_run(key, probe) for probe in group.word_probes)
+        # Most stories have none of the probes even inside a longer word: a C loop passes
+        # over them, and only the probes found are checked as runs.
+        any(
+            _has_run(key, probe)
+            for probe in compress(group.word_probes, map(key.__contains__, group.word_probes))
         )
         or any(map(raw.__contains__, group.acronym_needles))
         or bool(group.unprobed)
