@@ -180,10 +180,7 @@ class Poller:
                 http_status=200,
                 validators=Validators(old.etag, old.last_modified, broken),
             )
-        saved = await save_entries(self.db, feed, parsed.entries, now, self.headlines)
-        if self.after_save is not None:
-            await self.after_save(feed, saved, now)
-        report = await self._record(
+        record = self._plan(
             feed,
             now,
             FeedStatus.OK,
@@ -192,7 +189,11 @@ class Poller:
             validators=fetched.validators,
             moved_to=fetched.moved_to,
         )
-        return _with_stories(report, saved)
+        # One transaction: the stories and the validators saying they were read.
+        saved = await save_entries(self.db, feed, parsed.entries, now, self.headlines, record)
+        if self.after_save is not None:
+            await self.after_save(feed, saved, now)
+        return _with_stories(_report(feed, record), saved)
 
     async def _parse(self, feed: DueFeed, fetched: Fetched, now: datetime) -> ParsedFeed:
         context = FeedContext(feed.url, feed.name, feed.source_type, feed.language)
@@ -207,6 +208,29 @@ class Poller:
             parse_document, fetched.body, fetched.headers, context, self.topics, now, known
         )
 
+    def _plan(
+        self,
+        feed: DueFeed,
+        now: datetime,
+        status: FeedStatus,
+        message: str | None = None,
+        *,
+        http_status: int | None = None,
+        retry_after: datetime | None = None,
+        validators: Validators | None = None,
+        moved_to: str | None = None,
+    ) -> PollRecord:
+        """The poll's outcome to write, with the feed's next poll planned."""
+        next_poll = plan_next_poll(
+            status,
+            now=now,
+            interval=self._interval(feed),
+            max_backoff=self.config.polling.max_backoff,
+            error_count=feed.error_count,
+            retry_after=retry_after,
+        )
+        return PollRecord(status, next_poll, http_status, message, validators, moved_to)
+
     async def _record(
         self,
         feed: DueFeed,
@@ -219,15 +243,17 @@ class Poller:
         validators: Validators | None = None,
         moved_to: str | None = None,
     ) -> FeedReport:
-        next_poll = plan_next_poll(
+        """Write the outcome of a poll that stored nothing; its report."""
+        record = self._plan(
+            feed,
+            now,
             status,
-            now=now,
-            interval=self._interval(feed),
-            max_backoff=self.config.polling.max_backoff,
-            error_count=feed.error_count,
+            message,
+            http_status=http_status,
             retry_after=retry_after,
+            validators=validators,
+            moved_to=moved_to,
         )
-        record = PollRecord(status, next_poll, http_status, message, validators, moved_to)
         if status is FeedStatus.NOT_MODIFIED:
             # Most feeds, most cycles: written in batches, as one transaction each. If the
             # process dies first, those feeds are simply asked again (a conditional GET).
@@ -236,14 +262,7 @@ class Poller:
                 await self._flush_unchanged(now)
         else:
             await record_poll(self.db, feed.id, record, now)
-        return FeedReport(
-            feed.id,
-            feed.name,
-            status,
-            message=message,
-            http_status=http_status,
-            next_poll=next_poll.at,
-        )
+        return _report(feed, record)
 
     async def resolve_contexts(self, now: datetime, *, batch: int = 20) -> int:
         """Look up story-in-context links for stories waiting for one; returns how many."""
@@ -273,6 +292,17 @@ def _still(error: str | None) -> str:
     """The last parse error, marked as seen again on the same document."""
     error = error or "could not be parsed"
     return error if error.endswith(STILL) else f"{error}{STILL}"
+
+
+def _report(feed: DueFeed, record: PollRecord) -> FeedReport:
+    return FeedReport(
+        feed.id,
+        feed.name,
+        record.status,
+        message=record.message,
+        http_status=record.http_status,
+        next_poll=record.next_poll.at,
+    )
 
 
 def _with_stories(report: FeedReport, saved: SaveResult) -> FeedReport:

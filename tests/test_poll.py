@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any, Literal
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from bot.app import Services, open_services
 from jobs.poll import STILL
@@ -208,6 +208,27 @@ async def test_a_parse_error_keeps_old_validators_so_the_next_poll_refetches(
     feed_server.route("/f.xml", Reply(rss([item(1)]), etag='"v1"'))
     report = (await poll(services, LATER))["Flaky"]
     assert report.status is FeedStatus.OK
+    assert "If-None-Match" not in feed_server.hits_for("/f.xml")[-1].headers
+
+
+async def test_stories_and_the_validators_saying_they_were_read_are_stored_together(
+    feed_server, open_with
+):
+    # One transaction (and one commit per feed, not two): if the feed's new ETag cannot be
+    # written, its stories are not stored either, and the next poll reads them in full.
+    services = await open_with([feed_entry("Example", feed_server.url("/f.xml"))])
+    feed_server.route("/f.xml", Reply(rss([item(1), item(2)]), etag='"refused"'))
+    refuse = (
+        "CREATE TRIGGER refuse BEFORE UPDATE OF etag ON feeds WHEN NEW.etag = '\"refused\"' "
+        "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    )
+    await services.db.write(lambda session: session.execute(text(refuse)))
+    failed = (await poll(services, T0))["Example"]
+    assert failed.status is FeedStatus.INTERNAL
+    assert await count(services, Story) == 0
+    await services.db.write(lambda session: session.execute(text("DROP TRIGGER refuse")))
+    retried = (await poll(services, T0 + timedelta(days=1)))["Example"]
+    assert (retried.status, len(retried.new_stories)) == (FeedStatus.OK, 2)
     assert "If-None-Match" not in feed_server.hits_for("/f.xml")[-1].headers
 
 

@@ -3,8 +3,10 @@
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
+from functools import partial
 
 from sqlalchemy import or_, select
+from sqlalchemy.orm import Session
 
 from news.backoff import NextPoll
 from news.config import FeedConfig
@@ -118,10 +120,16 @@ async def record_polls(
     db: Database, records: Sequence[tuple[int, PollRecord]], now: datetime
 ) -> None:
     """Write many polls' outcomes in one transaction."""
-    if not records:
-        return
+    if records:
+        await db.write(partial(write_polls, records=records, now=now))
+
+
+def write_polls(
+    session: Session, records: Sequence[tuple[int, PollRecord]], now: datetime
+) -> None:
+    """``record_polls`` inside a write that is already open (run by db.write)."""
     changes = {feed_id: _poll_values(record, now) for feed_id, record in records}
-    await db.write(lambda session: update_by_id(session, FEEDS, changes))
+    update_by_id(session, FEEDS, changes)
 
 
 def _poll_values(record: PollRecord, now: datetime) -> dict[str, object]:

@@ -21,6 +21,7 @@ from news.cluster import HeadlineIndex
 from news.db import Database
 from news.models import DueFeed, Entry, StoredStory
 from news.store.bulk import update_by_id
+from news.store.feeds import PollRecord, write_polls
 from news.tables import Base, Story
 
 CHUNK = 400  # bound parameters per IN (...) list; SQLite allows 32766, keep queries small
@@ -82,6 +83,7 @@ async def save_entries(
     entries: Sequence[Entry],
     now: datetime,
     headlines: HeadlineIndex | None = None,
+    poll: PollRecord | None = None,
 ) -> SaveResult:
     """Store the entries ``feed`` has not carried before; return the stories that are new.
 
@@ -89,8 +91,22 @@ async def save_entries(
     recent story from another feed with the same headline. Bulk statements only: a cold poll
     stores thousands of entries and a round trip each would dominate the cycle. The index of
     headlines is read and added to inside the write, so one save at a time touches it.
+
+    Given ``poll``, the feed's poll outcome (its new validators) is written in the same
+    transaction: the stories and the record that they were read are stored together or not at
+    all, in one commit instead of two.
     """
-    return await db.write(partial(_save, feed=feed, entries=entries, now=now, headlines=headlines))
+    save = partial(_save, feed=feed, entries=entries, now=now, headlines=headlines)
+    if poll is None:
+        return await db.write(save)
+    polled = ((feed.id, poll),)
+
+    def save_and_record(session: Session) -> SaveResult:
+        saved = save(session)
+        write_polls(session, polled, now)
+        return saved
+
+    return await db.write(save_and_record)
 
 
 def _save(
