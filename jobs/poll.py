@@ -13,7 +13,7 @@ from functools import partial
 
 from sqlalchemy.orm import Session
 
-from news.backoff import plan_next_poll
+from news.backoff import NextPoll, plan_next_poll
 from news.budget import ByteBudget
 from news.cluster import HeadlineIndex
 from news.config import Config, FeedConfig
@@ -180,12 +180,11 @@ class Poller:
                 http_status=200,
                 validators=Validators(old.etag, old.last_modified, broken),
             )
-        record = self._plan(
-            feed,
-            now,
+        record = PollRecord(
             FeedStatus.OK,
-            parsed.warning,
+            self._next_poll(feed, now, FeedStatus.OK),
             http_status=200,
+            message=parsed.warning,
             validators=fetched.validators,
             moved_to=fetched.moved_to,
         )
@@ -208,20 +207,10 @@ class Poller:
             parse_document, fetched.body, fetched.headers, context, self.topics, now, known
         )
 
-    def _plan(
-        self,
-        feed: DueFeed,
-        now: datetime,
-        status: FeedStatus,
-        message: str | None = None,
-        *,
-        http_status: int | None = None,
-        retry_after: datetime | None = None,
-        validators: Validators | None = None,
-        moved_to: str | None = None,
-    ) -> PollRecord:
-        """The poll's outcome to write, with the feed's next poll planned."""
-        next_poll = plan_next_poll(
+    def _next_poll(
+        self, feed: DueFeed, now: datetime, status: FeedStatus, retry_after: datetime | None = None
+    ) -> NextPoll:
+        return plan_next_poll(
             status,
             now=now,
             interval=self._interval(feed),
@@ -229,7 +218,6 @@ class Poller:
             error_count=feed.error_count,
             retry_after=retry_after,
         )
-        return PollRecord(status, next_poll, http_status, message, validators, moved_to)
 
     async def _record(
         self,
@@ -244,16 +232,8 @@ class Poller:
         moved_to: str | None = None,
     ) -> FeedReport:
         """Write the outcome of a poll that stored nothing; its report."""
-        record = self._plan(
-            feed,
-            now,
-            status,
-            message,
-            http_status=http_status,
-            retry_after=retry_after,
-            validators=validators,
-            moved_to=moved_to,
-        )
+        next_poll = self._next_poll(feed, now, status, retry_after)
+        record = PollRecord(status, next_poll, http_status, message, validators, moved_to)
         if status is FeedStatus.NOT_MODIFIED:
             # Most feeds, most cycles: written in batches, as one transaction each. If the
             # process dies first, those feeds are simply asked again (a conditional GET).
