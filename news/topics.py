@@ -113,8 +113,8 @@ class CompiledTopics(tuple[CompiledTopic, ...]):
     """``compile_topics``' result: sent with every parse job, unpickled once per process.
 
     A job carries the topics' pickle as bytes, and a process reuses what it unpickled from
-    the same bytes before. Slots dataclasses unpickle in Python: doing it for each job cost
-    as much as matching a dozen stories.
+    the same bytes before. Slots dataclasses pickle and unpickle in Python: about 0.8 ms a job,
+    a few stories' worth of matching.
     """
 
     def __reduce__(self) -> tuple[object, tuple[bytes]]:
