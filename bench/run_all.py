@@ -195,6 +195,10 @@ def _rss(peak: dict[str, float]) -> str:
     return f"{peak['self']} MB" + (f" (+ largest child {child} MB)" if child else "")
 
 
+def _per_send(step: dict[str, Any]) -> str:
+    return f"{step['cpu']} s ({step['cpu'] / max(step['sent'], 1) * 1000:.1f} ms a send)"
+
+
 def process_rows() -> list[tuple[str, str, str, str, str]]:
     """(scenario, run, wall, CPU, peak RSS): whole-process figures, ours and the baselines'.
     CPU is the measured process's, plus its parser processes' where it has them (B1)."""
@@ -219,12 +223,9 @@ def process_rows() -> list[tuple[str, str, str, str, str]]:
         ours, naive = b2["ours"], b2["naive"]
         table += [
             ("B2 broadcast", f"ours, {ours['sent']:,} sends", f"{ours['wall']} s",
-             f"{ours['cpu']} s ({ours['cpu'] / max(ours['sent'], 1) * 1000:.1f} ms a send)",
-             _rss(b2["peak_rss_mb"])),
+             _per_send(ours), _rss(b2["peak_rss_mb"])),
             ("B2 broadcast", f"for-loop + AIORateLimiter, {naive['sent']:,} sends",
-             f"{naive['wall']} s",
-             f"{naive['cpu']} s ({naive['cpu'] / max(naive['sent'], 1) * 1000:.1f} ms a send)",
-             "(same process)"),
+             f"{naive['wall']} s", _per_send(naive), "(same process)"),
         ]  # fmt: skip
     if b3 := load("b3_latency"):
         table.append(

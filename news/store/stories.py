@@ -96,17 +96,9 @@ async def save_entries(
     transaction: the stories and the record that they were read are stored together or not at
     all, in one commit instead of two.
     """
-    save = partial(_save, feed=feed, entries=entries, now=now, headlines=headlines)
-    if poll is None:
-        return await db.write(save)
-    polled = ((feed.id, poll),)
-
-    def save_and_record(session: Session) -> SaveResult:
-        saved = save(session)
-        write_polls(session, polled, now)
-        return saved
-
-    return await db.write(save_and_record)
+    return await db.write(
+        partial(_save, feed=feed, entries=entries, now=now, headlines=headlines, poll=poll)
+    )
 
 
 def _save(
@@ -116,6 +108,7 @@ def _save(
     entries: Sequence[Entry],
     now: datetime,
     headlines: HeadlineIndex | None,
+    poll: PollRecord | None,
 ) -> SaveResult:
     fresh = _unseen(session, feed.id, entries)
     existing = _stories_by_url_key(session, [e.url_key for e in fresh])
@@ -142,6 +135,8 @@ def _save(
     if headlines is not None:
         for story in created:
             headlines.add(story.id, feed.id, story.title, now)
+    if poll is not None:
+        write_polls(session, [(feed.id, poll)], now)
     merged = sum(1 for e in fresh if e.url_key in existing)
     return SaveResult(created, merged, len(entries) - len(fresh))
 
