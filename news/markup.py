@@ -8,8 +8,8 @@ fast scan in news/scan.py, and takes the token path when the scan declines a doc
 import re
 from collections import Counter
 from collections.abc import Iterable, Iterator
-from html import unescape
 
+from news.entities import unescape
 from news.scan import fold_lines, scan, scan_text
 from news.tokenizer import BLOCKS, CELLS, HIDDEN, EndTag, StartTag, Text, Token, iter_tokens
 

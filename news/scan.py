@@ -22,9 +22,9 @@ import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from html import unescape
 from itertools import repeat
 
+from news.entities import unescape
 from news.tokenizer import (
     BLOCKS,
     CELLS,

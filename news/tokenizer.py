@@ -10,7 +10,8 @@ comment or quoted attribute runs to the end, script-like elements are raw text.
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
-from html import unescape
+
+from news.entities import unescape
 
 _MARKUP = re.compile(r"<[A-Za-z/!?]")
 # Most tags in feeds are bare (<p>, </em>); reading them in one match halves the cost.
