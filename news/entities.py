@@ -21,16 +21,9 @@ _REPLACE = tuple((name, html.unescape(name)) for name in _COMMONEST)
 
 
 def unescape(text: str) -> str:
-    """``html.unescape(text)``, a third faster on typical item HTML (by instruction count)."""
+    """``html.unescape(text)`` in a third fewer instructions on the B1 feeds' item HTML."""
     if "&" not in text:
         return text
     for name, char in _REPLACE:
         text = text.replace(name, char)
     return html.unescape(text) if "&" in text else text
-
-
-def _safe(char: str) -> bool:
-    return char not in "&;" and not (char.isascii() and char.isalnum())
-
-
-assert all(len(char) == 1 and _safe(char) for _, char in _REPLACE), "see the docstring"

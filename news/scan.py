@@ -10,8 +10,9 @@ of the work to regexes and gives the same result:
 2. One regex split finds the plain tags; block tags become line-break marks, cells space
    marks, </a> a link-end mark and all other tags separators. Markup the split could not read
    (a "<" inside a tag name, say) makes ``scan`` return None: callers take the token path.
-3. One ``html.unescape`` of the whole: a mark sits wherever one text token ends and the next
-   begins, and no character reference spans a mark, so this decodes each token on its own.
+3. One ``unescape`` (``html.unescape``, news/entities.py) of the whole: a mark sits wherever
+   one text token ends and the next begins, and no character reference spans a mark, so this
+   decodes each token on its own.
 
 Marks are control characters that ``html.unescape`` never produces; documents that contain them
 take the token path. Every regex is linear: possessive quantifiers and an atomic group, no
