@@ -4,6 +4,8 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
+from news.linefind import ODD_CASE, lower_has
+
 _MONTHS = {
     name: number
     for number, names in enumerate(
@@ -24,8 +26,6 @@ _MONTH_DAY_YEAR = re.compile(rf"([A-Za-z]{{3,9}})\.?\s+(\d{{1,2}}){_ORDINAL},?\s
 _ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})\b")
 _AUTHOR = re.compile(r"Authors?\s*:\s*", re.IGNORECASE)
 _PUBLISHED = re.compile(r",?\s*Published(?:\s+on\s*:?|\s*:)\s*", re.IGNORECASE)
-# Characters that IGNORECASE matches to ASCII letters but lower() does not lower to them.
-_ODD_CASE = "\u0130\u0131\u017f\u212a"
 # The start of a line that find_byline may read, in lower-cased text (lines after "\n").
 _CREDIT_START = re.compile(r"\n[^\S\n]*(?:author|,?[^\S\n]*published)")
 
@@ -80,11 +80,11 @@ def credit_lines(lines: list[str]) -> list[int]:
     line: find_byline finds one only where "author" or "published" starts the line, maybe
     after a comma. One look at all lines instead of two regexes per line."""
     text = "\n" + "\n".join(lines)
-    if any(char in text for char in _ODD_CASE):  # lower() may miss what IGNORECASE matches
+    if any(char in text for char in ODD_CASE):  # lower() may miss what IGNORECASE matches
         return list(range(len(lines)))
-    lowered = text.lower()
-    if "author" not in lowered and "published" not in lowered:
+    if not lower_has(text, (b"author", b"published")):
         return []
+    lowered = text.lower()
     found, index, counted = [], 0, 0
     for match in _CREDIT_START.finditer(lowered):
         index += lowered.count("\n", counted, match.start())  # lowered starts with "\n"

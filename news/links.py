@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin
 
+from news.linefind import ODD_CASE, lower_has
 from news.markup import BLOCKS, StartTag, Text, Token, fold_lines, iter_visible
 from news.scan import (
     LINE,
@@ -44,9 +45,6 @@ _ORIGINAL_PREFIX = re.compile(
 _NOTICE = re.compile(
     r"being\s+redirected\s+to\s+the\s+story|part\s+of\s+a\s+larger\s+story", re.IGNORECASE
 )
-# Characters that IGNORECASE matches to ASCII letters but lower() does not lower to them (ı, İ,
-# ſ, K): without them, a lower-cased text shows every case-insensitive match of ASCII words.
-_ODD_CASE = "\u0130\u0131\u017f\u212a"
 _LINE_MARKS = (LINE, PRE_OPEN, PRE_CLOSE)
 _LINE_MARK = re.compile(f"[{LINE}{PRE_OPEN}{PRE_CLOSE}]")
 _REFRESH_URL = re.compile(r"\s*[\d.]*\s*[;,]?\s*(?:url\s*=\s*)?", re.IGNORECASE)
@@ -191,10 +189,9 @@ def _may_have_notice(text: str, shown: str) -> bool:
     """False when the visible text has neither word that every _NOTICE match has. The shown
     text has every word of the visible text unless a cell split one (cells are spaces in it,
     nothing in the visible text)."""
-    if any(char in text for char in _ODD_CASE):
+    if any(char in text for char in ODD_CASE):
         return True
-    lowered = (_unmarked(text) if SPACE in text else shown).lower()
-    return "redirected" in lowered or "larger" in lowered
+    return lower_has(_unmarked(text) if SPACE in text else shown, (b"redirected", b"larger"))
 
 
 def _meta_refresh(tokens: Iterable[Token], base_url: str) -> str | None:

@@ -1,6 +1,7 @@
 """Item HTML to clean text, credit line and links: our own BHRRC-style page, hostile HTML,
 and the seed page from ../shared as a conformance leg."""
 
+import random
 import time
 from datetime import UTC, date, datetime
 from html import escape
@@ -19,6 +20,7 @@ from news.extract import (
     parse_byline,
     repeated_lines,
 )
+from news.linefind import lower_has
 from news.links import token_links
 from news.markup import iter_visible, text_of
 from news.normalise import FeedContext, normalise_feed
@@ -447,10 +449,28 @@ def test_a_clean_text_strips_to_itself():
         ),
         (", Published on: 2021-05-03\nText.", Byline(None, None, date(2021, 5, 3))),
         ("Text by the author, published later.", None),
+        (
+            "Société civile « sous pression » — ’\nAuThOrS: Sok Chan, VOD, PUBLISHED on: 4 July"
+            " 2018",
+            Byline("Sok Chan", "VOD", date(2018, 7, 4)),
+        ),
     ],
 )  # fmt: skip
 def test_extract_item_finds_a_credit_line_only_at_the_start_of_a_line(text, expected):
     assert extract_item(text, base_url=ITEM_URL).byline == expected
+
+
+def test_lower_has_answers_as_text_lower_does_without_the_odd_case_letters():
+    # Upper and lower ASCII, letters that lower-case outside ASCII (É, Σ, ß), a ligature,
+    # dotless ı, a lone surrogate (JSON feeds carry them) and punctuation.
+    alphabet = "aAuUtThHoOrRlL \nÉéΣßﬁı’\udc80-"
+    rng = random.Random(15)
+    needles = (b"author", b"larger")
+    for _ in range(5_000):
+        text = "".join(rng.choices(alphabet, k=rng.randint(0, 30)))
+        text = rng.choice(["", "AUTHOR", "lArGeR"]) + text if rng.random() < 0.2 else text
+        expected = any(needle.decode() in text.lower() for needle in needles)
+        assert lower_has(text, needles) == expected, repr(text)
 
 
 def test_items_a_feed_carried_before_are_dropped_yet_still_teach_its_repeated_lines():
