@@ -8,8 +8,8 @@ import re
 import unicodedata
 
 COENG = "\u17d2"
-_INVISIBLE_MARKS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
-_INVISIBLE = re.compile(f"[{_INVISIBLE_MARKS}]+")
+INVISIBLE_MARKS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = re.compile(f"[{INVISIBLE_MARKS}]+")
 # COENG DA and COENG TA render the same and are used interchangeably (ស្តី / ស្ដី).
 _COENG_DA = COENG + "\u178a"
 _COENG_TA = COENG + "\u178f"
@@ -40,7 +40,7 @@ def case_folded(text: str) -> str:
     if text.isascii():
         return text.lower()  # already NFC, no marks, and casefold() is lower() on ASCII
     text = unicodedata.normalize("NFC", text)
-    if any(mark in text for mark in _INVISIBLE_MARKS):
+    if any(mark in text for mark in INVISIBLE_MARKS):
         text = _INVISIBLE.sub("", text)
     return text.casefold()
 

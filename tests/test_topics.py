@@ -3,6 +3,8 @@
 import pickle
 import random
 import re
+import sys
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -10,9 +12,19 @@ import pytest
 
 from news.config import load_config
 from news.extract import ItemRead, clean, take_credit
-from news.khmer import has_khmer
+from news.khmer import INVISIBLE_MARKS, case_folded, has_khmer
 from news.topic_config import TermGroup, TopicConfig, term_key
-from news.topics import CompiledTopic, TopicMatch, compile_topics, match_topics, may_match
+from news.topics import (
+    _COMPOSES_WITH_ASCII,
+    _FOLDS_INTO_ASCII,
+    CompiledTopic,
+    TopicMatch,
+    _runs,
+    _screen_key,
+    compile_topics,
+    match_topics,
+    may_match,
+)
 from tests.topics_eval import CONFIG, LABELLED, THRESHOLD, evaluate, main
 
 
@@ -435,3 +447,46 @@ def test_may_match_never_turns_down_a_story_that_the_real_cleaning_makes_match()
             missed.append((title, text))
     assert missed == []
     assert cleaned_differs > 1000  # the cleaning had work to do
+
+
+def _has_ascii_alnum(text: str) -> bool:
+    return any(char.isascii() and char.isalnum() for char in text)
+
+
+def test_the_screen_knows_every_character_that_folds_or_composes_into_ascii() -> None:
+    # Recomputed from this Python's Unicode tables, so a new Unicode version cannot slip by.
+    folds, composes = set(), set()
+    for code in range(0x80, sys.maxunicode + 1):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF:
+            continue
+        normal = unicodedata.normalize("NFC", char)
+        if any(map(_has_ascii_alnum, (char.casefold(), normal, normal.casefold()))):
+            folds.add(char)
+        parts = unicodedata.decomposition(char).split()
+        if len(parts) == 2 and not parts[0].startswith("<"):
+            base, mark = (chr(int(part, 16)) for part in parts)
+            if _has_ascii_alnum(base):
+                composes.add(mark)
+    assert folds == set(_FOLDS_INTO_ASCII)
+    assert all(mark.encode().startswith(_COMPOSES_WITH_ASCII) for mark in composes)
+    assert composes  # the tables were read
+
+
+def test_the_cheap_screen_key_has_the_runs_and_khmer_of_the_case_folded_one() -> None:
+    pieces = [
+        *"aAbBeEiIkKsStT019 -’—\xa0\n",
+        *_FOLDS_INTO_ASCII,
+        *INVISIBLE_MARKS,
+        *"\u0301\u0307\u0323\u0331\u0483ÉéΣςДıក្ា",
+        "e\u0301",
+        "Cambodia",
+        "EBA",
+    ]
+    rng = random.Random(15)
+    for _ in range(20_000):
+        raw = "".join(rng.choices(pieces, k=rng.randint(0, 16)))
+        folded = case_folded(raw).encode("utf-8", "surrogatepass")
+        key = _screen_key(raw)
+        assert _runs(key) == _runs(folded), repr(raw)
+        assert has_khmer(key.decode()) == has_khmer(folded.decode()), repr(raw)
