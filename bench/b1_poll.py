@@ -173,9 +173,10 @@ def run_child(
 
 
 def median_of(runs: list[Any], pick: Callable[[list[float]], float] = statistics.median) -> Any:
-    """Each number's median over ``runs`` (same-shaped JSON results); peak memory's maximum."""
+    """Each number's median over ``runs`` (JSON results of one shape); peak memory's maximum.
+    Where the runs differ in shape (one round had a timeout the others did not), the first's."""
     first = runs[0]
-    if isinstance(first, dict):
+    if isinstance(first, dict) and all(run.keys() == first.keys() for run in runs):
         return {
             key: median_of([run[key] for run in runs], max if "rss" in key else pick)
             for key in first
