@@ -1,7 +1,8 @@
 """``rights-digest``: the command line. Thin: parse arguments, load config, call the app.
 
-Heavy modules (the app, the database, Telegram) are imported inside the command that needs
-them: parser processes are spawned, and a spawned process imports the main module again.
+Heavy modules (the config's validation, the app, the database, Telegram) are imported inside
+the function that needs them: parser processes are spawned, and a spawned process imports
+the main module again.
 """
 
 import argparse
@@ -10,9 +11,12 @@ import os
 import sys
 from collections.abc import Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from bot.logs import configure_logging
-from news.config import TOKEN_ENV, Config, ConfigError, load_config
+
+if TYPE_CHECKING:
+    from news.config import Config
 
 DEFAULT_CONFIGS = (Path("config.toml"), Path("config.example.toml"))
 
@@ -21,6 +25,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
     args = _parser().parse_args(argv)
     configure_logging(verbose=args.verbose)
+    from news.config import ConfigError, load_config
+
     try:
         config_path = _config_path(args.config)
         config = load_config(config_path)
@@ -35,6 +41,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _parser() -> argparse.ArgumentParser:
+    from news.config import TOKEN_ENV
+
     parser = argparse.ArgumentParser(prog="rights-digest", description=__doc__)
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
@@ -76,6 +84,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _config_path(given: Path | None) -> Path:
+    from news.config import ConfigError
+
     if given is not None:
         return given
     for candidate in DEFAULT_CONFIGS:
@@ -84,7 +94,7 @@ def _config_path(given: Path | None) -> Path:
     raise ConfigError("no config.toml or config.example.toml here; pass --config PATH")
 
 
-def _check_config(config: Config, path: Path, _args: argparse.Namespace) -> int:
+def _check_config(config: "Config", path: Path, _args: argparse.Namespace) -> int:
     enabled = sum(1 for feed in config.feeds if feed.enabled)
     print(f"{path}: OK")
     print(f"  feeds:    {len(config.feeds)} ({enabled} enabled)")
@@ -100,7 +110,7 @@ def _check_config(config: Config, path: Path, _args: argparse.Namespace) -> int:
     return 0
 
 
-def _db(config: Config, _path: Path, _args: argparse.Namespace) -> int:
+def _db(config: "Config", _path: Path, _args: argparse.Namespace) -> int:
     from news.db import upgrade_database
 
     upgrade_database(config.storage.database_url)
@@ -108,14 +118,14 @@ def _db(config: Config, _path: Path, _args: argparse.Namespace) -> int:
     return 0
 
 
-def _poll(config: Config, _path: Path, _args: argparse.Namespace) -> int:
+def _poll(config: "Config", _path: Path, _args: argparse.Namespace) -> int:
     from bot.app import poll_once
 
     asyncio.run(poll_once(config, sys.stdout))
     return 0
 
 
-def _latest(config: Config, _path: Path, args: argparse.Namespace) -> int:
+def _latest(config: "Config", _path: Path, args: argparse.Namespace) -> int:
     from bot.app import print_latest
 
     slugs = [t.slug for t in config.topics]
@@ -127,8 +137,9 @@ def _latest(config: Config, _path: Path, args: argparse.Namespace) -> int:
     )
 
 
-def _run(config: Config, path: Path, _args: argparse.Namespace) -> int:
+def _run(config: "Config", path: Path, _args: argparse.Namespace) -> int:
     from bot.app import run_dry
+    from news.config import TOKEN_ENV
 
     token = os.environ.get(TOKEN_ENV, "").strip()
     if not token:

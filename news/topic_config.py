@@ -28,16 +28,14 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 from pydantic_core import PydanticCustomError
 
-from news.khmer import has_khmer, matching_key
+from news.khmer import has_khmer
+from news.topics import term_key
 
 _ACRONYM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9&.\-]*[A-Za-z0-9.]$|^[A-Z0-9]$")
 _SLUG = r"^[a-z0-9][a-z0-9-]{0,40}$"
 _PUNCTUATION = " .,;:!?'\"()[]-"
 # Khmer terms match inside words, so a one- or two-letter term (ដក) would match almost anything.
 _MIN_KHMER_LENGTH = 3
-# Typographic apostrophes and quotes fold to ASCII so "EU’s" and "EU's" are one spelling.
-# (str.replace, not str.translate: translate is ~50x slower on non-ASCII text.)
-_QUOTES = (("\u2019", "'"), ("\u2018", "'"), ("\u02bc", "'"), ("\u201c", '"'), ("\u201d", '"'))
 # Who is speaking, shown to readers so they can weigh the source.
 SourceType = Literal[
     "ngo",
@@ -51,16 +49,6 @@ SourceType = Literal[
 
 def _topic_error(message: str, **values: object) -> PydanticCustomError:
     return PydanticCustomError("topic", message, values)
-
-
-def term_key(text: str) -> str:
-    """The matching key of a term or of story text: Khmer-folded (``matching_key``) with
-    typographic apostrophes as ASCII. Two terms with one key are the same term."""
-    key = matching_key(text)
-    if not key.isascii():
-        for typographic, ascii_mark in _QUOTES:
-            key = key.replace(typographic, ascii_mark)
-    return key
 
 
 class TermGroup(BaseModel):

@@ -13,7 +13,7 @@ import pytest
 from news.config import load_config
 from news.extract import ItemRead, clean, take_credit
 from news.khmer import INVISIBLE_MARKS, case_folded, has_khmer
-from news.topic_config import TermGroup, TopicConfig, term_key
+from news.topic_config import TermGroup, TopicConfig
 from news.topics import (
     _COMPOSES_WITH_ASCII,
     _FOLDS_INTO_ASCII,
@@ -24,6 +24,7 @@ from news.topics import (
     compile_topics,
     match_topics,
     may_match,
+    term_key,
 )
 from tests.topics_eval import CONFIG, LABELLED, THRESHOLD, evaluate, main
 

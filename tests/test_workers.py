@@ -124,13 +124,28 @@ def test_freed_memory_can_be_handed_back_to_the_os_on_glibc():
     release_free_memory()  # and calling it is harmless
 
 
-def test_the_entry_point_leaves_telegram_and_the_database_unloaded():
+def test_a_parser_process_loads_neither_telegram_nor_the_database_nor_config_validation():
     # Parser processes are spawned, and a spawned process imports the main module
-    # (`rights-digest`, which imports bot.cli) again: each heavy import there would cost every
-    # worker its start-up time and memory.
+    # (`rights-digest`, which imports bot.cli) again, then the job's (news.normalise): each
+    # heavy import there would cost every worker its start-up time and memory (pydantic
+    # alone: 70 ms and 10 MB).
+    probe = (
+        "import sys, bot.cli, news.normalise, news.workers; "
+        "print(sorted({m.split('.')[0] for m in sys.modules}))"
+    )
+    loaded = subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+    ).stdout
+    assert "'news'" in loaded  # the probe ran
+    for heavy in ("telegram", "sqlalchemy", "alembic", "httpx", "apscheduler", "pydantic"):
+        assert f"'{heavy}'" not in loaded
+
+
+def test_the_entry_point_leaves_even_the_feed_parser_unloaded():
     probe = "import sys, bot.cli; print(sorted({m.split('.')[0] for m in sys.modules}))"
     loaded = subprocess.run(
         [sys.executable, "-c", probe], check=True, capture_output=True, text=True
     ).stdout
-    for heavy in ("telegram", "sqlalchemy", "alembic", "httpx", "apscheduler", "feedparser"):
+    assert "'bot'" in loaded
+    for heavy in ("feedparser", "lxml", "pydantic"):
         assert f"'{heavy}'" not in loaded
