@@ -69,6 +69,14 @@ def children(pid: int) -> list[int]:
     return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
+def is_resource_tracker(pid: int) -> bool:
+    """multiprocessing's helper process (spawned beside the parsers), not a parser."""
+    try:
+        return b"resource_tracker" in Path(f"/proc/{pid}/cmdline").read_bytes()
+    except OSError:
+        return False
+
+
 def ready_times(tg: FakeTelegram, before: int, sent: int, started: float) -> dict[str, float]:
     """Seconds from launch to the first getUpdates and to the reply to the waiting command.
 
@@ -151,7 +159,9 @@ def main() -> None:
             cycle_done = time.monotonic() - started
             time.sleep(SETTLE)
             idle_main = rss_mb(bot.pid)
-            workers = [rss_mb(child) for child in children(bot.pid)]
+            helpers = children(bot.pid)
+            workers = [rss_mb(c) for c in helpers if not is_resource_tracker(c)]
+            trackers = [rss_mb(c) for c in helpers if is_resource_tracker(c)]
         finally:
             bot.terminate()
             bot.wait(timeout=30)
@@ -160,6 +170,7 @@ def main() -> None:
         "first_poll_cycle_done_s": round(cycle_done, 1),
         "idle_rss_main_mb": round(idle_main, 1),
         "idle_rss_parser_workers_mb": [round(w, 1) for w in workers],
+        "idle_rss_resource_tracker_mb": [round(t, 1) for t in trackers],
         "peak_rss_main_during_cycle_mb": round(peak_main, 1),
         "baseline_bare_ptb": baseline,
     }

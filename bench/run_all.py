@@ -179,7 +179,12 @@ def rows() -> list[tuple[str, str, str, str, str, str]]:
                 "B5 footprint",
                 "idle RSS",
                 f"{b5['idle_rss_main_mb']} MB (+ parser workers "
-                f"{b5['idle_rss_parser_workers_mb']} MB)",
+                f"{b5['idle_rss_parser_workers_mb']} MB"
+                + "".join(
+                    f", multiprocessing's resource tracker {tracker} MB"
+                    for tracker in b5.get("idle_rss_resource_tracker_mb", ())
+                )
+                + ")",
                 f"bare PTB bot {b5['baseline_bare_ptb']['idle_rss_mb']} MB",
                 "≤ 150 MB",
                 mark(b5["idle_rss_main_mb"] <= 150),
