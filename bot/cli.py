@@ -43,7 +43,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _parser() -> argparse.ArgumentParser:
     from news.config import TOKEN_ENV
 
-    parser = argparse.ArgumentParser(prog="rights-digest", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="rights-digest",
+        description="Rights Digest: polls news feeds, matches stories to topics and sends "
+        "them to Telegram subscribers.",
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(required=True, metavar="COMMAND")
 
