@@ -159,9 +159,10 @@ def main() -> None:
             cycle_done = time.monotonic() - started
             time.sleep(SETTLE)
             idle_main = rss_mb(bot.pid)
-            helpers = children(bot.pid)
-            workers = [rss_mb(c) for c in helpers if not is_resource_tracker(c)]
-            trackers = [rss_mb(c) for c in helpers if is_resource_tracker(c)]
+            workers: list[float] = []
+            trackers: list[float] = []
+            for child in children(bot.pid):
+                (trackers if is_resource_tracker(child) else workers).append(rss_mb(child))
         finally:
             bot.terminate()
             bot.wait(timeout=30)

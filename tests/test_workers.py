@@ -124,28 +124,27 @@ def test_freed_memory_can_be_handed_back_to_the_os_on_glibc():
     release_free_memory()  # and calling it is harmless
 
 
+def _top_level_modules_after(imports: str) -> str:
+    """The top-level modules a fresh interpreter holds after ``import {imports}``."""
+    probe = f"import sys, {imports}; print(sorted({{m.split('.')[0] for m in sys.modules}}))"
+    return subprocess.run(
+        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
+    ).stdout
+
+
 def test_a_parser_process_loads_neither_telegram_nor_the_database_nor_config_validation():
     # Parser processes are spawned, and a spawned process imports the main module
     # (`rights-digest`, which imports bot.cli) again, then the job's (news.normalise): each
     # heavy import there would cost every worker its start-up time and memory (pydantic
     # alone: 70 ms and 10 MB).
-    probe = (
-        "import sys, bot.cli, news.normalise, news.workers; "
-        "print(sorted({m.split('.')[0] for m in sys.modules}))"
-    )
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
-    ).stdout
+    loaded = _top_level_modules_after("bot.cli, news.normalise, news.workers")
     assert "'news'" in loaded  # the probe ran
     for heavy in ("telegram", "sqlalchemy", "alembic", "httpx", "apscheduler", "pydantic"):
         assert f"'{heavy}'" not in loaded
 
 
 def test_the_entry_point_leaves_even_the_feed_parser_unloaded():
-    probe = "import sys, bot.cli; print(sorted({m.split('.')[0] for m in sys.modules}))"
-    loaded = subprocess.run(
-        [sys.executable, "-c", probe], check=True, capture_output=True, text=True
-    ).stdout
+    loaded = _top_level_modules_after("bot.cli")
     assert "'bot'" in loaded
     for heavy in ("feedparser", "lxml", "pydantic"):
         assert f"'{heavy}'" not in loaded
