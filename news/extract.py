@@ -13,6 +13,7 @@ from news.scan import scan, scan_text
 from news.urls import canonical_url, split_context_anchor
 
 __all__ = [
+    "NOTHING_READ",
     "Byline",
     "Credited",
     "Extracted",
@@ -40,6 +41,9 @@ class Extracted:
     # Nothing in ``text`` was boilerplate: summarise need not strip it again. Not compared:
     # it says how the text came about, not what it is.
     clean: bool = field(default=False, compare=False)
+
+
+NOTHING_READ = Extracted("", None, None, None)  # what is kept of an item not worth reading
 
 
 @dataclass(frozen=True, slots=True)

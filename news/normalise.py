@@ -4,10 +4,19 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from news.extract import Extracted, clean, read_item, repeated_lines, take_credit
+from news.extract import (
+    NOTHING_READ,
+    Extracted,
+    ItemRead,
+    clean,
+    read_item,
+    repeated_lines,
+    take_credit,
+)
 from news.identity import assign_keys, digest
 from news.models import Entry, ParsedFeed, RawEntry, RawFeed
 from news.parse import parse_feed
+from news.skim import worth_reading
 from news.summary import summarise
 from news.topics import CompiledTopic, match_topics, may_match
 from news.urls import canonical_url, is_http_url, url_key
@@ -51,40 +60,44 @@ def normalise_feed(
     items whose key is in ``known`` (the feed carried them before: storing would skip them).
 
     Only items a topic may want are cleaned, matched and summarised: the others keep no
-    text, so cleaning them would be wasted. A changed feed is mostly items it already
-    carried: they are read, because the feed's repeated lines are found across all its items,
-    but go no further.
+    text, so cleaning them would be wasted. Most are not even read: skimming shows that no
+    topic can want them and that they have no credit line or link to keep (``news.skim``).
+    When an item is wanted, every item is read, because the feed's repeated lines are found
+    across all of them.
     """
     links = [_http_link(e) for e in raw.entries]
-    # Each item is read once: its text serves the feed's repeated lines, then its extraction.
-    reads = [
-        read_item(e.html, base_url=link or feed.url)
-        for e, link in zip(raw.entries, links, strict=True)
-    ]
+    reads: list[ItemRead | None] = [None] * len(raw.entries)  # each item is read at most once
+
+    def read(index: int) -> ItemRead:
+        done = reads[index]
+        if done is None:
+            html, link = raw.entries[index].html, links[index]
+            done = reads[index] = read_item(html, base_url=link or feed.url)
+        return done
+
+    about = {"feed_name": feed.name, "source_type": feed.source_type}
     repeated: frozenset[str] | None = None  # found when the first wanted item needs them
     seen: set[str] = set()
     entries = []
     keys = assign_keys(raw.entries)
-    for raw_entry, link, read, (key, link_key) in zip(
-        raw.entries, links, reads, keys, strict=True
+    for index, (raw_entry, link, (key, link_key)) in enumerate(
+        zip(raw.entries, links, keys, strict=True)
     ):
         if key in seen or key in known:
             continue
         seen.add(key)
-        credited = take_credit(read)
-        if raw_entry.title and not may_match(
-            topics,
-            title=raw_entry.title,
-            text=credited.text,
-            feed_name=feed.name,
-            source_type=feed.source_type,
-        ):
-            # No topic wants it (most items): its credit line and links, but no clean text.
-            extracted, wanted = credited.uncleaned(), False
+        title = raw_entry.title
+        if title and not worth_reading(topics, title=title, html=raw_entry.html, **about):
+            extracted, wanted = NOTHING_READ, False  # reading would keep nothing either
         else:
-            if repeated is None:
-                repeated = repeated_lines([r.text for r in reads])
-            extracted, wanted = clean(credited, repeated), True
+            credited = take_credit(read(index))
+            if title and not may_match(topics, title=title, text=credited.text, **about):
+                # No topic wants it: its credit line and links, but no clean text.
+                extracted, wanted = credited.uncleaned(), False
+            else:
+                if repeated is None:
+                    repeated = repeated_lines([read(i).text for i in range(len(reads))])
+                extracted, wanted = clean(credited, repeated), True
         entries.append(
             _normalise(raw_entry, link, extracted, key, link_key, feed, topics, now, wanted)
         )

@@ -47,6 +47,7 @@ __all__ = [
     "SPACE",
     "Scan",
     "fold_lines",
+    "joined_text",
     "scan",
     "scan_text",
 ]
@@ -101,6 +102,26 @@ _LINK = re.compile("<" + _LINK_END)
 _ALL = re.compile(f"<(?:{_LINK_END}|{_PLAIN_START}([A-Za-z]{_NAME_END}){_TAG_END}|([A-Za-z/!?]))")
 # Plain tags (their names), and (in the second group) any other markup: the split misread it.
 _TAGS = re.compile("<(?:/?([A-Za-z]" + _NAME_END + ")" + _TAG_END + "|([A-Za-z/!?]))")
+# For joined_text. A tag as the tokenizer reads it, any number of attributes, but no "<" in
+# it (so that every match attempt stops at the next "<": linear) and no attribute separated
+# from the one before only by its quotes: such tags are left for the _MARKUP check.
+_JOIN_ATTR = (
+    "[\t\n\f\r /]++[^\t\n\f\r />=<][^\t\n\f\r />=<]*+"
+    "(?:[\t\n\f\r ]*+=[\t\n\f\r ]*+"
+    "(?:\"[^\"<]*+\"|'[^'<]*+'|[^\t\n\f\r >\"'<][^\t\n\f\r ><]*+|))?+"
+)
+_JOIN_TAG = re.compile("</?[A-Za-z][^\t\n\f\r />=<]*+(?:" + _JOIN_ATTR + ")*+[\t\n\f\r /]*+>")
+# Markup whose content or attributes reading keeps apart from the text: comments and
+# declarations, meta, hidden and raw-text elements. Comments without "<", ">" or a leading
+# "-", and such elements left empty, are dropped first, in a pass of their own.
+_SPECIAL = _names(("meta", *HIDDEN, *RAW_END))
+_UNDROPPABLE = re.compile("<(?:[!?]|/?(?:" + _SPECIAL + ")(?![^\t\n\f\r />]))")
+_EMPTY_SPECIAL = re.compile(
+    "<!--(?![->])[^<>]*?-->"
+    "|<(" + _names((*HIDDEN, *RAW_END)) + ")(?:" + _JOIN_ATTR + ")*+[\t\n\f\r ]*+></\\1>",
+    re.IGNORECASE,
+)
+_MARKUP = re.compile("<[A-Za-z/!?]")
 _BLANK_LINE = re.compile(r"\n[\t\f\r ]*+\n")  # two line breaks in one run of HTML space
 _PRE_MARK = re.compile(f"([{PRE_OPEN}{PRE_CLOSE}])")
 # White space that is not a line break, and the line breaks of str.splitlines, but "\n", "\f"
@@ -158,6 +179,26 @@ def scan(html: str) -> Scan | None:
         if isinstance(token, StartTag | EndTag):
             pos = _visit(visitor, html, pos, token)
     return _decode(visitor)
+
+
+def joined_text(html: str) -> str | None:
+    """``html`` with its tags dropped without a trace and its character references left as
+    written, or None when it has markup that cannot be dropped that way (or the scan's marks).
+
+    Reading the same document gives text tokens joined by nothing (inline tags) or by a line
+    break (blocks): either way each word of the text that holds no character reference is a
+    substring of this. The converse does not hold, as a block's last word runs into the next
+    block's first; news.skim only needs this direction."""
+    if "<" not in html:
+        return None if any(map(html.__contains__, _MARKS)) else html
+    if any(map(html.__contains__, _MARKS)):
+        return None
+    if _UNDROPPABLE.search(html):
+        html = _EMPTY_SPECIAL.sub("", html)
+        if _UNDROPPABLE.search(html):
+            return None
+    joined = _JOIN_TAG.sub("", html)
+    return None if "<" in joined and _MARKUP.search(joined) else joined
 
 
 def _scan_plain(html: str) -> Scan | None:

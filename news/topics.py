@@ -29,8 +29,9 @@ searched, with their guards, in Python.
 import pickle
 import re
 import string
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from functools import partial
 from itertools import chain, compress
 from typing import TYPE_CHECKING, Literal
 
@@ -47,8 +48,12 @@ __all__ = [
     "CompiledTopics",
     "TopicMatch",
     "compile_topics",
+    "glued_screen_key",
     "match_topics",
     "may_match",
+    "may_match_glued",
+    "screen_key",
+    "screen_sees",
 ]
 
 # A word character that is not Khmer: what may not touch an ordinary term.
@@ -95,6 +100,8 @@ class CompiledGroup:
 
     words: tuple[CompiledTerm, ...]  # ordinary terms with a probe ...
     word_probes: tuple[bytes, ...]  # ... and their probes
+    # The probes, less those holding another: enough to look for probes anywhere.
+    loose_probes: tuple[bytes, ...]
     unprobed: tuple[CompiledTerm, ...]  # ordinary terms without an ASCII letter or digit
     acronyms: tuple[CompiledTerm, ...]
     acronym_needles: tuple[str, ...]
@@ -205,17 +212,44 @@ def may_match(
     probe. Phrases and ``none_of`` are not checked: they can only turn a match down.
     """
     raw = f"{title}\n{text}"
-    key = _screen_key(raw)
+    return _may_match(topics, raw, screen_key(raw), feed_name, source_type, whole_runs=True)
+
+
+def may_match_glued(
+    topics: Sequence[CompiledTopic],
+    *,
+    raw: str,
+    key: bytes,
+    feed_name: str = "",
+    source_type: str = "",
+) -> bool:
+    """``may_match`` for a text whose runs may be glued to their neighbours: ``raw`` holds
+    each run of the story's title and text, maybe inside a longer one, and ``key`` is its
+    ``glued_screen_key``. Probes are looked for anywhere, not as runs (news.skim)."""
+    return _may_match(topics, raw, key, feed_name, source_type, whole_runs=False)
+
+
+def _may_match(
+    topics: Sequence[CompiledTopic],
+    raw: str,
+    key: bytes,
+    feed_name: str,
+    source_type: str,
+    *,
+    whole_runs: bool,
+) -> bool:
     # b"\xe1" first: most non-ASCII in a story is punctuation (E2 ...), and one byte is a memchr.
     khmer = b"\xe1" in key and any(marker in key for marker in _KHMER_UTF8)
+    # Looking for probes anywhere, topics share them ("cambodia"): each is looked for once.
+    probed = partial(_has_probe_run, key) if whole_runs else partial(_has_probe, key, {})
     return any(
         _admits_source(topic, feed_name, source_type)
-        and all(_may_hit(group, raw, key, khmer) for group in _wanted_groups(topic))
+        and all(_may_hit(group, raw, khmer, probed) for group in _wanted_groups(topic))
         for topic in topics
     )
 
 
-def _screen_key(raw: str) -> bytes:
+def screen_key(raw: str) -> bytes:
     """What may_match searches: UTF-8 of ``case_folded(raw)`` or, when ``raw`` has none of
     the characters that could change them, UTF-8 of ``raw`` with ASCII lower-cased. The two
     have the same runs of ASCII letters and digits and the same Khmer; the second costs a
@@ -226,22 +260,60 @@ def _screen_key(raw: str) -> bytes:
     return data.lower()
 
 
+def glued_screen_key(raw: str) -> bytes | None:
+    """``screen_key`` for a text whose runs may be glued to their neighbours; None when it
+    has a mark that could combine with the letter it was glued to (no answer then)."""
+    data = _utf8(raw)
+    if _COMPOSES_WITH_ASCII in data:
+        return None
+    if any(map(raw.__contains__, _RUNS_MAY_CHANGE)):
+        return _utf8(case_folded(raw))
+    return data.lower()
+
+
+def screen_sees(char: str) -> bool:
+    """Whether ``char`` can make a difference to the screen (``screen_key`` and the acronyms):
+    an ASCII letter or digit, a character that case-folding or normalising makes into some,
+    Khmer, or a mark that combines with the letter before it."""
+    data = _utf8(char)
+    return (
+        (char.isascii() and char.isalnum())
+        or char in _RUNS_MAY_CHANGE
+        or data.startswith(_COMPOSES_WITH_ASCII)
+        or data[:2] in _KHMER_UTF8
+    )
+
+
 def _wanted_groups(topic: CompiledTopic) -> tuple[CompiledGroup, ...]:
     return topic.all_of if topic.any_of is None else (*topic.all_of, topic.any_of)
 
 
-def _may_hit(group: CompiledGroup, raw: str, key: bytes, khmer: bool) -> bool:
+def _may_hit(
+    group: CompiledGroup, raw: str, khmer: bool, probed: Callable[[CompiledGroup], bool]
+) -> bool:
     return (
-        # Most stories have none of the probes even inside a longer word: a C loop passes
-        # over them, and only the probes found are checked as runs.
-        any(
-            _has_run(key, probe)
-            for probe in compress(group.word_probes, map(key.__contains__, group.word_probes))
-        )
+        probed(group)
         or any(map(raw.__contains__, group.acronym_needles))
         or bool(group.unprobed)
         or (khmer and bool(group.khmer))
     )
+
+
+def _has_probe_run(key: bytes, group: CompiledGroup) -> bool:
+    # Most stories have none of the probes even inside a longer word: a C loop passes over
+    # them, and only the probes found are checked as runs.
+    found = compress(group.word_probes, map(key.__contains__, group.word_probes))
+    return any(_has_run(key, probe) for probe in found)
+
+
+def _has_probe(key: bytes, seen: dict[bytes, bool], group: CompiledGroup) -> bool:
+    for probe in group.loose_probes:
+        found = seen.get(probe)
+        if found is None:
+            found = seen[probe] = probe in key
+        if found:
+            return True
+    return False
 
 
 def _has_run(data: bytes, run: bytes) -> bool:
@@ -279,12 +351,19 @@ def _compile_group(group: "TermGroup") -> CompiledGroup:
     return CompiledGroup(
         words=tuple(term for term, _ in words),
         word_probes=tuple(probe for _, probe in words),
+        loose_probes=_shortest_probes(probe for _, probe in words),
         unprobed=tuple(term for term, probe in terms if term.kind == "word" and not probe),
         acronyms=acronyms,
         acronym_needles=tuple(term.needle for term in acronyms),
         khmer=khmer,
         khmer_needles=tuple(term.needle for term in khmer),
     )
+
+
+def _shortest_probes(probes: Iterable[bytes]) -> tuple[bytes, ...]:
+    """``probes`` without those holding another: wherever "cambodian" is, "cambodia" is."""
+    unique = sorted(set(probes), key=len)
+    return tuple(p for i, p in enumerate(unique) if not any(q in p for q in unique[:i]))
 
 
 def _compile_term(term: str, order: int) -> tuple[CompiledTerm, bytes]:
