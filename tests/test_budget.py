@@ -36,3 +36,52 @@ async def test_an_item_larger_than_the_budget_goes_alone_rather_than_never():
     async with budget.hold(500):
         assert budget.used == 500
     assert budget.used == 0
+
+
+async def test_a_release_lets_in_every_waiter_that_fits_in_order_and_wakes_no_other():
+    budget = ByteBudget(100)
+    order: list[str] = []
+    release = asyncio.Event()
+
+    async def hold(name: str, size: int) -> None:
+        async with budget.hold(size):
+            order.append(name)
+            await release.wait()
+
+    async with budget.hold(90):
+        tasks = [asyncio.create_task(hold(n, s)) for n, s in (("a", 60), ("b", 30), ("c", 20))]
+        await asyncio.sleep(0)
+        assert order == []
+    await asyncio.sleep(0)
+    assert order == ["a", "b"]  # "c" no longer fits: it waits, unwoken
+    assert budget.used == 90
+    release.set()
+    await asyncio.gather(*tasks)
+    assert order == ["a", "b", "c"]
+    assert budget.used == 0
+
+
+async def test_a_cancelled_waiter_leaves_the_queue_and_takes_nothing():
+    budget = ByteBudget(100)
+    async with budget.hold(80):
+        waiting = asyncio.create_task(budget.hold(50).__aenter__())
+        await asyncio.sleep(0)
+        waiting.cancel()
+        await asyncio.gather(waiting, return_exceptions=True)
+    assert budget.used == 0
+    async with budget.hold(100):
+        assert budget.used == 100
+
+
+async def test_a_waiter_cancelled_just_after_it_was_let_in_gives_its_bytes_back():
+    budget = ByteBudget(100)
+    first = budget.hold(80)
+    await first.__aenter__()
+    waiting = asyncio.create_task(budget.hold(50).__aenter__())
+    await asyncio.sleep(0)
+    await first.__aexit__(None, None, None)  # lets the waiter in ...
+    assert budget.used == 50
+    waiting.cancel()  # ... which is cancelled before it runs again
+    await asyncio.gather(waiting, return_exceptions=True)
+    assert waiting.cancelled()
+    assert budget.used == 0
