@@ -28,6 +28,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
+from news.entities import unescape
 from news.linefind import ODD_CASE
 from news.scan import joined_text
 from news.topics import CompiledTopic, glued_screen_key, may_match_glued, screen_sees
@@ -117,5 +118,5 @@ def _has_telling_reference(text: str) -> bool:
 def _tells(reference: str) -> bool:
     if reference[1] != "#":
         return True  # a telling name
-    chars = html.unescape(reference)  # numeric references decode without their ";"
+    chars = unescape(reference)  # numeric references decode without their ";"
     return chars != reference and (not chars or any(map(screen_sees, chars)))

@@ -15,6 +15,8 @@ PIECES = (
     "&amp;", "&amp", "&gt", "&lt", "&quot", "&nbsp", "&rsquo", "&#8217", "&#x2019;", "&#X41",
     "&not", "&notin;", "&noti", "&copy", "&cop", "&#", "&#;", "&#x;", "&#1114112;", "&#128;",
     "&#0;", "&", "#", ";", "x", "in", "s", "A1", " ", "\t", "\n", "<", "é", "’", "\x00",
+    "&#000000065;", "&#x0000000041", "&#1114111", "&#99999999999", "&#x110000;",
+    "&#x0000000000000010FFFF", "0", "9", "F",
 )  # fmt: skip
 
 
@@ -50,3 +52,16 @@ def test_it_agrees_with_the_standard_library_on_random_runs_of_awkward_pieces() 
     for _ in range(20_000):
         text = "".join(rng.choices(PIECES, k=rng.randint(1, 12)))
         assert unescape(text) == html.unescape(text), text
+
+
+@pytest.mark.parametrize(("digits", "char"), [("9" * 5000, "\ufffd"), ("0" * 5000 + "65", "A")])
+def test_a_reference_with_thousands_of_digits_decodes_instead_of_raising(
+    digits: str, char: str
+) -> None:
+    # html.unescape raises ValueError here (Python reads at most 4,300 decimal digits into an
+    # int); hexadecimal ones it reads, and the two agree.
+    with pytest.raises(ValueError, match="4300"):
+        html.unescape(f"&#{digits};")
+    assert unescape(f"a &#{digits}; b") == f"a {char} b"
+    hexadecimal = f"&#x{'0' * 5000}41; &#x{'F' * 5000};"
+    assert unescape(hexadecimal) == html.unescape(hexadecimal) == "A \ufffd"

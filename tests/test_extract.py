@@ -533,3 +533,25 @@ def test_only_items_a_topic_may_want_are_cleaned_and_the_entries_are_the_same():
     assert by_title["Item 4"].published == datetime(2018, 7, 4, tzinfo=UTC)
     assert by_title["Item 4"].text == by_title["Item 4"].summary == ""
     assert "The factory reopened." in by_title
+
+
+def test_an_item_with_a_reference_of_thousands_of_digits_costs_the_feed_nothing():
+    # Python refuses to read more than 4,300 decimal digits into an int, and html.unescape
+    # does exactly that with a numeric reference: the whole feed's parse used to fail.
+    hostile = f"<p>Cambodia &#{'9' * 5000}; and &#{'0' * 5000}65; EBA</p>"
+    items = [
+        {"title": "Hostile", "link": "https://e.org/1", "description": escape(hostile)},
+        {"title": "Cambodia and the EBA", "link": "https://e.org/2", "description": "Fine."},
+    ]
+    raw = parse_feed(rss(items), {}, "https://e.org/feed")
+    feed = FeedContext("https://e.org/feed", "Ledger", "independent media", "en")
+    topic = TopicConfig(
+        slug="eba",
+        title="EBA",
+        description="d",
+        all_of=(TermGroup(terms=("Cambodia",)), TermGroup(terms=(), acronyms=("EBA",))),
+    )
+    parsed = normalise_feed(raw, feed, compile_topics([topic]), datetime(2026, 11, 27, tzinfo=UTC))
+    assert [entry.title for entry in parsed.entries] == ["Hostile", "Cambodia and the EBA"]
+    assert parsed.entries[0].topics
+    assert "Cambodia \ufffd and A EBA" in parsed.entries[0].text
