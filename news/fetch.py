@@ -259,13 +259,17 @@ def _failure(
     return FetchFailed(FeedStatus.HTTP_ERROR, f"HTTP {status} {reason}", status, None, moved_to)
 
 
+MAX_RETRY_AFTER = 7 * 86400  # a week: longer asks are not believed
+
+
 def parse_retry_after(value: str | None, now: datetime) -> datetime | None:
     """Retry-After as seconds or as an HTTP date; None when absent or nonsense."""
     if not value:
         return None
     value = value.strip()
-    if value.isdigit():
-        return now + timedelta(seconds=min(int(value), 7 * 86400))
+    if value.isascii() and value.isdigit():  # not "²"; and never int() of thousands of digits
+        seconds = int(value) if len(value) <= 9 else MAX_RETRY_AFTER
+        return now + timedelta(seconds=min(seconds, MAX_RETRY_AFTER))
     try:
         when = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError):
@@ -296,7 +300,7 @@ async def read_capped(
     anything more is read or inflated.
     """
     declared = response.headers.get("content-length", "")
-    if not truncate and declared.isdigit() and int(declared) > cap:
+    if not truncate and declared.isascii() and declared.isdigit() and _exceeds(declared, cap):
         raise BodyTooLargeError
     parts: list[bytes] = []
     size = 0
@@ -325,3 +329,10 @@ def _describe_network(error: Exception) -> str:
     if isinstance(error, httpx.ConnectError):
         return f"cannot connect: {text}"
     return f"{type(error).__name__}: {text}"
+
+
+def _exceeds(digits: str, cap: int) -> bool:
+    """Whether the number ``digits`` spell is past ``cap``, without reading thousands of digits
+    into an int (Python refuses past 4,300)."""
+    digits = digits.lstrip("0")
+    return len(digits) > len(str(cap)) or int(digits or "0") > cap

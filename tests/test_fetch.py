@@ -16,6 +16,7 @@ from news.fetch import (
     FetchFailed,
     FetchLimits,
     NotModified,
+    _exceeds,
     fetch_feed,
     make_http_client,
     parse_retry_after,
@@ -220,6 +221,9 @@ async def test_connection_refused_is_a_network_error(client):
         ("soon", None),
         ("", None),
         (None, None),
+        ("9" * 5000, NOW + timedelta(days=7)),  # int() would refuse it: capped at a week
+        ("0" * 5000 + "60", NOW + timedelta(days=7)),
+        ("²", None),  # a digit to str.isdigit, not to int()
     ],
 )
 def test_parse_retry_after(value, expected):
@@ -324,3 +328,11 @@ async def test_a_body_over_the_cap_is_refused_after_waiting_once(feed_server, cl
     assert isinstance(outcome, FetchFailed)
     assert outcome.status is FeedStatus.TOO_LARGE
     assert calls == 1
+
+
+@pytest.mark.parametrize(
+    ("declared", "past"),
+    [("1024", False), ("1025", True), ("0" * 5000 + "7", False), ("9" * 5000, True)],
+)
+def test_a_declared_length_is_compared_without_reading_thousands_of_digits(declared, past):
+    assert _exceeds(declared, 1024) is past
