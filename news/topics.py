@@ -52,7 +52,6 @@ __all__ = [
     "match_topics",
     "may_match",
     "may_match_glued",
-    "screen_key",
     "screen_sees",
 ]
 
@@ -212,7 +211,7 @@ def may_match(
     probe. Phrases and ``none_of`` are not checked: they can only turn a match down.
     """
     raw = f"{title}\n{text}"
-    return _may_match(topics, raw, screen_key(raw), feed_name, source_type, whole_runs=True)
+    return _may_match(topics, raw, _screen_key(raw), feed_name, source_type, whole_runs=True)
 
 
 def may_match_glued(
@@ -249,7 +248,7 @@ def _may_match(
     )
 
 
-def screen_key(raw: str) -> bytes:
+def _screen_key(raw: str) -> bytes:
     """What may_match searches: UTF-8 of ``case_folded(raw)`` or, when ``raw`` has none of
     the characters that could change them, UTF-8 of ``raw`` with ASCII lower-cased. The two
     have the same runs of ASCII letters and digits and the same Khmer; the second costs a
@@ -261,7 +260,7 @@ def screen_key(raw: str) -> bytes:
 
 
 def glued_screen_key(raw: str) -> bytes | None:
-    """``screen_key`` for a text whose runs may be glued to their neighbours; None when it
+    """``_screen_key`` for a text whose runs may be glued to their neighbours; None when it
     has a mark that could combine with the letter it was glued to (no answer then)."""
     data = _utf8(raw)
     if _COMPOSES_WITH_ASCII in data:
@@ -272,7 +271,7 @@ def glued_screen_key(raw: str) -> bytes | None:
 
 
 def screen_sees(char: str) -> bool:
-    """Whether ``char`` can make a difference to the screen (``screen_key`` and the acronyms):
+    """Whether ``char`` can make a difference to the screen (its key and the acronyms):
     an ASCII letter or digit, a character that case-folding or normalising makes into some,
     Khmer, or a mark that combines with the letter before it."""
     data = _utf8(char)
@@ -307,6 +306,8 @@ def _has_probe_run(key: bytes, group: CompiledGroup) -> bool:
 
 
 def _has_probe(key: bytes, seen: dict[bytes, bool], group: CompiledGroup) -> bool:
+    """Whether one of the group's probes is anywhere in ``key``; ``seen`` keeps the answers
+    for the other groups and topics."""
     for probe in group.loose_probes:
         found = seen.get(probe)
         if found is None:

@@ -20,10 +20,10 @@ from news.topics import (
     CompiledTopic,
     TopicMatch,
     _runs,
+    _screen_key,
     compile_topics,
     match_topics,
     may_match,
-    screen_key,
     term_key,
 )
 from tests.topics_eval import CONFIG, LABELLED, THRESHOLD, evaluate, main
@@ -488,6 +488,6 @@ def test_the_cheap_screen_key_has_the_runs_and_khmer_of_the_case_folded_one() ->
     for _ in range(20_000):
         raw = "".join(rng.choices(pieces, k=rng.randint(0, 16)))
         folded = case_folded(raw).encode("utf-8", "surrogatepass")
-        key = screen_key(raw)
+        key = _screen_key(raw)
         assert _runs(key) == _runs(folded), repr(raw)
         assert has_khmer(key.decode()) == has_khmer(folded.decode()), repr(raw)
