@@ -23,10 +23,10 @@ What may stand between two such words is read generously: anything but an ASCII 
 digit, and any character reference.
 """
 
-import html.entities
 import re
 from collections.abc import Sequence
 from functools import lru_cache
+from html.entities import html5 as named_references
 
 from news.entities import unescape
 from news.linefind import ODD_CASE
@@ -60,11 +60,7 @@ _LINK_TAG = re.compile(r"<[aA](?![^\t\n\f\r />])")
 # A numeric reference (its digits, if any), or a named one that spells a character the screen
 # sees; html.unescape also decodes a few names without their ";", so none is required here.
 _TELLING_NAMES = sorted(
-    {
-        name.rstrip(";")
-        for name, chars in html.entities.html5.items()
-        if any(map(screen_sees, chars))
-    }
+    {name.rstrip(";") for name, chars in named_references.items() if any(map(screen_sees, chars))}
 )
 _REFERENCE = re.compile("&(?:#(?:[xX][0-9a-fA-F]*|[0-9]*)|(?:" + "|".join(_TELLING_NAMES) + "))")
 
