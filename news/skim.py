@@ -16,7 +16,8 @@ cost, and never passes over an item that reading would keep anything of:
   takes for ASCII letters while lower() does not (``ODD_CASE``) send the item to be read.
 - The original and the context link (``news.links``) need an ``<a>`` tag, and a label or
   text before it with "full", "whole" or "original" followed by "post", "article", "story",
-  "report" or "statement", "in full", or the notice's "redirected" or "larger".
+  "report" or "statement"; "read (it) in full", or "in full" and a colon; or the notice's
+  "redirected to" or "larger story".
   ``joined_text`` declines ``<meta>``, so no refresh is missed.
 
 What may stand between two such words is read generously: anything but an ASCII letter or
@@ -41,8 +42,13 @@ _Words = tuple[tuple[bytes, re.Pattern[bytes], re.Pattern[bytes] | None], ...]
 # and digits, and character references (no telling one gets this far).
 _GAP = rb"(?:&#?[a-z0-9]*+;?|[^a-z0-9&])*+"
 _STORY = re.compile(_GAP + rb"(?:post|article|story|report|statement)")
-_NOT_WORD = re.compile(rb"(?![a-z0-9])")
-_IN_FULL = re.compile(rb"in" + _GAP + rb"full")
+_THEN_STORY = re.compile(_GAP + rb"story")
+_THEN_TO = re.compile(_GAP + rb"to")
+# "Read it in full" as a label, or "In full:" before a link.
+_IN_FULL = re.compile(
+    rb"read" + _GAP + rb"(?:it" + _GAP + rb")?in" + _GAP + rb"full"
+    rb"|in" + _GAP + rb"full[^a-z0-9&:]*+[:&]"
+)
 # Each word reading needs, what must follow it (matched where the word ends) and, if that is
 # not there, a pattern the text must have instead.
 _CREDIT_WORDS = (
@@ -53,8 +59,8 @@ _LINK_WORDS = (
     (b"full", _STORY, _IN_FULL),  # "Read the full post", "Full story", "Read it in full"
     (b"whole", _STORY, None),
     (b"original", _STORY, None),
-    (b"redirected", _NOT_WORD, None),  # BHRRC's notice
-    (b"larger", _NOT_WORD, None),
+    (b"redirected", _THEN_TO, None),  # BHRRC's notice: "being redirected to the story"
+    (b"larger", _THEN_STORY, None),  # or "part of a larger story"
 )
 _LINK_TAG = re.compile(r"<[aA](?![^\t\n\f\r />])")
 # A numeric reference (its digits, if any), or a named one that spells a character the screen
