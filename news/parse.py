@@ -146,7 +146,7 @@ def _describe(problem: object) -> str:
 def parse_json_feed(body: bytes, url: str) -> RawFeed:
     """JSON Feed 1.0/1.1 (https://jsonfeed.org), which feedparser 6 cannot read."""
     try:
-        document = json.loads(body)
+        document = json.loads(body, parse_int=_json_int)
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
         raise ParseError(f"broken JSON: {error}") from None
     if not isinstance(document, dict) or not isinstance(document.get("items"), list):
@@ -157,6 +157,15 @@ def parse_json_feed(body: bytes, url: str) -> RawFeed:
         entries=tuple(_json_entry(item) for item in items),
         warning=None if len(items) == len(document["items"]) else "some items were not objects",
     )
+
+
+def _json_int(digits: str) -> int | float:
+    """A JSON integer; past the digits Python reads into an int (4,300 by default), a float
+    (infinite): one item's absurd number must not make the whole feed unreadable."""
+    try:
+        return int(digits)
+    except ValueError:
+        return float(digits)
 
 
 def _json_entry(item: dict[str, Any]) -> RawEntry:

@@ -555,3 +555,17 @@ def test_the_fast_path_agrees_with_feedparser_on_the_shared_corpus():
             taken += 1
             assert result == reference(body, {}), path
     assert taken >= 40
+
+
+def test_a_json_feed_item_with_an_absurd_number_costs_the_feed_nothing():
+    # Python refuses to read more than 4,300 digits into an int, and json.loads tried: the
+    # whole feed failed to parse.
+    body = (
+        '{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": ['
+        '{"id": "1", "title": "One", "url": "https://j.example/1",'
+        ' "attachments": [{"url": "https://j.example/a.mp3", "size_in_bytes": '
+        + "9" * 5000
+        + '}]}, {"id": "2", "title": "Two", "url": "https://j.example/2"}]}'
+    ).encode()
+    feed = parse_feed(body, {"content-type": "application/feed+json"}, "https://j.example/")
+    assert [entry.title for entry in feed.entries] == ["One", "Two"]
