@@ -158,6 +158,8 @@ async def test_a_known_chat_is_answered_while_a_poll_cycle_holds_the_write_lock(
     "argument",
     [
         "x" * 10_000,
+        "9" * 4_090,  # a count that fills a message
+        "\u00b2",  # "²": a digit to str.isdigit, not to int()
         "\x00\x07\x1b[31m",
         "<b>bold</b> & <script>alert(1)</script>",
         "\u202eevil\u202c",  # right-to-left override

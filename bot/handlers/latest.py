@@ -16,9 +16,10 @@ MAX_COUNT = 10
 
 
 def split_latest_args(args: list[str]) -> tuple[str, int | None]:
-    """("EBA", 3) from ["EBA", "3"]: a lone number anywhere is the count, the rest the topic."""
-    numbers = [a for a in args if a.isdigit()]
-    words = [a for a in args if not a.isdigit()]
+    """("EBA", 3) from ["EBA", "3"]: a lone number anywhere is the count, the rest the topic.
+    A number is decimal digits (any script's: int() reads them), not "²", which int() refuses."""
+    numbers = [a for a in args if a.isdecimal()]
+    words = [a for a in args if not a.isdecimal()]
     count = int(numbers[-1]) if numbers else None
     return " ".join(words), count
 
