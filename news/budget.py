@@ -27,8 +27,7 @@ class ByteBudget:
         try:
             yield
         finally:
-            self.used -= size
-            self._let_in()
+            self._release(size)
 
     async def _take(self, size: int) -> None:
         if self._fits(size):  # no waiter fits (each release let in those that did)
@@ -41,14 +40,17 @@ class ByteBudget:
             await granted
         except asyncio.CancelledError:
             if granted.done() and not granted.cancelled():  # let in, then cancelled
-                self.used -= size
-                self._let_in()
+                self._release(size)
             else:
                 self._waiting.remove(waiter)
             raise
 
     def _fits(self, size: int) -> bool:
         return self.used == 0 or self.used + size <= self.limit
+
+    def _release(self, size: int) -> None:
+        self.used -= size
+        self._let_in()
 
     def _let_in(self) -> None:
         """Let in, in order, every waiter that fits now."""

@@ -189,10 +189,10 @@ def joined_text(html: str) -> str | None:
     break (blocks): either way each word of the text that holds no character reference is a
     substring of this. The converse does not hold, as a block's last word runs into the next
     block's first; news.skim only needs this direction."""
-    if "<" not in html:
-        return None if any(map(html.__contains__, _MARKS)) else html
     if any(map(html.__contains__, _MARKS)):
         return None
+    if "<" not in html:
+        return html
     if _UNDROPPABLE.search(html):
         html = _EMPTY_SPECIAL.sub("", html)
         if _UNDROPPABLE.search(html):

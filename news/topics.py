@@ -254,17 +254,20 @@ def _screen_key(raw: str) -> bytes:
     have the same runs of ASCII letters and digits and the same Khmer; the second costs a
     quarter as much (case-folding non-ASCII text is slow)."""
     data = _utf8(raw)
-    if _COMPOSES_WITH_ASCII in data or any(map(raw.__contains__, _RUNS_MAY_CHANGE)):
+    if _COMPOSES_WITH_ASCII in data:
         return _utf8(case_folded(raw))
-    return data.lower()
+    return _key_without_marks(raw, data)
 
 
 def glued_screen_key(raw: str) -> bytes | None:
     """``_screen_key`` for a text whose runs may be glued to their neighbours; None when it
     has a mark that could combine with the letter it was glued to (no answer then)."""
     data = _utf8(raw)
-    if _COMPOSES_WITH_ASCII in data:
-        return None
+    return None if _COMPOSES_WITH_ASCII in data else _key_without_marks(raw, data)
+
+
+def _key_without_marks(raw: str, data: bytes) -> bytes:
+    """The screen's key of ``raw`` (UTF-8 ``data``), which has no combining mark."""
     if any(map(raw.__contains__, _RUNS_MAY_CHANGE)):
         return _utf8(case_folded(raw))
     return data.lower()
