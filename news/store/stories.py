@@ -8,7 +8,7 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import partial
+from functools import cache, partial
 from typing import Any
 
 from sqlalchemy import bindparam, insert, or_, select
@@ -52,6 +52,8 @@ _KNOWN_BY = {
     column: select(*_KNOWN).where(STORIES.c[column].in_(bindparam("values", expanding=True)))
     for column in ("id", "url_key")
 }
+_NEW_STORIES = insert(STORIES).returning(STORIES.c.id, STORIES.c.url_key)
+_NEW_ENTRIES = insert(ENTRIES)
 _SEEN = select(ENTRIES.c.key, ENTRIES.c.link_key).where(
     ENTRIES.c.feed_id == bindparam("feed_id"),
     or_(
@@ -72,7 +74,13 @@ class SaveResult:
 
 def insert_ignoring_duplicates(session: Session, table: Table) -> Insert:
     """INSERT … ON CONFLICT DO NOTHING for the session's dialect (SQLite or PostgreSQL)."""
-    if session.get_bind().dialect.name == "postgresql":
+    return _insert_ignoring(session.get_bind().dialect.name == "postgresql", table)
+
+
+@cache
+def _insert_ignoring(postgres: bool, table: Table) -> Insert:
+    """Built once per table (see ``news.store.bulk``)."""
+    if postgres:
         return postgresql.insert(table).on_conflict_do_nothing()
     return sqlite.insert(table).on_conflict_do_nothing()
 
@@ -214,7 +222,7 @@ def _known(session: Session, column: str, values: Iterable[object]) -> list[Know
     found: list[Known] = []
     for start in range(0, len(wanted), CHUNK):
         rows = session.execute(_KNOWN_BY[column], {"values": wanted[start : start + CHUNK]})
-        found += [dict(row._mapping) for row in rows]
+        found += [row._asdict() for row in rows]
     return found
 
 
@@ -224,7 +232,7 @@ def _insert_stories(
     if not entries:
         return {}
     rows = [_story_values(feed, entry, now) for entry in entries]
-    result = session.execute(insert(STORIES).returning(STORIES.c.id, STORIES.c.url_key), rows)
+    result = session.execute(_NEW_STORIES, rows)
     return {url_key: story_id for story_id, url_key in result.all()}
 
 
@@ -298,7 +306,7 @@ def _insert_entries(
         }
         for e in entries
     ]
-    session.execute(insert(ENTRIES), rows)
+    session.execute(_NEW_ENTRIES, rows)
 
 
 def _insert_topics(
