@@ -27,7 +27,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from bench.common import corpus_feeds, measure, write_result
+from bench.common import TreeMemory, corpus_feeds, measure, write_result
 from tests.fakes.feed_server import FeedServer, Reply
 
 FEEDS = 500
@@ -153,22 +153,32 @@ def run_child(
         )
         assert child.stdin is not None
         assert child.stdout is not None
-        for line in child.stdout:
-            if line.strip() == "change":
-                for copy, (path, body, kind) in enumerate(feeds[:CHANGED]):
-                    server.route(
-                        path,
-                        Reply(
-                            add_items(body, copy, kind),
-                            headers={"content-type": content_type(kind)},
-                            etag=f'"v2-{copy}"',
-                        ),
-                    )
-                child.stdin.write("go\n")
-                child.stdin.flush()
-            elif line.startswith("{"):
-                result: dict[str, Any] = json.loads(line)
-        child.wait()
+        with TreeMemory(child.pid).watching() as memory:
+            result = _converse(child, server, feeds)
+            child.wait()
+    return {**result, "tree_peak_mb": memory.peak()}
+
+
+def _converse(child: "subprocess.Popen[str]", server: FeedServer, feeds: list[Any]) -> Any:
+    """Change 10% of the feeds when the child asks; its JSON result."""
+    assert child.stdin is not None
+    assert child.stdout is not None
+    result = None
+    for line in child.stdout:
+        if line.strip() == "change":
+            for copy, (path, body, kind) in enumerate(feeds[:CHANGED]):
+                server.route(
+                    path,
+                    Reply(
+                        add_items(body, copy, kind),
+                        headers={"content-type": content_type(kind)},
+                        etag=f'"v2-{copy}"',
+                    ),
+                )
+            child.stdin.write("go\n")
+            child.stdin.flush()
+        elif line.startswith("{"):
+            result = json.loads(line)
     return result
 
 
@@ -177,13 +187,15 @@ def median_of(runs: list[Any], pick: Callable[[list[float]], float] = statistics
     Where the runs differ in shape (one round had a timeout the others did not), the first's."""
     first = runs[0]
     if isinstance(first, dict) and all(run.keys() == first.keys() for run in runs):
-        return {
-            key: median_of([run[key] for run in runs], max if "rss" in key else pick)
-            for key in first
-        }
+        return {key: median_of([run[key] for run in runs], _pick(key, pick)) for key in first}
     if isinstance(first, int | float) and not isinstance(first, bool):
         return round(pick(runs), 2)
     return first
+
+
+def _pick(key: str, pick: Callable[[list[float]], float]) -> Callable[[list[float]], float]:
+    """Peaks of memory take the largest round; the rest ``pick``."""
+    return max if "rss" in key or "peak" in key else pick
 
 
 def one_round(server: FeedServer, feeds: list[Any], urls: list[str]) -> dict[str, Any]:

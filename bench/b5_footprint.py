@@ -19,7 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.b1_poll import HOSTS, LATENCY, build_feeds, content_type
-from bench.common import REPO, rss_mb, write_result
+from bench.common import REPO, TreeMemory, rss_mb, tree_pids, write_result
 from bench.fixtures import example_topics, seed_stories
 from bot.app import open_services
 from news.config import parse_config
@@ -62,11 +62,6 @@ async def seed(config_path: Path, text: str) -> None:
         await add_chats(
             services.db, range(1, 10_001), topic="cambodia-eba", since=NOW, mode="daily"
         )
-
-
-def children(pid: int) -> list[int]:
-    path = Path(f"/proc/{pid}/task/{pid}/children")
-    return [int(p) for p in path.read_text().split()] if path.exists() else []
 
 
 def is_resource_tracker(pid: int) -> bool:
@@ -114,11 +109,11 @@ def bare_baseline(tg: FakeTelegram, env: dict[str, str]) -> dict[str, float]:
     try:
         ready = ready_times(tg, before, sent, started)
         time.sleep(SETTLE / 2)
-        rss = rss_mb(bare.pid)
+        rss, pss, _ = TreeMemory(bare.pid).sample()
     finally:
         bare.terminate()
         bare.wait(timeout=30)
-    return {**ready, "idle_rss_mb": round(rss, 1)}
+    return {**ready, "idle_rss_mb": rss, "idle_pss_mb": pss}
 
 
 def main() -> None:
@@ -153,15 +148,17 @@ def main() -> None:
         try:
             ready = ready_times(tg, before, sent, started)
             peak_main = 0.0
-            while not cycle_logged.is_set() and bot.poll() is None:
-                peak_main = max(peak_main, rss_mb(bot.pid))
-                time.sleep(0.2)
+            with TreeMemory(bot.pid).watching() as cycle_memory:
+                while not cycle_logged.is_set() and bot.poll() is None:
+                    peak_main = max(peak_main, rss_mb(bot.pid))
+                    time.sleep(0.2)
             cycle_done = time.monotonic() - started
             time.sleep(SETTLE)
             idle_main = rss_mb(bot.pid)
+            idle_tree_rss, idle_tree_pss, idle_processes = TreeMemory(bot.pid).sample()
             workers: list[float] = []
             trackers: list[float] = []
-            for child in children(bot.pid):
+            for child in tree_pids(bot.pid)[1:]:
                 (trackers if is_resource_tracker(child) else workers).append(rss_mb(child))
         finally:
             bot.terminate()
@@ -173,6 +170,8 @@ def main() -> None:
         "idle_rss_parser_workers_mb": [round(w, 1) for w in workers],
         "idle_rss_resource_tracker_mb": [round(t, 1) for t in trackers],
         "peak_rss_main_during_cycle_mb": round(peak_main, 1),
+        "idle_tree_mb": {"rss": idle_tree_rss, "pss": idle_tree_pss, "processes": idle_processes},
+        "peak_tree_during_cycle_mb": cycle_memory.peak(),
         "baseline_bare_ptb": baseline,
     }
     write_result("b5_footprint", result)

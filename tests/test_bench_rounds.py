@@ -6,7 +6,8 @@ from bench.b1_poll import median_of
 def run(wall: float, rss: float, status: str = "ok") -> dict[str, object]:
     return {
         "cold": {"wall": wall, "feeds": 500, "statuses": {status: 485}},
-        "peak_rss_mb": {"self": rss, "largest_child": rss / 2},
+        "peak_rss_mb": {"self": rss},
+        "tree_peak_mb": {"rss": rss * 2, "pss": rss * 1.5, "processes": 4 if rss > 155 else 3},
         "concurrency": 64,
     }
 
@@ -15,7 +16,8 @@ def test_numbers_take_their_median_and_peak_memory_its_largest() -> None:
     middle = median_of([run(9.0, 150.0), run(12.5, 170.0), run(7.25, 160.0)])
 
     assert middle["cold"] == {"wall": 9.0, "feeds": 500, "statuses": {"ok": 485}}
-    assert middle["peak_rss_mb"] == {"self": 170.0, "largest_child": 85.0}
+    assert middle["peak_rss_mb"] == {"self": 170.0}
+    assert middle["tree_peak_mb"] == {"rss": 340.0, "pss": 255.0, "processes": 4}
     assert middle["concurrency"] == 64
 
 
