@@ -7,7 +7,6 @@ import subprocess
 import sys
 import threading
 import time
-from functools import partial
 from pathlib import Path
 
 import pytest
@@ -85,37 +84,35 @@ async def test_a_job_past_its_deadline_costs_only_its_own_worker():
     assert after[1] == before[1]  # the other one was left alone
 
 
-def _note_idle(path: Path) -> None:
-    with path.open("a") as notes:
-        notes.write(f"{os.getpid()}\n")
-
-
-def _read_notes(path: Path) -> list[str]:
-    return path.read_text().split() if path.exists() else []
-
-
-async def _notes_once_written(path: Path, count: int) -> list[str]:
-    """The idle notes once there are ``count`` of them (polling: they come from another
-    process), or whatever is there after five seconds."""
-    for _ in range(500):
-        if len(notes := _read_notes(path)) >= count:
-            return notes
-        await asyncio.sleep(0.01)
-    return _read_notes(path)
-
-
-async def test_a_worker_gives_memory_back_once_idle_not_after_every_job(tmp_path):
-    notes = tmp_path / "idle"
-    pool = WorkerPool(1, on_idle=partial(_note_idle, notes), idle_after=0.05)
+def _has_ended(pid: int) -> bool:
+    """Whether process ``pid`` has exited (a zombie waiting to be reaped counts)."""
     try:
-        pids = await asyncio.gather(*(pool.run(os.getpid) for _ in range(8)))  # back to back
-        after_burst = await _notes_once_written(notes, 1)
-        await pool.run(os.getpid)
-        after_one_more = await _notes_once_written(notes, 2)
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] in "ZX"
+    except OSError:
+        return True
+
+
+async def _ended_soon(pid: int) -> bool:
+    """Whether process ``pid`` ends within five seconds (polled: it is another process)."""
+    for _ in range(500):
+        if _has_ended(pid):
+            return True
+        await asyncio.sleep(0.01)
+    return False
+
+
+async def test_a_worker_stops_once_idle_not_between_jobs_and_the_next_job_starts_one():
+    pool = WorkerPool(1, idle_after=0.2)
+    try:
+        burst = await asyncio.gather(*(pool.run(os.getpid) for _ in range(8)))  # back to back
+        stopped = await _ended_soon(burst[0])
+        later = await pool.run(os.getpid)
     finally:
         pool.close()
-    assert after_burst == [str(pids[0])]  # once, in the worker, after the last of the eight
-    assert len(after_one_more) == 2
+    assert len(set(burst)) == 1  # one process for the whole burst
+    assert stopped
+    assert later != burst[0]
+    assert await _ended_soon(later)  # closing the pool stops the new one too
 
 
 @pytest.mark.skipif(platform.libc_ver()[0] != "glibc", reason="malloc_trim is glibc's")
