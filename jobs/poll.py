@@ -22,9 +22,16 @@ from news.db import Database
 from news.fetch import Fetched, FetchFailed, FetchLimits, HostLimiter, fetch_feed
 from news.fetch_thread import FetchThread, on_caller_loop
 from news.memory import release_free_memory
-from news.models import DueFeed, FeedReport, FeedStatus, ParsedFeed, Validators
-from news.normalise import FeedContext, parse_document
-from news.parse import ParseError
+from news.models import (
+    DueFeed,
+    FeedContext,
+    FeedReport,
+    FeedStatus,
+    ParsedFeed,
+    ParseError,
+    Validators,
+)
+from news.parse_job import parse_document
 from news.store.context import (
     PendingContext,
     pending_contexts,

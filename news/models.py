@@ -51,6 +51,20 @@ class DueFeed:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedContext:
+    """What the pure steps need to know about the feed a document came from."""
+
+    url: str
+    name: str
+    source_type: str
+    language: str
+
+
+class ParseError(Exception):
+    """The document is not a feed we can read; the message says why, for the admin."""
+
+
+@dataclass(frozen=True, slots=True)
 class RawEntry:
     """One feed item as the parser saw it, before cleaning."""
 

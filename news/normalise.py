@@ -1,7 +1,6 @@
 """RawFeed to storable entries: identity, clean text, summary, links, topics. Pure."""
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from news.extract import (
@@ -14,7 +13,7 @@ from news.extract import (
     take_credit,
 )
 from news.identity import assign_keys, digest
-from news.models import Entry, ParsedFeed, RawEntry, RawFeed
+from news.models import Entry, FeedContext, ParsedFeed, RawEntry, RawFeed
 from news.parse import parse_feed
 from news.skim import worth_reading
 from news.summary import summarise
@@ -24,16 +23,6 @@ from news.urls import canonical_url, is_http_url, url_key
 EARLIEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=UTC)
 MAX_TITLE = 300
 MAX_URL_KEY = 1000
-
-
-@dataclass(frozen=True, slots=True)
-class FeedContext:
-    """What the pure steps need to know about the feed a document came from."""
-
-    url: str
-    name: str
-    source_type: str
-    language: str
 
 
 def parse_document(

@@ -20,14 +20,10 @@ import feedparser
 from news.extract import html_to_text
 from news.feed_state import UnsureError
 from news.feed_xml import parse_fast
-from news.models import RawEntry, RawFeed
+from news.models import ParseError, RawEntry, RawFeed
 from news.sniff import BodyKind, sniff_body
 
 log = logging.getLogger(__name__)
-
-
-class ParseError(Exception):
-    """The document is not a feed we can read; the message says why, for the admin."""
 
 
 def parse_feed(body: bytes, headers: dict[str, str], url: str) -> RawFeed:

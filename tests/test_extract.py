@@ -23,7 +23,8 @@ from news.extract import (
 from news.linefind import lower_has
 from news.links import token_links
 from news.markup import iter_visible, text_of
-from news.normalise import FeedContext, normalise_feed
+from news.models import FeedContext
+from news.normalise import normalise_feed
 from news.parse import parse_feed
 from news.scan import scan
 from news.sentences import is_complete, split_sentences

@@ -4,9 +4,10 @@ from pathlib import Path
 
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
+from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
-from news.db import upgrade_database
+from news.db import SCHEMA_HEAD, alembic_config, sqlite_revision, upgrade_database
 from news.tables import Base
 
 
@@ -27,3 +28,15 @@ def test_upgrading_twice_is_harmless(tmp_path: Path):
     engine = create_engine(f"sqlite:///{tmp_path / 'twice.db'}")
     assert set(inspect(engine).get_table_names()) >= {"feeds", "stories", "entries", "chats"}
     engine.dispose()
+
+
+def test_the_schema_head_the_bot_checks_for_is_alembics(tmp_path: Path):
+    # news.db skips loading Alembic for a SQLite file at SCHEMA_HEAD: a new migration must
+    # move it, or the bot would never apply that migration.
+    assert ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head() == (
+        SCHEMA_HEAD
+    )
+    url = f"sqlite+aiosqlite:///{tmp_path / 'head.db'}"
+    assert sqlite_revision(url) is None  # no file yet
+    upgrade_database(url)
+    assert sqlite_revision(url) == SCHEMA_HEAD

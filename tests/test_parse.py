@@ -20,8 +20,8 @@ from news import feed_walk
 from news.feed_dates import parse_date
 from news.feed_state import join_uri
 from news.feed_xml import safe_parser
-from news.models import RawEntry, RawFeed
-from news.parse import ParseError, parse_feed, parse_xml_fast, parse_xml_feedparser
+from news.models import ParseError, RawEntry, RawFeed
+from news.parse import parse_feed, parse_xml_fast, parse_xml_feedparser
 from tests.conftest import SHARED
 
 URL = "https://feeds.example.org/rights/feed.xml"

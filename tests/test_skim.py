@@ -8,8 +8,9 @@ import pytest
 
 from news.config import parse_config
 from news.extract import read_item, take_credit
-from news.normalise import FeedContext, normalise_feed
-from news.parse import ParseError, parse_feed
+from news.models import FeedContext, ParseError
+from news.normalise import normalise_feed
+from news.parse import parse_feed
 from news.scan import joined_text
 from news.skim import worth_reading
 from news.topic_config import TermGroup, TopicConfig

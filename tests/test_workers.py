@@ -145,3 +145,38 @@ def test_the_entry_point_leaves_even_the_feed_parser_unloaded():
     assert "'bot'" in loaded
     for heavy in ("feedparser", "lxml", "pydantic"):
         assert f"'{heavy}'" not in loaded
+
+
+# The bot's own process, started as `rights-digest run` starts it: it never parses a feed,
+# and it needs Alembic only when its database is behind.
+BOT_PROCESS = """
+import asyncio, sys
+from bot.app import open_services
+from news.config import parse_config
+from pathlib import Path
+url = "sqlite+aiosqlite:///" + sys.argv[1]
+config = parse_config({"storage": {"database_url": url}}, base_dir=Path("."), environ={})
+async def main():
+    async with open_services(config, workers=1):
+        pass
+asyncio.run(main())
+print(sorted({m.split('.')[0] for m in sys.modules}))
+"""
+
+
+def test_the_bot_process_loads_no_feed_parser_and_alembic_only_to_migrate(tmp_path):
+    def bot_process_modules() -> str:
+        return subprocess.run(
+            [sys.executable, "-c", BOT_PROCESS, str(tmp_path / "bot.db")],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+
+    first, second = bot_process_modules(), bot_process_modules()
+    assert "'alembic'" in first  # a new database: migrated
+    assert "'sqlalchemy'" in second  # the probe ran
+    assert "'alembic'" not in second  # already current
+    for heavy in ("feedparser", "lxml"):
+        assert f"'{heavy}'" not in first
+        assert f"'{heavy}'" not in second
