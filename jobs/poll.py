@@ -45,11 +45,15 @@ from news.workers import WorkerPool, WorkTimeoutError
 
 log = logging.getLogger(__name__)
 
-# Fetched bodies not yet stored, in units of the body cap (10 MiB by default): dozens of
-# usual feeds, enough to keep the parsers busy. Fetching further ahead gains nothing, since
-# parsing is the slower step, and costs memory; at a cold start it also kept fetching busy
-# for seconds, which replies then queued behind (B3: 4 units gave a p99 of 150-310 ms).
+# Bodies fetched or being fetched and not yet stored, in units of the body cap (10 MiB by
+# default): dozens of usual feeds, enough to keep the parsers busy. Fetching further ahead
+# gains nothing, since parsing is the slower step, and costs memory; at a cold start it also
+# kept fetching busy for seconds, which replies then queued behind (B3: 4 units gave a p99
+# of 150-310 ms).
 UNPARSED_BODIES = 1
+# What a download is counted as before its body has arrived: a large feed's size. A feed
+# with validators is counted as nothing, since it most likely answers 304 Not Modified.
+EXPECTED_BODY = 256 * 1024
 UNCHANGED_BATCH = 100  # "not modified" outcomes written per transaction
 STILL = " (the same document again)"
 KNOWN_KEYS = 500  # a feed's most recent entry keys sent to the parser (feeds list ~10–100)
@@ -129,18 +133,22 @@ class Poller:
     async def _poll(self, feed: DueFeed, now: datetime) -> FeedReport:
         limits = FetchLimits(self.config.http.max_body, self.config.http.total_timeout)
         async with AsyncExitStack() as held:
-            # A body past LARGE_BODY waits for a large-body place, kept in ``held`` until the
-            # feed is parsed and stored: only then is the body garbage.
+            # Back-pressure: a download starts once the budget has room for it, and its body
+            # counts until the feed is stored, so fetching keeps to the parsers' pace. (Bodies
+            # counted only once a parser could take them parked in every fetch slot: 45 MB at
+            # a cold cycle's peak.) The budget, and the large-body place a body past
+            # LARGE_BODY waits for, stay in ``held`` until the body is garbage.
+            unchanged = bool(feed.validators.etag or feed.validators.last_modified)
+            place = await held.enter_async_context(
+                self.unparsed.hold(0 if unchanged else EXPECTED_BODY)
+            )
             take_place = on_caller_loop(partial(held.enter_async_context, self.limiter.large))
             async with self.limiter.slot(feed.url):
                 outcome = await self.fetcher.run(
                     fetch_feed, feed.url, feed.validators, limits, now=now, on_large=take_place
                 )
-                if isinstance(outcome, Fetched):
-                    # Back-pressure: while bodies waiting for a parser fill the budget, this
-                    # fetch slot stays taken, so fetching slows to the parsers' pace.
-                    await held.enter_async_context(self.unparsed.hold(len(outcome.body)))
             if isinstance(outcome, Fetched):
+                place.resize(len(outcome.body))
                 return await self._ingest(feed, outcome, now)
         if isinstance(outcome, FetchFailed):
             return await self._record(

@@ -1,13 +1,15 @@
-"""A byte budget: how much fetched-but-unparsed feed data may wait in memory at once."""
+"""A byte budget: how much feed data, fetched or on its way, may be in memory at once."""
 
 import asyncio
 from collections import deque
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from dataclasses import dataclass
 
 
 class ByteBudget:
-    """At most ``limit`` bytes held at once; one item larger than the limit goes alone.
+    """At most ``limit`` bytes held at once; one item larger than the limit goes alone, and
+    a hold resized past it (``Held.resize``) keeps the others waiting until it shrinks.
 
     A hold that fits goes at once; the others wait, and each release lets in, in the order
     they came, those that fit then. It wakes only those: a cycle's dozens of waiters all woken
@@ -21,13 +23,15 @@ class ByteBudget:
         self._waiting: deque[tuple[int, asyncio.Future[None]]] = deque()
 
     @asynccontextmanager
-    async def hold(self, size: int) -> AsyncIterator[None]:
-        """Wait until ``size`` bytes fit, and keep them for the duration."""
+    async def hold(self, size: int) -> AsyncIterator["Held"]:
+        """Wait until ``size`` bytes fit, and keep them for the duration (or as many as
+        ``Held.resize`` says since)."""
         await self._take(size)
+        held = Held(self, size)
         try:
-            yield
+            yield held
         finally:
-            self._release(size)
+            self._release(held.size)
 
     async def _take(self, size: int) -> None:
         if self._fits(size):  # no waiter fits (each release let in those that did)
@@ -62,3 +66,18 @@ class ByteBudget:
             else:
                 still.append((size, granted))
         self._waiting = still
+
+
+@dataclass(slots=True)
+class Held:
+    """Bytes held in a budget, until the ``hold`` that gave them ends."""
+
+    budget: ByteBudget
+    size: int
+
+    def resize(self, size: int) -> None:
+        """Hold ``size`` bytes instead, at once. More may take the budget past its limit: a
+        body that has arrived is in memory whatever the budget says, and the holds after it
+        wait. Fewer let waiters in."""
+        self.budget._release(self.size - size)  # a negative release takes more
+        self.size = size

@@ -85,3 +85,23 @@ async def test_a_waiter_cancelled_just_after_it_was_let_in_gives_its_bytes_back(
     await asyncio.gather(waiting, return_exceptions=True)
     assert waiting.cancelled()
     assert budget.used == 0
+
+
+async def test_a_hold_resized_past_the_limit_keeps_the_next_waiting_and_a_smaller_lets_it_in():
+    budget = ByteBudget(100)
+    async with budget.hold(60) as place:
+        place.resize(150)  # a body larger than expected has arrived: it is in memory anyway
+        assert budget.used == 150
+        later = asyncio.create_task(_hold_once(budget, 10))
+        await asyncio.sleep(0)
+        assert not later.done()  # over the limit: nothing more comes in
+        place.resize(50)  # smaller than expected
+        await asyncio.sleep(0)
+        assert later.done()
+        assert budget.used == 50
+    assert budget.used == 0
+
+
+async def _hold_once(budget: ByteBudget, size: int) -> None:
+    async with budget.hold(size):
+        pass

@@ -9,7 +9,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from bot.app import Services, open_services
-from jobs.poll import STILL
+from jobs.poll import EXPECTED_BODY, STILL
+from news.budget import ByteBudget
 from news.fetch import LARGE_BODY
 from news.models import DueFeed, FeedReport, FeedStatus
 from news.store.feeds import feed_health
@@ -300,6 +301,27 @@ async def test_concurrency_is_bounded_per_host_and_overall(open_with):
         assert server.peak_in_flight[second] == 2
         assert server.peak_total == 3  # nor more than the overall limit
         assert max(server.in_flight.values()) == 0
+
+
+async def test_a_download_waits_for_room_in_the_byte_budget_and_a_likely_304_does_not(
+    open_with,
+):
+    with FeedServer() as server:
+        feeds = []
+        for n in range(6):
+            path = f"/slow/{n}.xml"
+            server.route(path, Reply(rss([item(n)]), etag=f'"v{n}"', delay=0.2))
+            feeds.append(feed_entry(f"Feed {n}", server.url(path)))
+        services = await open_with(feeds, http={"per_host": 6, "concurrency": 6})
+        budget = services.poller.unparsed = ByteBudget(2 * EXPECTED_BODY)
+        first = await poll(services, T0)
+        first_peak, server.peak_total = server.peak_total, 0
+        second = await poll(services, LATER)
+    assert {r.status for r in first.values()} == {FeedStatus.OK}
+    assert first_peak == 2  # room for two downloads: the next waits for a body to be stored
+    assert {r.status for r in second.values()} == {FeedStatus.NOT_MODIFIED}
+    assert server.peak_total == 6  # each has an ETag, so each is counted as nothing
+    assert budget.used == 0
 
 
 class Places(asyncio.Semaphore):
