@@ -71,7 +71,7 @@ class TreeMemory:
     """
 
     pid: int
-    every: float = 0.05
+    every: float = 0.1  # reading PSS costs about 1.6 ms of CPU per 150 MB process
     rss_mb: float = 0.0  # the largest sum of resident memory
     pss_mb: float = 0.0  # the largest sum of proportional memory
     processes: int = 0  # processes in the tree when its PSS was largest
