@@ -13,7 +13,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from bench.common import REPO, measure, peak_rss_mb, running_children_cpu
+from bench.common import REPO, measure, running_children_cpu
 
 NOW = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 
@@ -59,7 +59,6 @@ async def ours(urls: list[str], tmp: Path) -> dict[str, Any]:
         workers = services.workers.workers
     return {
         **cycles,
-        "peak_rss_mb": peak_rss_mb(),
         "concurrency": config.http.concurrency,
         "parse_workers": workers,
     }
@@ -73,7 +72,6 @@ def naive(urls: list[str]) -> dict[str, Any]:
         entries = sum(len(feedparser.parse(url).entries) for url in urls)
     return {
         "cold": {"wall": round(step.wall, 2), "cpu": round(step.cpu, 2), "entries": entries},
-        "peak_rss_mb": peak_rss_mb(),
     }
 
 

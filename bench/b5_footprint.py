@@ -109,7 +109,7 @@ def bare_baseline(tg: FakeTelegram, env: dict[str, str]) -> dict[str, float]:
     try:
         ready = ready_times(tg, before, sent, started)
         time.sleep(SETTLE / 2)
-        rss, pss, _ = TreeMemory(bare.pid).sample()
+        rss, pss, _, _ = TreeMemory(bare.pid).sample()
     finally:
         bare.terminate()
         bare.wait(timeout=30)
@@ -155,7 +155,7 @@ def main() -> None:
             cycle_done = time.monotonic() - started
             time.sleep(SETTLE)
             idle_main = rss_mb(bot.pid)
-            idle_tree_rss, idle_tree_pss, idle_processes = TreeMemory(bot.pid).sample()
+            idle_tree = TreeMemory(bot.pid).sample()
             workers: list[float] = []
             trackers: list[float] = []
             for child in tree_pids(bot.pid)[1:]:
@@ -170,7 +170,7 @@ def main() -> None:
         "idle_rss_parser_workers_mb": [round(w, 1) for w in workers],
         "idle_rss_resource_tracker_mb": [round(t, 1) for t in trackers],
         "peak_rss_main_during_cycle_mb": round(peak_main, 1),
-        "idle_tree_mb": {"rss": idle_tree_rss, "pss": idle_tree_pss, "processes": idle_processes},
+        "idle_tree_mb": idle_tree._asdict(),
         "peak_tree_during_cycle_mb": cycle_memory.peak(),
         "baseline_bare_ptb": baseline,
     }

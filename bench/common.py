@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 REPO = Path(__file__).resolve().parents[1]
 CORPUS = REPO.parent / "shared" / "corpus" / "feeds"
@@ -53,11 +53,21 @@ def running_children_cpu() -> float:
 
 
 def peak_rss_mb() -> dict[str, float]:
-    """Peak resident memory of this process, in MB. Not its children's: the kernel's figure
-    for a spawned child counts the copy of this process it was forked as before it ran a new
-    interpreter (a parser worker "peaked" at 110 MB that way and never held more than 44).
-    ``TreeMemory`` watches a process with its children."""
+    """Peak resident memory of this process, in MB, as the kernel keeps it. For a process
+    started by a large one it is at least the starter's size then: the copy it was forked as
+    counts until it runs a new interpreter (B1's pollers "peaked" at the 147 MB of the
+    process serving the feeds, and a parser worker at the 110 MB of the bot). ``TreeMemory``
+    watches a process, with its children, from outside."""
     return {"self": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)}
+
+
+class TreeSample(NamedTuple):
+    """A process tree's memory at one moment, in MB."""
+
+    rss: float  # resident memory, summed over the processes
+    pss: float  # proportional memory (shared pages counted once), summed
+    processes: int
+    root_rss: float  # the resident memory of the tree's first process alone
 
 
 @dataclass
@@ -67,7 +77,8 @@ class TreeMemory:
 
     RSS counts the pages processes share (the interpreter, the libraries) once per process:
     its sum overstates what a tree of Python processes costs. PSS divides each shared page
-    among its sharers, so its sum is what the tree costs the machine. Both are given.
+    among its sharers, so its sum is what the tree costs the machine. Both are given, and
+    the first process's own largest RSS.
     """
 
     pid: int
@@ -75,6 +86,7 @@ class TreeMemory:
     rss_mb: float = 0.0  # the largest sum of resident memory
     pss_mb: float = 0.0  # the largest sum of proportional memory
     processes: int = 0  # processes in the tree when its PSS was largest
+    root_rss_mb: float = 0.0  # the first process's largest resident memory
     _stop: threading.Event = field(default_factory=threading.Event)
 
     @contextmanager
@@ -88,24 +100,32 @@ class TreeMemory:
             self._stop.set()
             thread.join()
 
-    def sample(self) -> tuple[float, float, int]:
-        """(RSS, PSS, process count) of the tree now, in MB."""
-        rss = pss = 0.0
+    def sample(self) -> TreeSample:
+        """The tree's memory now."""
+        rss = pss = root = 0.0
         pids = tree_pids(self.pid)
         for pid in pids:
-            rss += _proc_kb(pid, "status", "VmRSS:") / 1024
+            resident = _proc_kb(pid, "status", "VmRSS:") / 1024
+            root = root if pid != self.pid else resident
+            rss += resident
             pss += _proc_kb(pid, "smaps_rollup", "Pss:") / 1024
-        return round(rss, 1), round(pss, 1), len(pids)
+        return TreeSample(round(rss, 1), round(pss, 1), len(pids), round(root, 1))
 
     def _run(self) -> None:
         while not self._stop.wait(self.every):
-            rss, pss, count = self.sample()
-            self.rss_mb = max(self.rss_mb, rss)
-            if pss > self.pss_mb:
-                self.pss_mb, self.processes = pss, count
+            now = self.sample()
+            self.rss_mb = max(self.rss_mb, now.rss)
+            self.root_rss_mb = max(self.root_rss_mb, now.root_rss)
+            if now.pss > self.pss_mb:
+                self.pss_mb, self.processes = now.pss, now.processes
 
     def peak(self) -> dict[str, float]:
-        return {"rss": self.rss_mb, "pss": self.pss_mb, "processes": self.processes}
+        return {
+            "rss": self.rss_mb,
+            "pss": self.pss_mb,
+            "processes": self.processes,
+            "root_rss": self.root_rss_mb,
+        }
 
 
 def tree_pids(root: int) -> list[int]:

@@ -32,7 +32,7 @@ def test_the_tree_holds_a_child_started_by_another_thread_and_its_memory() -> No
         assert parent.stdout is not None
         assert parent.stdout.readline().strip() == "ready"
         pids = tree_pids(parent.pid)
-        rss, pss, count = TreeMemory(parent.pid).sample()
+        rss, pss, count, root = TreeMemory(parent.pid).sample()
     finally:
         parent.communicate("\n")
 
@@ -40,6 +40,7 @@ def test_the_tree_holds_a_child_started_by_another_thread_and_its_memory() -> No
     assert pids[0] == parent.pid
     assert rss >= 40 + 2 * 5  # the child's 40 MB, and two interpreters
     assert 40 <= pss <= rss
+    assert 5 <= root < 40  # the parent alone: an interpreter, not the child's 40 MB
 
 
 def test_an_ended_process_counts_for_nothing() -> None:
@@ -47,4 +48,4 @@ def test_an_ended_process_counts_for_nothing() -> None:
                           capture_output=True, text=True, check=True)  # fmt: skip
     pid = int(done.stdout)
 
-    assert TreeMemory(pid).sample() == (0.0, 0.0, 1)
+    assert TreeMemory(pid).sample() == (0.0, 0.0, 1, 0.0)
