@@ -138,9 +138,9 @@ class Poller:
             # counted only once a parser could take them parked in every fetch slot: 45 MB at
             # a cold cycle's peak.) The budget, and the large-body place a body past
             # LARGE_BODY waits for, stay in ``held`` until the body is garbage.
-            unchanged = bool(feed.validators.etag or feed.validators.last_modified)
+            expects_304 = bool(feed.validators.etag or feed.validators.last_modified)
             place = await held.enter_async_context(
-                self.unparsed.hold(0 if unchanged else EXPECTED_BODY)
+                self.unparsed.hold(0 if expects_304 else EXPECTED_BODY)
             )
             take_place = on_caller_loop(partial(held.enter_async_context, self.limiter.large))
             async with self.limiter.slot(feed.url):
