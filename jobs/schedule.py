@@ -44,15 +44,19 @@ async def run_job(job: RecurringJob) -> None:
 
 
 def schedule_on_job_queue(job_queue: JobQueue[Any], jobs: Sequence[RecurringJob]) -> None:
-    """Register ``jobs`` on PTB's JobQueue, each running first right away."""
+    """Register ``jobs`` on PTB's JobQueue, each running first right away.
+
+    Not with ``first=0``: by the time APScheduler adds the job that moment has passed, so the
+    first run comes one interval later (PTB's docs warn of it). A freshly started bot went
+    30 s without polling. APScheduler's own ``next_run_time`` is kept as given.
+    """
     for job in jobs:
 
         async def callback(_context: ContextTypes.DEFAULT_TYPE, job: RecurringJob = job) -> None:
             await run_job(job)
 
-        job_queue.run_repeating(
-            callback, interval=job.every, first=0, name=job.name, job_kwargs=job_options(job)
-        )
+        options = job_options(job) | {"next_run_time": datetime.now(UTC)}
+        job_queue.run_repeating(callback, interval=job.every, name=job.name, job_kwargs=options)
 
 
 def schedule_on_scheduler(scheduler: AsyncIOScheduler, jobs: Sequence[RecurringJob]) -> None:
