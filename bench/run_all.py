@@ -176,6 +176,14 @@ def rows() -> list[tuple[str, str, str, str, str, str]]:
             ),
             (
                 "B5 footprint",
+                "start to the end of the first poll cycle (500 feeds)",
+                f"{b5['first_poll_cycle_done_s']} s",
+                "",
+                "",
+                "",
+            ),
+            (
+                "B5 footprint",
                 "idle RSS, the bot and its helper processes together",
                 _tree(b5["idle_tree_mb"])
                 + _helpers(b5["idle_rss_parser_workers_mb"], b5["idle_rss_resource_tracker_mb"]),
