@@ -151,8 +151,6 @@ def run_child(
             stdout=subprocess.PIPE,
             text=True,
         )
-        assert child.stdin is not None
-        assert child.stdout is not None
         with TreeMemory(child.pid).watching() as memory:
             result = _converse(child, server, feeds)
             child.wait()

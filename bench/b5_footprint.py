@@ -147,14 +147,11 @@ def main() -> None:
         threading.Thread(target=watch_log, args=(bot, cycle_logged), daemon=True).start()
         try:
             ready = ready_times(tg, before, sent, started)
-            peak_main = 0.0
             with TreeMemory(bot.pid).watching() as cycle_memory:
                 while not cycle_logged.is_set() and bot.poll() is None:
-                    peak_main = max(peak_main, rss_mb(bot.pid))
                     time.sleep(0.2)
             cycle_done = time.monotonic() - started
             time.sleep(SETTLE)
-            idle_main = rss_mb(bot.pid)
             idle_tree = TreeMemory(bot.pid).sample()
             workers: list[float] = []
             trackers: list[float] = []
@@ -166,10 +163,10 @@ def main() -> None:
     result: dict[str, Any] = {
         **ready,
         "first_poll_cycle_done_s": round(cycle_done, 1),
-        "idle_rss_main_mb": round(idle_main, 1),
+        "idle_rss_main_mb": idle_tree.root_rss,
         "idle_rss_parser_workers_mb": [round(w, 1) for w in workers],
         "idle_rss_resource_tracker_mb": [round(t, 1) for t in trackers],
-        "peak_rss_main_during_cycle_mb": round(peak_main, 1),
+        "peak_rss_main_during_cycle_mb": cycle_memory.root_rss_mb,
         "idle_tree_mb": idle_tree._asdict(),
         "peak_tree_during_cycle_mb": cycle_memory.peak(),
         "baseline_bare_ptb": baseline,

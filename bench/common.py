@@ -3,7 +3,6 @@
 import json
 import os
 import platform
-import re
 import resource
 import subprocess
 import threading
@@ -158,9 +157,7 @@ def _proc_kb(pid: int, name: str, key: str) -> int:
 
 def rss_mb(pid: int) -> float:
     """Current resident memory of a running process, in MB (Linux /proc)."""
-    status = Path(f"/proc/{pid}/status").read_text()
-    match = re.search(r"VmRSS:\s+(\d+) kB", status)
-    return int(match.group(1)) / 1024 if match else 0.0
+    return _proc_kb(pid, "status", "VmRSS:") / 1024
 
 
 @contextmanager

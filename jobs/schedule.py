@@ -28,9 +28,11 @@ class RecurringJob:
 
 
 def job_options(job: RecurringJob) -> dict[str, Any]:
-    """Never two runs of one job at once; a late run catches up once, not many times."""
+    """The first run right away; never two runs of one job at once; a late run catches up
+    once, not many times."""
     return {
         "id": job.name,
+        "next_run_time": datetime.now(UTC),
         "replace_existing": True,
         "max_instances": 1,
         "coalesce": True,
@@ -48,15 +50,17 @@ def schedule_on_job_queue(job_queue: JobQueue[Any], jobs: Sequence[RecurringJob]
 
     Not with ``first=0``: by the time APScheduler adds the job that moment has passed, so the
     first run comes one interval later (PTB's docs warn of it). A freshly started bot went
-    30 s without polling. APScheduler's own ``next_run_time`` is kept as given.
+    30 s without polling. ``job_options`` gives APScheduler's own ``next_run_time``, which
+    is kept as given.
     """
     for job in jobs:
 
         async def callback(_context: ContextTypes.DEFAULT_TYPE, job: RecurringJob = job) -> None:
             await run_job(job)
 
-        options = job_options(job) | {"next_run_time": datetime.now(UTC)}
-        job_queue.run_repeating(callback, interval=job.every, name=job.name, job_kwargs=options)
+        job_queue.run_repeating(
+            callback, interval=job.every, name=job.name, job_kwargs=job_options(job)
+        )
 
 
 def schedule_on_scheduler(scheduler: AsyncIOScheduler, jobs: Sequence[RecurringJob]) -> None:
@@ -67,7 +71,6 @@ def schedule_on_scheduler(scheduler: AsyncIOScheduler, jobs: Sequence[RecurringJ
             "interval",
             args=(job,),
             seconds=job.every.total_seconds(),
-            next_run_time=datetime.now(UTC),
             **job_options(job),
         )
 
