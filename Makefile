@@ -28,9 +28,10 @@ poll: $(VENV)/.stamp-run  ## Poll every due feed once and print what came in
 test: $(VENV)/.stamp-dev  ## Run the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
-lint: $(VENV)/.stamp-dev
+lint: $(VENV)/.stamp-dev  ## ruff, formatting, and the layers (import-linter contracts in pyproject.toml)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 typecheck: $(VENV)/.stamp-dev
 	$(BIN)/mypy
@@ -42,7 +43,7 @@ fmt: $(VENV)/.stamp-dev  ## Rewrite: fix what ruff can and format
 	$(BIN)/ruff format .
 
 eval: $(VENV)/.stamp-dev  ## Topic-matching precision and recall on the labelled set
-	$(BIN)/python -m tests.topics_eval
+	$(BIN)/python -m tests.topics.eval
 
 bench: $(VENV)/.stamp-dev  ## All benchmarks; writes docs/benchmarks.md
 	$(BIN)/python -m bench.run_all

@@ -22,8 +22,8 @@ from bench.common import REPO, measure, peak_rss_mb, write_result
 from bench.fixtures import bench_config
 from bench.telegram_process import RemoteTelegram
 from bot.app import open_services
-from tests.delivery_helpers import add_chats, frozen_heap, running_sender
 from tests.fakes.feed_server import FeedServer
+from tests.outbox import add_chats, frozen_heap, running_sender
 
 CHATS = 5000
 BASELINE_CHATS = 1000

@@ -28,7 +28,7 @@ from bench.telegram_process import RemoteTelegram
 from bot.app import Services, open_services
 from bot.telegram_app import build_application, serve
 from news.config import Config
-from tests.delivery_helpers import add_chats
+from tests.outbox import add_chats
 
 STORIES = 100_000
 CHATS = 10_000

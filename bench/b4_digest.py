@@ -19,8 +19,8 @@ from sqlalchemy import func, select
 from bench.common import measure, peak_rss_mb, write_result
 from bench.fixtures import bench_config, seed_stories
 from bot.app import open_services
-from news.tables import Delivery, Outbox
-from tests.delivery_helpers import add_chats
+from news.store.tables import Delivery, Outbox
+from tests.outbox import add_chats
 
 CHATS = 10_000
 STORIES = 300  # about ten a day: a realistic daily digest

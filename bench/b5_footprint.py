@@ -23,9 +23,9 @@ from bench.common import REPO, TreeMemory, rss_mb, tree_pids, write_result
 from bench.fixtures import example_topics, seed_stories
 from bot.app import open_services
 from news.config import parse_config
-from tests.delivery_helpers import add_chats
 from tests.fakes.feed_server import FeedServer, Reply
 from tests.fakes.telegram import FakeTelegram
+from tests.outbox import add_chats
 
 NOW = datetime.now(UTC)
 READY_CHAT = 424242  # queues a command before launch, to time the first reply

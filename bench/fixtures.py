@@ -10,8 +10,8 @@ from sqlalchemy import insert
 
 from bench.common import REPO
 from news.config import Config, parse_config
-from news.db import Database
-from news.tables import Feed, Story, StoryTopic
+from news.store.db import Database
+from news.store.tables import Feed, Story, StoryTopic
 
 WORDS = (
     "ministry",

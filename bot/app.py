@@ -26,13 +26,13 @@ from jobs.deliver import Dispatcher
 from jobs.poll import Poller, summarise_cycle
 from jobs.schedule import RecurringJob, schedule_on_scheduler
 from news.config import Config
-from news.db import Database, open_database, upgrade_database_async
-from news.fetch import make_http_client
-from news.fetch_thread import FetchThread
+from news.feeds.workers import WorkerPool
+from news.fetch.feed import make_http_client
+from news.fetch.thread import FetchThread
 from news.models import FeedReport
+from news.store.db import Database, open_database, upgrade_database_async
 from news.store.feeds import sync_feeds
 from news.store.listing import latest_stories
-from news.workers import WorkerPool
 
 log = logging.getLogger(__name__)
 

@@ -115,7 +115,7 @@ def _check_config(config: "Config", path: Path, _args: argparse.Namespace) -> in
 
 
 def _db(config: "Config", _path: Path, _args: argparse.Namespace) -> int:
-    from news.db import upgrade_database
+    from news.store.db import upgrade_database
 
     upgrade_database(config.storage.database_url)
     print(f"Database is up to date: {config.storage.database_url}")

@@ -9,7 +9,7 @@ from telegram.ext import ContextTypes
 
 from bot.app import Services
 from news.config import Config
-from news.topic_config import TopicConfig
+from news.topics.config import TopicConfig
 
 SERVICES_KEY = "rights_digest"
 

@@ -6,7 +6,7 @@ from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.settings_args import MODES
 from news.models import ChatSettings
-from news.topic_config import TopicConfig
+from news.topics.config import TopicConfig
 
 TOPIC = "t:"
 SETTING = "s:"

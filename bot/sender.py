@@ -18,8 +18,7 @@ from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, Tele
 
 from bot.pacing import Pacer
 from news.config import DeliveryConfig
-from news.db import Database
-from news.render import plain_text
+from news.delivery.render import plain_text
 from news.store.claims import (
     Claimed,
     claim_due,
@@ -30,6 +29,7 @@ from news.store.claims import (
     retry_later,
     use_plain_text,
 )
+from news.store.db import Database
 from news.store.outbox import close_chat, migrate_chat
 
 log = logging.getLogger(__name__)

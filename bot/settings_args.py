@@ -3,7 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
-from news.timezones import resolve_zone, zone_name
+from news.delivery.timezones import resolve_zone, zone_name
 
 MODES = ("instant", "daily", "weekly", "off")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")

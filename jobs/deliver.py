@@ -13,11 +13,11 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.config import Config
-from news.db import Database
-from news.delivery import NewMessage, PendingAlert, plan_alerts, plan_digest
+from news.delivery.periods import Period, current_period, is_newer
+from news.delivery.plan import NewMessage, PendingAlert, plan_alerts, plan_digest
 from news.models import ChatSettings, StoredStory
-from news.periods import Period, current_period, is_newer
 from news.store.chats import chat_settings, subscriptions_of
+from news.store.db import Database
 from news.store.listing import load_stories
 from news.store.outbox import (
     add_messages,
@@ -27,7 +27,7 @@ from news.store.outbox import (
     replace_alerts,
     undelivered,
 )
-from news.tables import Chat
+from news.store.tables import Chat
 
 log = logging.getLogger(__name__)
 ALERT_HORIZON = timedelta(days=2)  # an alert older than this is news no more: /latest has it

@@ -13,35 +13,36 @@ from functools import partial
 
 from sqlalchemy.orm import Session
 
-from news.backoff import NextPoll, plan_next_poll
-from news.budget import ByteBudget
-from news.cluster import HeadlineIndex
 from news.config import Config, FeedConfig
-from news.context import resolve_context
-from news.db import Database
-from news.fetch import Fetched, FetchFailed, FetchLimits, HostLimiter, fetch_feed
-from news.fetch_thread import FetchThread, on_caller_loop
-from news.memory import release_free_memory
+from news.feeds.job import parse_document
+from news.feeds.workers import WorkerPool, WorkTimeoutError
+from news.fetch.backoff import plan_next_poll
+from news.fetch.budget import ByteBudget
+from news.fetch.context import resolve_context
+from news.fetch.feed import Fetched, FetchFailed, FetchLimits, HostLimiter, fetch_feed
+from news.fetch.memory import release_free_memory
+from news.fetch.thread import FetchThread, on_caller_loop
 from news.models import (
     DueFeed,
     FeedContext,
     FeedReport,
     FeedStatus,
+    NextPoll,
     ParsedFeed,
     ParseError,
     Validators,
 )
-from news.parse_job import parse_document
 from news.store.context import (
     PendingContext,
     pending_contexts,
     record_context,
     use_cached_contexts,
 )
+from news.store.db import Database
 from news.store.feeds import PollRecord, due_feeds, record_poll, record_polls
 from news.store.stories import SaveResult, index_headlines, recent_keys, save_entries
-from news.topics import CompiledTopic, compile_topics
-from news.workers import WorkerPool, WorkTimeoutError
+from news.text.cluster import HeadlineIndex
+from news.topics.match import CompiledTopic, compile_topics
 
 log = logging.getLogger(__name__)
 

@@ -23,7 +23,7 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
-from news.topic_config import SourceType, TopicConfig, check_topic_references
+from news.topics.config import SourceType, TopicConfig, check_topic_references
 from news.units import parse_duration, parse_size
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"  # noqa: S105 (the variable's name, not a secret)
@@ -171,7 +171,7 @@ class ChatDefaults(_Section):
     @field_validator("timezone")
     @classmethod
     def _known_zone(cls, value: str) -> str:
-        from news.timezones import is_known_zone
+        from news.delivery.timezones import is_known_zone
 
         if not is_known_zone(value):
             raise PydanticCustomError(

@@ -175,3 +175,20 @@ class ChatSettings:
     def is_group(self) -> bool:
         """Groups and supergroups: members share what the chat follows."""
         return self.type in ("group", "supergroup")
+
+
+@dataclass(frozen=True, slots=True)
+class NextPoll:
+    """The schedule decision for one feed."""
+
+    at: datetime | None
+    error_count: int
+    disabled_reason: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ContextResult:
+    """The story-in-context URL, or why there is none (``error``; None means "not found")."""
+
+    context_url: str | None
+    error: str | None = None

@@ -11,6 +11,7 @@ from tests.fakes.feed_server import FeedServer
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
+DATA = REPO / "tests" / "data"  # our own fixtures
 
 ConfigFactory = Callable[..., Config]
 

@@ -13,7 +13,7 @@ from bot.context import now, services_of
 from bot.handlers.errors import unknown_command
 from bot.replies import reply
 from news.config import ConfigError, load_config
-from news.render import escape, pack
+from news.delivery.render import escape, pack
 from news.store.feeds import FeedHealth, feed_health
 from news.store.stats import gather_stats
 

@@ -6,10 +6,10 @@ from telegram.ext import ContextTypes
 from bot.context import services_of
 from bot.replies import current_chat, reply
 from bot.text_input import clean_args, echo
-from news.render import render_list
+from news.delivery.render import render_list
 from news.store.chats import chat_topics
 from news.store.listing import latest_stories
-from news.topic_names import find_topic, suggest_topics
+from news.topics.names import find_topic, suggest_topics
 
 DEFAULT_COUNT = 5
 MAX_COUNT = 10

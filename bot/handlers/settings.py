@@ -11,10 +11,10 @@ from bot.permissions import may_change, permitted_press
 from bot.replies import current_chat, reply
 from bot.settings_args import MODES, WEEKDAYS, parse_settings_args
 from bot.text_input import clean_args, echo
+from news.delivery.render import escape
+from news.delivery.timezones import is_known_zone
 from news.models import ChatSettings
-from news.render import escape
 from news.store.chats import update_chat
-from news.timezones import is_known_zone
 
 ADMINS_ONLY = "Only this group's administrators can change its settings."
 USAGE = (

@@ -9,12 +9,12 @@ from bot.keyboards import TOPIC, topic_keyboard
 from bot.permissions import may_change, permitted_press
 from bot.replies import current_chat, reply
 from bot.text_input import clean_args, echo
-from news.render import escape
+from news.delivery.render import escape
 from news.store.chats import chat_topics
 from news.store.chats import subscribe as add_topics
 from news.store.chats import unsubscribe as drop_topics
-from news.topic_config import TopicConfig
-from news.topic_names import find_topic, suggest_topics
+from news.topics.config import TopicConfig
+from news.topics.names import find_topic, suggest_topics
 
 ADMINS_ONLY = "Only this group's administrators can change what it follows."
 NEW_ONLY = "You'll get new stories from now on; /latest shows the last few."

@@ -10,9 +10,9 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
 from news.config import ChatDefaults
-from news.db import Database
 from news.models import ChatSettings
-from news.tables import Chat, Delivery, Outbox, Subscription
+from news.store.db import Database
+from news.store.tables import Chat, Delivery, Outbox, Subscription
 
 CHUNK = 500
 SETTING_FIELDS = frozenset({"mode", "digest_time", "timezone", "weekday", "discreet"})

@@ -13,9 +13,9 @@ from functools import partial
 from sqlalchemy import Executable, func, select, update
 from sqlalchemy.orm import Session
 
-from news.db import Database
+from news.store.db import Database
 from news.store.outbox import FAILED, OUTBOX, PENDING, SENDING, SENT
-from news.tables import Chat, Outbox
+from news.store.tables import Chat, Outbox
 
 
 @dataclass(frozen=True, slots=True)

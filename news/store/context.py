@@ -6,9 +6,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 
-from news.context import ContextResult
-from news.db import Database
-from news.tables import ContextLink, Entry, Feed, Story
+from news.models import ContextResult
+from news.store.db import Database
+from news.store.tables import ContextLink, Entry, Feed, Story
 
 MAX_ATTEMPTS = 3
 RETRY_AFTER = timedelta(minutes=10)

@@ -8,12 +8,11 @@ from functools import partial
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
-from news.backoff import NextPoll
 from news.config import FeedConfig
-from news.db import Database
-from news.models import DueFeed, FeedStatus, Validators
+from news.models import DueFeed, FeedStatus, NextPoll, Validators
 from news.store.bulk import update_by_id
-from news.tables import Base, Feed
+from news.store.db import Database
+from news.store.tables import Base, Feed
 
 FEEDS = Base.metadata.tables["feeds"]  # for Core statements
 

@@ -9,11 +9,11 @@ from functools import partial
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from news.db import Database
 from news.models import StoredStory, TopicMatch
+from news.store.db import Database
 from news.store.stories import CHUNK
-from news.tables import Entry as EntryRow
-from news.tables import Feed, Story, StoryTopic
+from news.store.tables import Entry as EntryRow
+from news.store.tables import Feed, Story, StoryTopic
 
 
 async def latest_stories(

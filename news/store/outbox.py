@@ -12,9 +12,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import Select, delete, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from news.db import Database
-from news.delivery import NewMessage
-from news.tables import Base, Chat, Delivery, Outbox, Story, StoryTopic, Subscription
+from news.delivery.plan import NewMessage
+from news.store.db import Database
+from news.store.tables import Base, Chat, Delivery, Outbox, Story, StoryTopic, Subscription
 
 CHUNK = 500
 OUTBOX = Base.metadata.tables["outbox"]

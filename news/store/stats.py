@@ -5,9 +5,9 @@ from datetime import datetime, timedelta
 
 from sqlalchemy import func, select
 
-from news.db import Database
+from news.store.db import Database
 from news.store.outbox import outbox_counts
-from news.tables import Chat, Story, Subscription
+from news.store.tables import Chat, Story, Subscription
 
 
 @dataclass(frozen=True, slots=True)

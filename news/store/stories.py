@@ -17,12 +17,12 @@ from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert
 from sqlalchemy.sql.schema import Table
 
-from news.cluster import HeadlineIndex
-from news.db import Database
 from news.models import DueFeed, Entry, StoredStory
 from news.store.bulk import update_by_id
+from news.store.db import Database
 from news.store.feeds import PollRecord, write_polls
-from news.tables import Base, Story
+from news.store.tables import Base, Story
+from news.text.cluster import HeadlineIndex
 
 CHUNK = 400  # bound parameters per IN (...) list; SQLite allows 32766, keep queries small
 # Storing goes through Core: the ORM's bookkeeping spent more CPU than SQLite did.

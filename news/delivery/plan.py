@@ -1,0 +1,103 @@
+"""Deciding what to push to a chat: alerts, a coalesced batch, or a digest. Pure."""
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from news.delivery.periods import Period
+from news.delivery.render import Section, render_alert, render_digest
+from news.models import ChatSettings, StoredStory
+
+OTHER = ""
+
+
+@dataclass(frozen=True, slots=True)
+class NewMessage:
+    """A message to enqueue, and the stories it carries (recorded as delivered)."""
+
+    chat_id: int
+    kind: str  # alert | batch | digest
+    text: str
+    story_ids: tuple[int, ...]
+    period: str | None = None
+    part: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class PendingAlert:
+    """An alert enqueued earlier and not yet sent."""
+
+    outbox_id: int
+    stories: tuple[StoredStory, ...]
+
+
+def plan_alerts(
+    chat: ChatSettings,
+    stories: Sequence[StoredStory],
+    pending: Sequence[PendingAlert],
+    *,
+    coalesce_after: int,
+    topic_titles: Mapping[str, str],
+    followed: Sequence[str],
+) -> tuple[list[NewMessage], list[int]]:
+    """One alert per new story; past ``coalesce_after`` undelivered alerts, one batch instead.
+
+    Returns the messages to add and the pending outbox rows the batch replaces.
+    """
+    if len(stories) + len(pending) <= coalesce_after:
+        messages = [
+            NewMessage(chat.id, "alert", render_alert(s, discreet=chat.discreet), (s.id,))
+            for s in stories
+        ]
+        return messages, []
+    merged = [s for alert in pending for s in alert.stories] + list(stories)
+    sections = tuple(group_by_topic(merged, followed, topic_titles))
+    heading = f"{len(merged)} new stories"
+    texts = render_digest(sections, heading=heading, discreet=chat.discreet)
+    ids = tuple(dict.fromkeys(s.id for s in merged))
+    messages = [
+        NewMessage(chat.id, "batch", text, ids if part == 0 else (), part=part)
+        for part, text in enumerate(texts)
+    ]
+    return messages, [alert.outbox_id for alert in pending]
+
+
+def plan_digest(
+    chat: ChatSettings,
+    period: Period,
+    stories: Sequence[StoredStory],
+    *,
+    topic_titles: Mapping[str, str],
+    followed: Sequence[str],
+) -> list[NewMessage]:
+    """A chat's digest for ``period``: grouped by topic, newest first, split to fit."""
+    if not stories:
+        return []
+    sections = tuple(group_by_topic(stories, followed, topic_titles))
+    texts = render_digest(sections, heading=period.title, discreet=chat.discreet)
+    ids = tuple(dict.fromkeys(s.id for s in stories))
+    return [
+        NewMessage(chat.id, "digest", text, ids if part == 0 else (), period.key, part)
+        for part, text in enumerate(texts)
+    ]
+
+
+def group_by_topic(
+    stories: Sequence[StoredStory], followed: Sequence[str], topic_titles: Mapping[str, str]
+) -> list[Section]:
+    """Sections in the order the chat's topics are configured; each story under the first of
+    the chat's topics it matched, so it appears once; newest first within a section."""
+    order = [slug for slug in topic_titles if slug in followed]
+    placed: dict[str, list[StoredStory]] = {slug: [] for slug in order}
+    seen: set[int] = set()
+    for story in sorted(stories, key=lambda s: (s.first_seen, s.published, s.id), reverse=True):
+        if story.id in seen:
+            continue
+        seen.add(story.id)
+        # A topic unfollowed after the story was queued still shows the story, under "Other".
+        slug = next((h.slug for h in story.topics if h.slug in placed), OTHER)
+        placed.setdefault(slug, []).append(story)
+    return [
+        Section(topic_titles.get(slug, "Other"), tuple(found))
+        for slug, found in placed.items()
+        if found
+    ]

@@ -1,0 +1,238 @@
+"""The database schema as SQLAlchemy 2 typed models. Migrations in news/store/migrations create it.
+
+Times are aware UTC datetimes (``UTCDateTime``); chat ids are 64-bit (supergroups need it).
+
+Portable on purpose: no SQLite-only types or SQL, so PostgreSQL can take over later.
+"""
+
+from datetime import UTC, datetime
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    DateTime,
+    Dialect,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+    false,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out, whatever the backend keeps."""
+
+    impl = DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to the database; pass an aware one")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        return None if value is None else value.replace(tzinfo=UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with stable constraint names (Alembic needs them on SQLite)."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Feed(Base):
+    """A configured feed and its fetch state; the row outlives config edits of its name."""
+
+    __tablename__ = "feeds"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url: Mapped[str] = mapped_column(String(2048), unique=True)
+    fetch_url: Mapped[str] = mapped_column(String(2048))
+    name: Mapped[str] = mapped_column(String(200))
+    source_type: Mapped[str] = mapped_column(String(40))
+    language: Mapped[str] = mapped_column(String(16))
+    enabled: Mapped[bool] = mapped_column(Boolean, default=True)
+    etag: Mapped[str | None] = mapped_column(String(512))
+    last_modified: Mapped[str | None] = mapped_column(String(128))
+    body_hash: Mapped[str | None] = mapped_column(String(64))
+    last_status: Mapped[str] = mapped_column(String(40), default="new")
+    last_http_status: Mapped[int | None] = mapped_column(Integer)
+    last_error: Mapped[str | None] = mapped_column(Text)
+    error_count: Mapped[int] = mapped_column(Integer, default=0)
+    last_polled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_success_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    next_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    disabled_reason: Mapped[str | None] = mapped_column(Text)
+    story_context: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+
+
+class Story(Base):
+    """One story, however many feeds carried it: keyed by the original publisher's URL."""
+
+    __tablename__ = "stories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    url_key: Mapped[str] = mapped_column(String(2048), unique=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"), index=True)
+    url: Mapped[str | None] = mapped_column(String(2048))
+    original_url: Mapped[str | None] = mapped_column(String(2048))
+    context_url: Mapped[str | None] = mapped_column(String(2048))
+    title: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text)
+    summary: Mapped[str] = mapped_column(Text)
+    author: Mapped[str | None] = mapped_column(String(300))
+    publisher: Mapped[str | None] = mapped_column(String(300))
+    language: Mapped[str] = mapped_column(String(16))
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    date_is_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # Set while the story-in-context link is being looked up (feeds with story_context).
+    needs_context: Mapped[bool] = mapped_column(
+        Boolean, default=False, server_default=false(), index=True
+    )
+
+
+class Entry(Base):
+    """Every item a feed ever carried. Never pruned: it is how a returning item stays old."""
+
+    __tablename__ = "entries"
+    __table_args__ = (
+        UniqueConstraint("feed_id", "key"),
+        Index("ix_entries_feed_link", "feed_id", "link_key"),
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    feed_id: Mapped[int] = mapped_column(ForeignKey("feeds.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    link_key: Mapped[str | None] = mapped_column(String(64))
+    story_id: Mapped[int] = mapped_column(ForeignKey("stories.id", ondelete="CASCADE"), index=True)
+    guid: Mapped[str | None] = mapped_column(String(2048))
+    url: Mapped[str | None] = mapped_column(String(2048))
+    title: Mapped[str] = mapped_column(Text)
+    first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ContextLink(Base):
+    """Cache: the story-in-context URL an item URL resolved to (or why it did not)."""
+
+    __tablename__ = "context_links"
+
+    item_url: Mapped[str] = mapped_column(String(2048), primary_key=True)
+    context_url: Mapped[str | None] = mapped_column(String(2048))
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    error: Mapped[str | None] = mapped_column(Text)
+    checked_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class StoryTopic(Base):
+    """A story matched a topic; ``terms`` says why (shown to subscribers)."""
+
+    __tablename__ = "story_topics"
+    __table_args__ = (Index("ix_story_topics_topic_seen", "topic", "matched_at"),)
+
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(64), primary_key=True)
+    terms: Mapped[str] = mapped_column(Text)
+    matched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Chat(Base):
+    """A Telegram chat that uses the bot: its id, its type and its choices. Nothing else.
+
+    Subscribers may be at risk: no names, usernames, language codes or message text, ever.
+    """
+
+    __tablename__ = "chats"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    type: Mapped[str] = mapped_column(String(16))
+    mode: Mapped[str] = mapped_column(String(16))
+    digest_time: Mapped[str] = mapped_column(String(5))  # "HH:MM", local to ``timezone``
+    timezone: Mapped[str] = mapped_column(String(64))
+    weekday: Mapped[str] = mapped_column(String(3))
+    discreet: Mapped[bool] = mapped_column(Boolean, default=False)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    inactive_reason: Mapped[str | None] = mapped_column(String(200))
+    inactive_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    group_notice_sent: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_digest_period: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Subscription(Base):
+    """A chat follows a topic from ``since`` on (older stories are for /latest, not alerts)."""
+
+    __tablename__ = "subscriptions"
+    __table_args__ = (Index("ix_subscriptions_topic", "topic"),)
+
+    chat_id: Mapped[int] = mapped_column(
+        ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE"), primary_key=True
+    )
+    topic: Mapped[str] = mapped_column(String(64), primary_key=True)
+    since: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Outbox(Base):
+    """A message to push to a chat, from enqueued to sent (or failed, or cancelled).
+
+    Claimed with a lease: a sender marks a row ``sending`` until ``lease_until``; if it dies,
+    the row returns to the queue. At most that one in-flight message can be sent twice.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        # One digest per chat and period; alerts have no period (NULLs never collide).
+        UniqueConstraint("chat_id", "period", "part"),
+        Index("ix_outbox_due", "state", "next_attempt_at"),
+        Index("ix_outbox_open", "state", "id"),  # claims read the due rows oldest first
+    )
+
+    id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
+    chat_id: Mapped[int] = mapped_column(
+        ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE"), index=True
+    )
+    kind: Mapped[str] = mapped_column(String(16))  # alert | digest | batch
+    period: Mapped[str | None] = mapped_column(String(32))
+    part: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(Text)
+    stories: Mapped[str] = mapped_column(Text, default="")  # ids, comma-separated
+    is_html: Mapped[bool] = mapped_column(Boolean, default=True)
+    state: Mapped[str] = mapped_column(String(16))  # pending | sending | sent | failed | cancelled
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    message_id: Mapped[int | None] = mapped_column(BigInteger)
+    error: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Delivery(Base):
+    """A story went (or is on its way) to a chat: the primary key makes a repeat impossible."""
+
+    __tablename__ = "deliveries"
+
+    chat_id: Mapped[int] = mapped_column(
+        ForeignKey("chats.id", ondelete="CASCADE", onupdate="CASCADE"), primary_key=True
+    )
+    story_id: Mapped[int] = mapped_column(
+        ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True, index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)

@@ -1,0 +1,119 @@
+"""Kill -9 during a broadcast: every chat still gets the story, at most once more per kill.
+
+A real `rights-digest run` subprocess sends to the Bot API stand-in; the test kills it with
+SIGKILL at several points and starts it again on the same SQLite file.
+"""
+
+import os
+import signal
+import subprocess
+import sys
+import tomllib
+from collections import Counter
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.app import open_services
+from news.config import load_config
+from tests.conftest import DATA, REPO
+from tests.fakes.feed_server import FeedServer
+from tests.fakes.telegram import FakeTelegram
+from tests.outbox import add_chats, outbox_states
+
+pytestmark = pytest.mark.slow
+FEEDS = DATA / "feeds"
+CHATS = 300
+KILL_AFTER = (40, 150)  # messages the stand-in has received when we pull the plug
+
+
+@pytest.fixture
+def tg() -> Iterator[FakeTelegram]:
+    with FakeTelegram(latency=0.02, implicit_chats=True) as fake:
+        yield fake
+
+
+def write_config(tmp_path: Path, tg: FakeTelegram, feed_url: str) -> Path:
+    example = tomllib.loads((REPO / "config.example.toml").read_text(encoding="utf-8"))
+    topics = (
+        (REPO / "config.example.toml")
+        .read_text(encoding="utf-8")
+        .split("# Topics. Subscribers", 1)[1]
+    )
+    assert example["topics"]
+    path = tmp_path / "config.toml"
+    path.write_text(
+        f"""
+[storage]
+database_url = "sqlite+aiosqlite:///crash.db"
+[telegram]
+api_base_url = "{tg.base_url}"
+[polling]
+parse_workers = 0
+[delivery]
+lease = "5s"
+[[feeds]]
+name = "BHRRC"
+url = "{feed_url}"
+type = "ngo"
+# Topics. Subscribers{topics}""",
+        encoding="utf-8",
+    )
+    return path
+
+
+def start_bot(config: Path, tg: FakeTelegram, log: Path) -> subprocess.Popen[bytes]:
+    env = {**os.environ, "TELEGRAM_BOT_TOKEN": tg.token, "PYTHONUNBUFFERED": "1"}
+    with log.open("wb") as stderr:
+        return subprocess.Popen(
+            [sys.executable, "-m", "bot.cli", "run", "--config", str(config)],
+            cwd=REPO,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=stderr,
+        )
+
+
+def sends(tg: FakeTelegram) -> int:
+    return sum(1 for r in tg.sent() if r.method == "sendMessage")
+
+
+async def test_sigkill_mid_broadcast_loses_nothing(tmp_path, tg):
+    with FeedServer() as feeds:
+        url = feeds.feed("/bhrrc.xml", (FEEDS / "bhrrc_cambodia.xml").read_bytes())
+        config_path = write_config(tmp_path, tg, url)
+        config = load_config(config_path)
+        now = datetime.now(UTC)
+        async with open_services(config) as services:
+            await add_chats(
+                services.db,
+                range(1, CHATS + 1),
+                topic="cambodia-eba",
+                since=now - timedelta(days=1),
+            )
+            await services.poller.poll_due(now)
+            assert await services.dispatcher.fan_out(now) == CHATS
+
+        for run, threshold in enumerate(KILL_AFTER):
+            bot = start_bot(config_path, tg, tmp_path / f"run{run}.log")
+            await tg.await_for(lambda threshold=threshold: sends(tg) >= threshold, timeout=60)
+            bot.send_signal(signal.SIGKILL)
+            bot.wait(timeout=10)
+        log = tmp_path / "last.log"
+        bot = start_bot(config_path, tg, log)
+        try:
+            await tg.await_for(lambda: len({r.chat_id for r in tg.sent()}) == CHATS, timeout=90)
+        finally:
+            bot.send_signal(signal.SIGTERM)
+            bot.wait(timeout=30)
+        assert bot.returncode == 0, log.read_text()[-2000:]
+
+    per_chat = Counter(r.chat_id for r in tg.sent() if r.method == "sendMessage")
+    assert set(per_chat) == set(range(1, CHATS + 1))
+    duplicates = sum(n - 1 for n in per_chat.values())
+    assert max(per_chat.values()) <= 1 + len(KILL_AFTER)
+    assert duplicates <= len(KILL_AFTER) * 5  # only what was in flight at each kill
+    async with open_services(config) as services:
+        assert await outbox_states(services.db) == {"sent": CHATS}

@@ -1,0 +1,124 @@
+"""Rendering stories for Telegram: escaping, links, credits, splitting under 4096 UTF-16."""
+
+from dataclasses import replace
+from datetime import UTC, datetime
+
+from news.delivery.render import (
+    MAX_MESSAGE,
+    Section,
+    credit_line,
+    fit,
+    plain_text,
+    render_alert,
+    render_digest,
+    render_list,
+    render_story,
+    utf16_len,
+    visible_length,
+)
+from news.models import StoredStory, TopicMatch
+from tests.fakes.telegram import parse_html
+
+STORY = StoredStory(
+    id=1,
+    title="EU warns Cambodia over trade preferences",
+    summary="The Commission said the review would continue. Unions welcomed it.",
+    url="https://www.business-humanrights.org/en/latest-news/eu-warns/",
+    original_url="https://www.mekongledger.example/eu-warns",
+    context_url="https://www.business-humanrights.org/en/eu-story/#c42",
+    outlet="Business & Human Rights Resource Centre",
+    author="Sreymom Chan",
+    publisher="The Mekong Ledger",
+    published=datetime(2026, 11, 23, tzinfo=UTC),
+    first_seen=datetime(2026, 11, 24, tzinfo=UTC),
+    language="en",
+    source_type="ngo",
+    also_reported_by=("Kampuchea Weekly",),
+    topics=(TopicMatch("cambodia-eba", ("Cambodia", "EBA")),),
+)
+
+
+def test_a_story_block_has_every_part_and_telegram_accepts_it():
+    block = render_story(STORY)
+    assert block.splitlines() == [
+        '<b><a href="https://www.business-humanrights.org/en/eu-story/#c42">'
+        "EU warns Cambodia over trade preferences</a></b>",
+        "The Mekong Ledger · Sreymom Chan · 23 Nov 2026 — via Business &amp; Human Rights "
+        "Resource Centre (NGO)",
+        "The Commission said the review would continue. Unions welcomed it.",
+        '<a href="https://www.mekongledger.example/eu-warns">Original</a> · also reported by '
+        "Kampuchea Weekly",
+        "<i>Why: Cambodia, EBA</i>",
+    ]
+    parse_html(block)  # the stand-in's strict Telegram HTML rules
+
+
+def test_hostile_feed_text_is_escaped_not_interpreted():
+    hostile = replace(
+        STORY,
+        title='#include </etc/shadow> <script>alert("x")</script> & co',
+        summary="<b>not bold</b> &amp; entities",
+        author="<a href='javascript:x'>me</a>",
+    )
+    block = render_story(hostile)
+    parsed = parse_html(block)
+    assert '#include </etc/shadow> <script>alert("x")</script> & co' in parsed.text
+    assert "<b>not bold</b> &amp; entities" in parsed.text
+    assert "javascript" not in block.split("<i>")[0].split("href=")[-1].split(">")[0]
+
+
+def test_only_http_links_are_emitted():
+    odd = replace(STORY, context_url="javascript:alert(1)", url="ftp://x", original_url=None)
+    block = render_story(odd)
+    assert "href" not in block
+    assert block.startswith("<b>EU warns Cambodia over trade preferences</b>")
+
+
+def test_the_credit_line_without_a_separate_publisher():
+    plain = replace(STORY, publisher=None, author=None)
+    assert credit_line(plain) == (
+        "Business &amp; Human Rights Resource Centre (NGO) · 23 Nov 2026"
+    )
+
+
+def test_a_digest_splits_between_stories_under_the_utf16_limit():
+    emoji = "🇰🇭" * 60  # every flag is four UTF-16 code units
+    stories = tuple(
+        replace(STORY, id=n, title=f"Story {n} {emoji}", summary="Words. " * 40) for n in range(40)
+    )
+    messages = render_digest((Section("Cambodia EBA", stories),), heading="Daily digest")
+    assert len(messages) > 1
+    for message in messages:
+        assert visible_length(message) <= MAX_MESSAGE
+        parse_html(message)
+    titles = [line for m in messages for line in plain_text(m).splitlines() if "Story " in line]
+    assert len(titles) == 40  # every story once, none cut in half
+    assert messages[1].startswith("<b>Daily digest</b> — 40 stories (continued)")
+
+
+def test_one_giant_story_is_shortened_to_fit():
+    giant = replace(STORY, summary="word " * 5000)
+    alert = render_alert(giant)
+    assert visible_length(alert) <= MAX_MESSAGE
+    assert plain_text(alert).splitlines()[2].endswith("…")
+
+
+def test_discreet_mode_opens_with_a_neutral_line():
+    alert = render_alert(STORY, discreet=True)
+    assert alert.splitlines()[0] == "New story"
+    [digest] = render_digest((Section("T", (STORY,)),), heading="Daily digest", discreet=True)
+    assert digest.splitlines()[0] == "New digest: 1 story"
+    assert "<tg-spoiler>" in digest
+    parse_html(digest)
+
+
+def test_render_list_heading_and_utf16_length():
+    [message] = render_list([STORY], heading="Latest <in> your topics")
+    assert message.startswith("<b>Latest &lt;in&gt; your topics</b>")
+    assert utf16_len("🇰🇭") == 4
+
+
+def test_fit_cuts_the_longest_line_at_a_word():
+    assert (
+        fit("short\n" + "long words here " * 10, 40) == "short\nlong words here long words here…"
+    )
