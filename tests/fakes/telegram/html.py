@@ -12,12 +12,12 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.fakes.telegram.entities import ampersand_reason, decode_entity
 from tests.fakes.telegram.errors import RuleError
 
 Entity = dict[str, Any]
 
 SPACES = " \t\r\n\v\f"
-_NAMED_ENTITIES = {"lt": "<", "gt": ">", "amp": "&", "quot": '"'}
 _SIMPLE_TAGS = {
     "b": "bold",
     "strong": "bold",
@@ -123,14 +123,14 @@ class _HtmlParser:
         self.utf16 += utf16_len(text)
 
     def _ampersand(self, i: int) -> int:
-        decoded, end = _decode_entity(self.src, i)
+        decoded, end = decode_entity(self.src, i)
         if decoded is not None:
             if 0xD800 <= ord(decoded) <= 0xDFFF:
                 self._fail("Text contains invalid Unicode characters (a lone surrogate)", i)
             self._emit(decoded)
             return end
         if self.strict:
-            self._fail(_ampersand_reason(self.src, i), i)
+            self._fail(ampersand_reason(self.src, i), i)
         self._emit("&")
         return i + 1
 
@@ -195,9 +195,9 @@ class _HtmlParser:
         i += 1
         while i < n and src[i] != quote:
             if src[i] == "&":
-                decoded, end = _decode_entity(src, i)
+                decoded, end = decode_entity(src, i)
                 if decoded is None and self.strict:
-                    self._fail(_ampersand_reason(src, i), i)
+                    self._fail(ampersand_reason(src, i), i)
                 value.append(decoded if decoded is not None else "&")
                 i = end if decoded is not None else i + 1
             else:
@@ -286,37 +286,3 @@ def _tag_argument(tag: str, name: str, value: str, current: str) -> str:
     if tag == "tg-emoji" and name == "emoji-id":
         return value
     return current
-
-
-def _decode_entity(src: str, i: int) -> tuple[str | None, int]:
-    """Decode the entity at ``src[i] == "&"``: (character, end index) or (None, i)."""
-    end = i + 1
-    if src.startswith("&#", i):
-        end += 1
-        hexadecimal = src.startswith("x", end)
-        end += hexadecimal
-        digits = "0123456789abcdefABCDEF" if hexadecimal else "0123456789"
-        start = end
-        while end < len(src) and src[end] in digits:
-            end += 1
-        if end == start or end - i >= 10:
-            return None, i
-        code = int(src[start:end], 16 if hexadecimal else 10)
-        if code == 0 or code >= 0x10FFFF:
-            return None, i
-        char = chr(code)
-    else:
-        while end < len(src) and src[end].isascii() and src[end].isalpha():
-            end += 1
-        named = _NAMED_ENTITIES.get(src[i + 1 : end])
-        if named is None:
-            return None, i
-        char = named
-    return char, end + 1 if src.startswith(";", end) else end
-
-
-def _ampersand_reason(src: str, i: int) -> str:
-    name = re.match(r"&#?[A-Za-z0-9]+;", src[i:])
-    if name:
-        return f'Unsupported HTML entity "{name[0]}"'
-    return "Character '&' is reserved: escape it as &amp;"
