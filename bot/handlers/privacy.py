@@ -5,7 +5,7 @@ from telegram.ext import ContextTypes
 
 from bot.context import services_of
 from bot.keyboards import FORGET, forget_keyboard
-from bot.permissions import may_change, permitted_press
+from bot.permissions import may_change, permitted_press, refusal
 from bot.replies import reply
 from news.store.chats import forget_chat
 
@@ -28,7 +28,7 @@ CONFIRM = (
     "Erase everything I store about this chat — its topics, settings and pending messages? "
     "This cannot be undone."
 )
-ADMINS_ONLY = "Only this group's administrators can erase its data."
+ADMINS_ONLY = "Only this {chat}'s administrators can erase its data."
 
 
 async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -39,7 +39,7 @@ async def privacy(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
 async def forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Ask for confirmation before erasing."""
     if not await may_change(update, context):
-        await reply(update, context, ADMINS_ONLY)
+        await reply(update, context, refusal(update, ADMINS_ONLY))
         return
     await reply(update, context, CONFIRM, markup=forget_keyboard())
 

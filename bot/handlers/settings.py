@@ -7,7 +7,7 @@ from telegram.ext import ContextTypes
 from bot.context import services_of
 from bot.handlers.start import describe_delivery
 from bot.keyboards import SETTING, settings_keyboard
-from bot.permissions import may_change, permitted_press
+from bot.permissions import may_change, permitted_press, refusal
 from bot.replies import current_chat, reply
 from bot.settings_args import MODES, WEEKDAYS, parse_settings_args
 from bot.text_input import clean_args, echo
@@ -16,7 +16,7 @@ from news.delivery.timezones import is_known_zone
 from news.models import ChatSettings
 from news.store.chats import update_chat
 
-ADMINS_ONLY = "Only this group's administrators can change its settings."
+ADMINS_ONLY = "Only this {chat}'s administrators can change its settings."
 USAGE = (
     "Examples: <code>/settings instant</code>, "
     "<code>/settings daily 07:30 Asia/Phnom_Penh</code>, "
@@ -41,7 +41,7 @@ async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     args = clean_args(context.args)
     if args:
         if not await may_change(update, context):
-            await reply(update, context, ADMINS_ONLY)
+            await reply(update, context, refusal(update, ADMINS_ONLY))
             return
         change = parse_settings_args(args)
         if change.problem is not None:

@@ -6,7 +6,7 @@ from telegram.ext import ContextTypes
 
 from bot.context import BotServices, now, services_of
 from bot.keyboards import TOPIC, topic_keyboard
-from bot.permissions import may_change, permitted_press
+from bot.permissions import may_change, permitted_press, refusal
 from bot.replies import current_chat, reply
 from bot.text_input import clean_args, echo
 from news.delivery.render import escape
@@ -16,7 +16,7 @@ from news.store.chats import unsubscribe as drop_topics
 from news.topics.config import TopicConfig
 from news.topics.names import find_topic, suggest_topics
 
-ADMINS_ONLY = "Only this group's administrators can change what it follows."
+ADMINS_ONLY = "Only this {chat}'s administrators can change what it follows."
 NEW_ONLY = "You'll get new stories from now on; /latest shows the last few."
 
 
@@ -87,7 +87,7 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, *, follow:
         await topics(update, context)
         return
     if not await may_change(update, context):
-        await reply(update, context, ADMINS_ONLY)
+        await reply(update, context, refusal(update, ADMINS_ONLY))
         return
     topic = find_topic(name, bot.topics)
     if topic is None:

@@ -58,6 +58,13 @@ class BotHarness:
         await self.tg.await_for(lambda: len(self.tg.sent(chat_id)) >= before + replies)
         return self.tg.sent(chat_id)[before:]
 
+    async def post(self, text: str, *, chat_id: int, replies: int = 1) -> list[SentRecord]:
+        """Post ``text`` in a channel (as its administrators do) and wait for the replies."""
+        before = len(self.tg.sent(chat_id))
+        self.tg.push_channel_post(chat_id, text)
+        await self.tg.await_for(lambda: len(self.tg.sent(chat_id)) >= before + replies)
+        return self.tg.sent(chat_id)[before:]
+
     async def tap(
         self, message: SentRecord, data: str, *, user_id: int | None = None, edits: bool = True
     ) -> SentRecord:

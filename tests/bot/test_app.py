@@ -2,8 +2,7 @@
 
 import asyncio
 import logging
-import tomllib
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 import pytest
@@ -11,39 +10,11 @@ import pytest
 from bot.commands import ADMIN as ADMIN_COMMANDS
 from bot.commands import COMMANDS, PUBLIC
 from bot.logs import QUIET, configure_logging
-from news.config import Config
 from news.store.chats import count_chat_rows, get_chat
 from tests.bot.harness import ADMIN, USER, BotHarness, buttons, running_bot
-from tests.conftest import DATA, REPO, ConfigFactory, feed_entry
-from tests.fakes.feed_server import FeedServer
-from tests.fakes.telegram import FakeTelegram
+from tests.conftest import REPO
 
-FEEDS = DATA / "feeds"
 NOW = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
-EXAMPLE_TOPICS = tomllib.loads((REPO / "config.example.toml").read_text("utf-8"))["topics"]
-
-
-@pytest.fixture
-def tg() -> Iterator[FakeTelegram]:
-    # Limits are the sender's business (tests/jobs/test_deliver.py); here replies may burst.
-    with FakeTelegram(enforce_limits=False) as fake:
-        yield fake
-
-
-@pytest.fixture
-def bot_config(make_config: ConfigFactory, tg, feed_server: FeedServer) -> Config:
-    url = feed_server.feed("/bhrrc.xml", (FEEDS / "bhrrc_cambodia.xml").read_bytes())
-    return make_config(
-        [feed_entry("Business & Human Rights Resource Centre", url, type="ngo")],
-        telegram={"api_base_url": tg.base_url, "admins": [ADMIN]},
-        topics=EXAMPLE_TOPICS,
-    )
-
-
-@pytest.fixture
-async def bot(tg, bot_config) -> AsyncIterator[BotHarness]:
-    async with running_bot(tg, bot_config) as harness:
-        yield harness
 
 
 async def test_start_topic_button_then_latest_shows_the_story_in_context(bot: BotHarness):

@@ -80,6 +80,28 @@ class Control(Transcript):
             self._messages[(chat_id, message["message_id"])] = message
             return self._enqueue("message", message)
 
+    def push_channel_post(self, chat_id: int, text: str, *, signature: str | None = None) -> int:
+        """Queue a post in a channel, as Telegram sends it: ``channel_post``, the channel as
+        ``sender_chat`` and no ``from`` (only the channel's administrators can post)."""
+        with self._cond:
+            chat = self._ensure_chat(chat_id, "channel")
+            if chat.type != "channel":
+                raise ValueError(f"chat {chat_id} is a {chat.type}, not a channel")
+            chat.last_message_id += 1
+            post: JSON = {
+                "message_id": chat.last_message_id,
+                "sender_chat": self._chat_json(chat),
+                "chat": self._chat_json(chat),
+                "date": int(time.time()),
+                "text": text,
+            }
+            if found := bot_command_entities(text):
+                post["entities"] = found
+            if signature:
+                post["author_signature"] = signature
+            self._messages[(chat_id, post["message_id"])] = post
+            return self._enqueue("channel_post", post)
+
     def push_callback(
         self,
         chat_id: int,

@@ -132,18 +132,18 @@ class Methods(RateLimits, Faults):
         markup = check_reply_markup(json_param(params, "reply_markup"))
         self._check_rate(chat.id)
         chat.last_message_id += 1
-        message: JSON = {
-            "message_id": chat.last_message_id,
-            "from": self.bot_user,
-            "chat": self._chat_json(chat),
-            "date": int(time.time()),
-        }
+        message: JSON = {"message_id": chat.last_message_id}
+        # In a channel every message, the bot's too, is sent as the channel.
+        sender = {"sender_chat": self._chat_json(chat)} if chat.type == "channel" else None
+        message |= sender or {"from": self.bot_user}
+        message |= {"chat": self._chat_json(chat), "date": int(time.time())}
         self._set_content(message, parsed, markup)
         if options := json_param(params, "link_preview_options"):
             message["link_preview_options"] = options
         if flag_param(params, "protect_content"):
             message["has_protected_content"] = True
         self._messages[(chat.id, chat.last_message_id)] = message
+        self._bots_own.add((chat.id, chat.last_message_id))
         self._remember("sendMessage", chat, message, params, markup)
         return message
 
@@ -240,7 +240,7 @@ class Methods(RateLimits, Faults):
         message = self._messages.get((chat.id, int_param(params, "message_id") or 0))
         if message is None:
             raise bad("message to edit not found")
-        if message.get("from", {}).get("id") != self.bot_id:
+        if (chat.id, message["message_id"]) not in self._bots_own:
             raise bad("message can't be edited")
         return message
 

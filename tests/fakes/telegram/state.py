@@ -145,6 +145,7 @@ class State:
         self._chats: dict[int, Chat] = {}
         self._users: dict[int, JSON] = {}
         self._messages: dict[tuple[int, int], JSON] = {}
+        self._bots_own: set[tuple[int, int]] = set()  # in a channel "from" does not say it
         self._updates: list[JSON] = []
         self._allowed_updates: list[str] = []
         self._sent: list[SentRecord] = []
