@@ -38,6 +38,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nStopped.", file=sys.stderr)
         return 0
+    except Exception as error:
+        from bot.failures import EXIT_FAILURE, describe_failure
+
+        told = describe_failure(error, config)
+        if told is None:
+            raise  # a bug: its traceback is what a report needs
+        print(told, file=sys.stderr)
+        return EXIT_FAILURE
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -109,7 +117,9 @@ def _check_config(config: "Config", path: Path, _args: argparse.Namespace) -> in
     print(f"  topics:   {len(config.topics)}")
     for topic in config.topics:
         print(f"    - {topic.slug}: {topic.title}")
-    print(f"  database: {config.storage.database_url}")
+    from bot.failures import safe_url
+
+    print(f"  database: {safe_url(config.storage.database_url)}")
     print(f"  telegram: {config.telegram.api_base_url} ({len(config.telegram.admins)} admins)")
     return 0
 

@@ -14,20 +14,29 @@ from bot.console import format_new_stories
 from news.models import FeedReport, FeedStatus, StoredStory, TopicMatch
 from tests.conftest import REPO
 from tests.fakes.feed_server import FeedServer, rss
+from tests.fakes.telegram import FakeTelegram
 
 EXE = [sys.executable, "-m", "bot.cli"]
 
 
-def write_config(tmp_path: Path, feeds: list[tuple[str, str]]) -> Path:
+def write_config(
+    tmp_path: Path,
+    feeds: list[tuple[str, str]],
+    *,
+    database_url: str = "sqlite+aiosqlite:///cli.db",
+    api_base_url: str | None = None,
+) -> Path:
     lines = [
         "[storage]",
-        'database_url = "sqlite+aiosqlite:///cli.db"',
+        f'database_url = "{database_url}"',
         "[http]",
         'connect_timeout = "2s"',
         'total_timeout = "3s"',
         "[polling]",
         "parse_workers = 0",
     ]
+    if api_base_url is not None:
+        lines += ["[telegram]", f'api_base_url = "{api_base_url}"']
     for name, url in feeds:
         lines += ["[[feeds]]", f'name = "{name}"', f'url = "{url}"', 'type = "ngo"']
     path = tmp_path / "config.toml"
@@ -162,3 +171,79 @@ def test_new_stories_print_in_full_only_when_they_match_a_topic():
         "  Why: cambodia-eba — matched EBA",
         "- Football results",
     ]
+
+
+def run_cli(*args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
+    env = clean_env() | ({"TELEGRAM_BOT_TOKEN": token} if token else {})
+    return subprocess.run(
+        [*EXE, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+    )
+
+
+def assert_one_clear_line(result: subprocess.CompletedProcess[str], *expected: str) -> None:
+    assert result.returncode == 3, result.stderr
+    assert "Traceback" not in result.stderr
+    [line] = [s for s in result.stderr.splitlines() if " INFO " not in s]
+    for text in expected:
+        assert text in line
+
+
+WRONG_TOKEN = "7000001:AAHwrongTokenThatMustNeverBePrinted1"
+
+
+def test_a_rejected_token_is_one_line_and_never_printed(tmp_path):
+    with FakeTelegram() as tg:
+        config = write_config(tmp_path, [], api_base_url=tg.base_url)
+        result = run_cli("run", "--config", str(config), token=WRONG_TOKEN)
+    assert_one_clear_line(result, "Telegram rejected the bot token in TELEGRAM_BOT_TOKEN")
+    assert WRONG_TOKEN.partition(":")[2] not in result.stdout + result.stderr
+
+
+def test_a_stray_path_in_the_api_address_is_named_and_the_token_kept_secret(tmp_path):
+    with FakeTelegram() as tg:
+        config = write_config(tmp_path, [], api_base_url=f"{tg.base_url}/extra")
+        result = run_cli("run", "--config", str(config), token=tg.token)
+    assert_one_clear_line(result, "with no path after it", f"{tg.base_url}/extra")
+    assert tg.token.partition(":")[2] not in result.stdout + result.stderr
+
+
+def test_an_unreachable_bot_api_is_one_line(tmp_path):
+    config = write_config(tmp_path, [], api_base_url="http://127.0.0.1:9")
+    result = run_cli("run", "--config", str(config), token=WRONG_TOKEN)
+    assert_one_clear_line(result, "Cannot reach the Telegram Bot API at http://127.0.0.1:9")
+    assert WRONG_TOKEN.partition(":")[2] not in result.stdout + result.stderr
+
+
+def test_a_file_that_is_no_database_is_one_line_and_left_as_it_was(tmp_path):
+    not_a_db = tmp_path / "notes.db"
+    not_a_db.write_bytes(b"these are someone's notes, not a database\n" * 200)
+    config = write_config(tmp_path, [], database_url=f"sqlite+aiosqlite:///{not_a_db}")
+    result = run_cli("poll", "--once", "--config", str(config))
+    assert_one_clear_line(result, f"Cannot use the database sqlite+aiosqlite:///{not_a_db}")
+    assert not_a_db.read_bytes() == b"these are someone's notes, not a database\n" * 200
+
+
+def test_a_database_url_of_no_known_kind_is_one_line(tmp_path):
+    config = write_config(tmp_path, [], database_url="nonsense://somewhere/db")
+    result = run_cli("poll", "--once", "--config", str(config))
+    assert_one_clear_line(result, "storage.database_url is not a database URL")
+
+
+def test_a_directory_where_the_database_should_be_is_one_line(tmp_path):
+    (tmp_path / "cli.db").mkdir()
+    config = write_config(tmp_path, [])
+    result = run_cli("poll", "--once", "--config", str(config))
+    assert_one_clear_line(result, "database")
+
+
+def test_check_config_never_prints_the_database_password(tmp_path, capsys, monkeypatch):
+    url = "postgresql+asyncpg://digest:s3cret-pass@db.example.org/digest"
+    config = write_config(tmp_path, [], database_url=url)
+    assert main(["check-config", str(config)]) == 0
+    out = capsys.readouterr().out
+    assert "postgresql+asyncpg://digest:***@db.example.org/digest" in out
+    monkeypatch.setenv("RIGHTS_DIGEST_DATABASE_URL", url.replace("s3cret-pass", "env-s3cret"))
+    assert main(["check-config", str(write_config(tmp_path, []))]) == 0
+    out = capsys.readouterr().out
+    assert "env-s3cret" not in out
+    assert "digest:***@db.example.org" in out
