@@ -12,7 +12,7 @@ from news.fetch.decode import BadEncodingError
 from news.fetch.feed import BodyTooLargeError, read_capped
 from news.models import ContextResult
 from news.text.extract import find_context_link
-from news.text.urls import canonical_url, split_context_anchor
+from news.text.urls import canonical_context_url, split_context_anchor
 
 MAX_PAGE = 2 * 1024 * 1024
 
@@ -33,7 +33,7 @@ async def resolve_context(
         return ContextResult(None, f"{type(error).__name__}: {error}")
     html = page.decode(response.encoding or "utf-8", errors="replace")
     link = find_context_link(html, base_url=str(response.url))
-    return ContextResult(link)
+    return ContextResult(canonical_context_url(link) if link else None)
 
 
 def _anchored_hop(response: httpx.Response) -> str | None:
@@ -42,7 +42,6 @@ def _anchored_hop(response: httpx.Response) -> str | None:
         location = hop.headers.get("location")
         if location:
             target = str(hop.url.join(location))
-            base, anchor = split_context_anchor(target)
-            if anchor is not None:
-                return f"{canonical_url(base)}#c{anchor}"
+            if split_context_anchor(target)[1] is not None:
+                return canonical_context_url(target)
     return None

@@ -10,7 +10,7 @@ from news.text.byline import Byline, credit_lines, find_byline, parse_byline
 from news.text.links import find_context_link, find_original_link, scan_links, token_links
 from news.text.markup import html_to_text, iter_visible, looks_like_html, text_of
 from news.text.scan import scan, scan_text
-from news.text.urls import canonical_url, split_context_anchor
+from news.text.urls import canonical_context_url, canonical_url
 
 __all__ = [
     "NOTHING_READ",
@@ -111,7 +111,7 @@ def _canonical_links(read: ItemRead) -> tuple[str | None, str | None]:
     """The original publisher's URL and the story-context URL, canonical."""
     return (
         canonical_url(read.original) if read.original else None,
-        _canonical_context(read.context) if read.context else None,
+        canonical_context_url(read.context) if read.context else None,
     )
 
 
@@ -125,9 +125,3 @@ def _take_byline(text: str) -> tuple[Byline | None, list[str]]:
             byline, end = found
             return byline, [*lines[:index], " ".join(line[end:].split()), *lines[index + 1 :]]
     return None, lines
-
-
-def _canonical_context(url: str) -> str:
-    """Canonicalise a story link but keep its ``#c<id>`` item anchor, which is the point."""
-    story, item_id = split_context_anchor(url)
-    return canonical_url(story) + (f"#c{item_id}" if item_id else "")

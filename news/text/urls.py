@@ -83,7 +83,8 @@ def _google_target(url: str) -> str | None:
 
 def canonical_url(url: str) -> str:
     """The link to store and send: redirects unwrapped, scheme and host lower-cased, default
-    port, tracking parameters and fragment dropped, other parameters kept in order.
+    port, credentials, tracking parameters and fragment dropped, other parameters kept in
+    order.
 
     Anything that is not an http(s) URL is returned stripped but otherwise unchanged.
     """
@@ -98,8 +99,10 @@ def canonical_url(url: str) -> str:
 
 
 def _netloc(netloc: str, scheme: str) -> str:
-    """Lower-case the host (not the user info), drop a trailing dot and the default port."""
-    userinfo, at, hostport = netloc.rpartition("@")
+    """Lower-case the host, drop a trailing dot and the default port, and drop any user name
+    and password: a feed URL's credentials resolve into its relative item links, and a link
+    sent to readers must never carry them."""
+    hostport = netloc.rpartition("@")[2]
     host, port = hostport, ""
     if hostport.startswith("["):  # IPv6 literal: the port follows the closing bracket
         end = hostport.find("]") + 1
@@ -108,8 +111,8 @@ def _netloc(netloc: str, scheme: str) -> str:
         host, _, port = hostport.rpartition(":")
     host = host.lower().rstrip(".")
     if port in ("", _DEFAULT_PORTS[scheme]):
-        return userinfo + at + host
-    return f"{userinfo}{at}{host}:{port}"
+        return host
+    return f"{host}:{port}"
 
 
 def _is_tracking(param: str) -> bool:
@@ -157,3 +160,10 @@ def split_context_anchor(url: str) -> tuple[str, str | None]:
     if match is None:
         return url, None
     return base, match.group(1)
+
+
+def canonical_context_url(url: str) -> str:
+    """A story-in-context link made canonical, keeping its ``#c<id>`` item anchor (the point
+    of the link), whether it came from a feed item, a notice page or a redirect."""
+    story, item_id = split_context_anchor(url)
+    return canonical_url(story) + (f"#c{item_id}" if item_id else "")

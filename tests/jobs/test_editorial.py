@@ -203,6 +203,38 @@ async def test_story_context_from_a_redirect_and_from_the_cache(feed_server, sta
     assert len(feed_server.hits_for("/node/9")) == 1
 
 
+@pytest.mark.parametrize(
+    "page",
+    [
+        # a notice page, as BHRRC serves it, whose link carries a mailer's tags
+        "<p>You are being redirected to the story the piece of content is found in so you can "
+        'read it in context.</p><a href="/en/story/?utm_source=nl&fbclid=x&id=4#c77">story</a>',
+        # a meta refresh
+        '<meta http-equiv="refresh" content="0; url=/en/story/?gclid=1&id=4&utm_medium=m#c77">',
+    ],
+)
+async def test_a_context_link_from_the_item_page_is_sent_without_tracking(
+    feed_server, start, page
+):
+    feed_server.route("/en/item/", Reply(f"<html><body>{page}</body></html>".encode()))
+    url = feed_server.feed("/feed.xml", item_feed(feed_server, "/en/item/", "<p>x</p>", "T"))
+    services = await start([feed_entry(BHRRC, url, type="ngo", story_context=True)])
+    await services.poller.poll_due(T0)
+    assert await services.poller.resolve_contexts(T0) == 1
+    [story] = await all_stories(services)
+    assert story.context_url == feed_server.url("/en/story/?id=4#c77")
+
+
+async def test_credentials_in_a_feed_url_never_reach_an_item_link(feed_server, start):
+    relative = rss([{"title": "Cambodia: EBA review", "link": "/en/eba-review", "guid": "r1"}])
+    url = feed_server.feed("/private/feed.xml", relative)
+    with_credentials = url.replace("http://", "http://reader:pa55word@")
+    services = await start([feed_entry("Members' feed", with_credentials)])
+    await services.poller.poll_due(T0)
+    [story] = await all_stories(services)
+    assert story.url == feed_server.url("/en/eba-review")
+
+
 async def test_an_unreachable_item_page_falls_back_to_the_item_link(feed_server, start):
     feed_server.route("/en/broken/", Reply(status=500))
     url = feed_server.feed("/feed.xml", item_feed(feed_server, "/en/broken/", "<p>x</p>", "T"))

@@ -41,6 +41,12 @@ def test_canonical_url_drops_tracking_keeps_other_parameters_in_order():
     assert canonical_url(url) == "https://news.example.org/Politics/Story?id=7&b=2&a=1"
 
 
+def test_canonical_url_drops_credentials():
+    url = "https://reader:pa55word@Example.org:8443/en/story?id=4"
+    assert canonical_url(url) == "https://example.org:8443/en/story?id=4"
+    assert canonical_url("http://only-a-name@example.org/") == "http://example.org/"
+
+
 def test_canonical_url_drops_default_port_only():
     assert canonical_url("http://example.org:80/a") == "http://example.org/a"
     assert canonical_url("http://example.org:8080/a") == "http://example.org:8080/a"
