@@ -13,18 +13,21 @@ from typing import Annotated, Any, Literal
 from urllib.parse import urlsplit
 
 from pydantic import (
+    AfterValidator,
     BaseModel,
     BeforeValidator,
     ConfigDict,
     Field,
+    StrictInt,
     ValidationError,
     field_validator,
     model_validator,
 )
 from pydantic_core import PydanticCustomError
 
+from news.text.urls import canonical_url
 from news.topics.config import SourceType, TopicConfig, check_topic_references
-from news.units import parse_duration, parse_size
+from news.units import format_duration, parse_duration, parse_size
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"  # noqa: S105 (the variable's name, not a secret)
 DATABASE_URL_ENV = "RIGHTS_DIGEST_DATABASE_URL"
@@ -56,7 +59,57 @@ def _size(value: object) -> int:
         ) from None
 
 
-Duration = Annotated[timedelta, BeforeValidator(_duration)]
+def _within(low: timedelta, high: timedelta) -> AfterValidator:
+    """Every duration has bounds: "0s" would spin a loop, and "99999999d" passes for a
+    duration but fails wherever it is added to a date."""
+
+    def check(value: timedelta) -> timedelta:
+        if not low <= value <= high:
+            raise PydanticCustomError(
+                "duration_range",
+                "expected a duration from {low} to {high}, got {value}",
+                {"low": _span(low), "high": _span(high), "value": _span(value)},
+            )
+        return value
+
+    return AfterValidator(check)
+
+
+def _span(value: timedelta) -> str:
+    if value >= SECOND or not value:
+        return format_duration(value)
+    return f"{value / _MS:g}ms"
+
+
+_MS = timedelta(milliseconds=1)
+SECOND, MINUTE, HOUR, DAY = (timedelta(seconds=n) for n in (1, 60, 3600, 86400))
+
+
+# Durations by what they bound: each key's type says its range.
+ConnectTimeout = Annotated[timedelta, BeforeValidator(_duration), _within(SECOND, 5 * MINUTE)]
+Timeout = Annotated[timedelta, BeforeValidator(_duration), _within(SECOND, HOUR)]
+Pause = Annotated[timedelta, BeforeValidator(_duration), _within(100 * _MS, HOUR)]
+Lease = Annotated[timedelta, BeforeValidator(_duration), _within(5 * SECOND, HOUR)]
+
+
+def _at_least_one_minute(value: timedelta) -> timedelta:
+    if value < timedelta(minutes=1):
+        raise PydanticCustomError(
+            "too_often",
+            "polls more than once a minute are impolite to publishers, got {value}",
+            {"value": f"{value.total_seconds():g}s"},
+        )
+    return value
+
+
+PollInterval = Annotated[
+    timedelta,
+    BeforeValidator(_duration),
+    AfterValidator(_at_least_one_minute),
+    _within(MINUTE, 30 * DAY),
+]
+
+
 Size = Annotated[int, BeforeValidator(_size)]
 
 
@@ -87,8 +140,8 @@ class HttpConfig(_Section):
     """How feeds are fetched: politely, with hard limits."""
 
     user_agent: str = "RightsDigest/0.1 (+https://github.com/rights-digest/rights-digest)"
-    connect_timeout: Duration = timedelta(seconds=10)
-    total_timeout: Duration = timedelta(seconds=30)
+    connect_timeout: ConnectTimeout = timedelta(seconds=10)
+    total_timeout: Timeout = timedelta(seconds=30)
     max_body: Size = 10 * 1024 * 1024
     concurrency: int = Field(default=64, ge=1, le=512)
     per_host: int = Field(default=4, ge=1, le=64)
@@ -110,26 +163,11 @@ class HttpConfig(_Section):
 class PollingConfig(_Section):
     """Default schedule for every feed; a feed may override ``every``."""
 
-    every: Duration = timedelta(minutes=30)
-    max_backoff: Duration = timedelta(hours=24)
-    tick: Duration = timedelta(seconds=30)
-    parse_timeout: Duration = timedelta(seconds=60)
+    every: PollInterval = timedelta(minutes=30)
+    max_backoff: PollInterval = timedelta(hours=24)
+    tick: Timeout = timedelta(seconds=30)
+    parse_timeout: Timeout = timedelta(seconds=60)
     parse_workers: int | None = Field(default=None, ge=0, le=64)
-
-    @field_validator("every")
-    @classmethod
-    def _not_too_often(cls, value: timedelta) -> timedelta:
-        return _at_least_one_minute(value)
-
-
-def _at_least_one_minute(value: timedelta) -> timedelta:
-    if value < timedelta(minutes=1):
-        raise PydanticCustomError(
-            "too_often",
-            "polls more than once a minute are impolite to publishers, got {value}",
-            {"value": f"{value.total_seconds():g}s"},
-        )
-    return value
 
 
 class FeedConfig(_Section):
@@ -139,23 +177,20 @@ class FeedConfig(_Section):
     url: str
     type: SourceType
     language: str = Field(default="en", pattern=r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})?$")
-    every: Duration | None = None
+    every: PollInterval | None = None
     enabled: bool = True
     story_context: bool = False
 
     _url = field_validator("url")(_check_http_url)
-
-    @field_validator("every")
-    @classmethod
-    def _not_too_often(cls, value: timedelta | None) -> timedelta | None:
-        return None if value is None else _at_least_one_minute(value)
 
 
 class TelegramConfig(_Section):
     """Talking to Telegram; ``api_base_url`` can point at a self-hosted Bot API server."""
 
     api_base_url: str = "https://api.telegram.org"
-    admins: tuple[int, ...] = ()
+    # Strict: TOML's true is not user 1, nor "42" user 42; a Telegram user id is positive
+    # and fits in 64 bits.
+    admins: tuple[Annotated[StrictInt, Field(gt=0, lt=2**63)], ...] = ()
 
     _url = field_validator("api_base_url")(_check_http_url)
 
@@ -186,12 +221,12 @@ class DeliveryConfig(_Section):
     """How fast and how persistently the sender pushes messages."""
 
     global_rate: float = Field(default=28.0, gt=0, le=30)
-    private_interval: Duration = timedelta(seconds=1)
+    private_interval: Pause = timedelta(seconds=1)
     group_per_minute: int = Field(default=20, ge=1, le=20)
     coalesce_after: int = Field(default=5, ge=1)
     max_attempts: int = Field(default=8, ge=1)
-    retry_base: Duration = timedelta(seconds=2)
-    lease: Duration = timedelta(seconds=60)
+    retry_base: Pause = timedelta(seconds=2)
+    lease: Lease = timedelta(seconds=60)
 
 
 class Config(_Section):
@@ -208,15 +243,23 @@ class Config(_Section):
 
     @model_validator(mode="after")
     def _unique_feeds(self) -> "Config":
-        seen: dict[str, int] = {}
+        """One feed, one entry: not the same URL again in another case or with tracking
+        parameters, credentials or an empty "?"; and no name twice, since topics and admins
+        tell feeds apart by name."""
+        urls: dict[str, int] = {}
+        names: dict[str, int] = {}
         for index, feed in enumerate(self.feeds):
-            if feed.url in seen:
-                raise PydanticCustomError(
-                    "duplicate_feed",
-                    "feeds[{index}].url: the same URL is already feeds[{first}]: {url}",
-                    {"index": index, "first": seen[feed.url], "url": feed.url},
-                )
-            seen[feed.url] = index
+            for seen, key, what, value in (
+                (urls, canonical_url(feed.url), "url: the same URL", feed.url),
+                (names, feed.name.strip().casefold(), "name: the same name", feed.name),
+            ):
+                if key in seen:
+                    raise PydanticCustomError(
+                        "duplicate_feed",
+                        "feeds[{index}].{what} is already feeds[{first}]: {value}",
+                        {"index": index, "what": what, "first": seen[key], "value": value},
+                    )
+                seen[key] = index
         return self
 
     @model_validator(mode="after")
@@ -300,6 +343,7 @@ def _describe(error: ValidationError) -> list[str]:
 
 _OWN_ERRORS = {
     "duration",
+    "duration_range",
     "size",
     "http_url",
     "user_agent",

@@ -24,7 +24,10 @@ def parse_duration(value: object) -> timedelta:
     if isinstance(value, int | float):
         if value < 0:
             raise ValueError(value)
-        return timedelta(seconds=value)
+        try:
+            return timedelta(seconds=value)
+        except OverflowError:
+            raise ValueError(value) from None
     if not isinstance(value, str):
         raise ValueError(value)
     text = value.strip().lower().replace(" ", "")
@@ -36,7 +39,10 @@ def parse_duration(value: object) -> timedelta:
         pos = match.end()
     if pos == 0 or pos != len(text):
         raise ValueError(value)
-    return timedelta(seconds=total)
+    try:
+        return timedelta(seconds=total)
+    except OverflowError:  # past timedelta's 999,999,999 days
+        raise ValueError(value) from None
 
 
 def parse_size(value: object) -> int:

@@ -33,8 +33,10 @@ def test_the_example_config_loads_and_documents_every_section():
 
 
 def test_a_bad_duration_names_the_key_and_value(tmp_path):
-    raw = {"feeds": [FEED, FEED | {"url": "https://example.org/2"}] * 2}
-    raw["feeds"][3] = raw["feeds"][3] | {"url": "https://example.org/4", "every": "fast"}
+    raw = {
+        "feeds": [FEED | {"name": f"F{n}", "url": f"https://example.org/{n}"} for n in range(4)]
+    }
+    raw["feeds"][3] = raw["feeds"][3] | {"every": "fast"}
     assert check(raw, tmp_path) == (
         'config.toml: feeds[3].every: expected a duration like "15m", got "fast"'
     )
@@ -62,6 +64,29 @@ def test_a_bad_duration_names_the_key_and_value(tmp_path):
         ({"chats": {"timezone": "Mars/Olympus"}}, "chats.timezone: expected an IANA time zone"),
         ({"chats": {"hour": "25:00"}}, "chats.hour: string should match pattern"),
         ({"feeds": [FEED, FEED]}, "feeds[1].url: the same URL is already feeds[0]"),
+        (
+            {"feeds": [FEED, FEED | {"name": "B", "url": "HTTPS://Example.org/feed?"}]},
+            "feeds[1].url: the same URL is already feeds[0]: HTTPS://Example.org/feed?",
+        ),
+        (
+            {"feeds": [FEED, FEED | {"url": "https://example.org/other"}]},
+            "feeds[1].name: the same name is already feeds[0]: A",
+        ),
+        ({"polling": {"every": "99999999d"}}, "polling.every: expected a duration from 1m to 30d"),
+        ({"polling": {"every": "9" * 400 + "d"}}, "polling.every: expected a duration like"),
+        ({"polling": {"tick": "0s"}}, "polling.tick: expected a duration from 1s to 1h, got 0s"),
+        ({"polling": {"tick": "2h"}}, "polling.tick: expected a duration from 1s to 1h, got 2h"),
+        ({"delivery": {"lease": "1s"}}, "delivery.lease: expected a duration from 5s to 1h"),
+        (
+            {"delivery": {"private_interval": "10ms"}},
+            "delivery.private_interval: expected a duration from 100ms to 1h, got 10ms",
+        ),
+        ({"telegram": {"admins": [True]}}, "telegram.admins[0]: input should be a valid integer"),
+        ({"telegram": {"admins": ["42"]}}, "telegram.admins[0]: input should be a valid integer"),
+        ({"telegram": {"admins": [2**64]}}, "telegram.admins[0]: input should be less than"),
+        ({"telegram": {"admins": [-5]}}, "telegram.admins[0]: input should be greater than 0"),
+        ({"chats": {"timezone": "localtime"}}, "chats.timezone: expected an IANA time zone"),
+        ({"chats": {"timezone": "right/UTC"}}, "chats.timezone: expected an IANA time zone"),
         ({"telegram": {"bot_token": "123:abc"}}, "the bot token must not be in the config file"),
     ],
 )
@@ -70,7 +95,12 @@ def test_mistakes_are_explained(tmp_path, raw, message):
 
 
 def test_every_error_is_reported_not_just_the_first(tmp_path):
-    raw = {"feeds": [FEED | {"every": "x"}, FEED | {"url": "https://e.org/2", "type": "?"}]}
+    raw = {
+        "feeds": [
+            FEED | {"every": "x"},
+            FEED | {"name": "B", "url": "https://e.org/2", "type": "?"},
+        ]
+    }
     text = check(raw, tmp_path)
     assert "feeds[0].every" in text
     assert "feeds[1].type" in text
@@ -98,7 +128,7 @@ def test_the_database_url_can_come_from_the_environment(tmp_path):
 
 def test_a_feed_interval_overrides_the_default(tmp_path):
     config = parse_config(
-        {"feeds": [FEED | {"every": "2h"}, FEED | {"url": "https://e.org/b"}]},
+        {"feeds": [FEED | {"every": "2h"}, FEED | {"name": "B", "url": "https://e.org/b"}]},
         base_dir=tmp_path,
         environ={},
     )

@@ -3,7 +3,8 @@
 import re
 from datetime import UTC, timedelta, timezone, tzinfo
 from functools import cache
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+from importlib.resources import files
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _OFFSET = re.compile(r"^(?:UTC|GMT)?\s*([+-])(\d{1,2})(?::?(\d{2}))?$", re.IGNORECASE)
 
@@ -28,6 +29,8 @@ def resolve_zone(text: str) -> tzinfo | None:
         delta = timedelta(hours=hours, minutes=minutes)
         return timezone(-delta if sign == "-" else delta)
     name = _zones_by_city().get(_city_key(text), text)
+    if name not in _iana_zones():  # not "localtime", "right/UTC" or a file path
+        return None
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
@@ -52,9 +55,17 @@ def _city_key(text: str) -> str:
 
 
 @cache
+def _iana_zones() -> frozenset[str]:
+    """The IANA zone names, from the tzdata package: the same on every machine, and without
+    the system's extras (``localtime``, ``posix/…``, ``right/…`` with leap seconds)."""
+    names = files("tzdata").joinpath("zones").read_text("utf-8").split()
+    return frozenset(name for name in names if name != "Factory")
+
+
+@cache
 def _zones_by_city() -> dict[str, str]:
     cities: dict[str, str] = {}
-    for name in sorted(available_timezones()):
+    for name in sorted(_iana_zones()):
         if "/" in name and not name.startswith(("Etc/", "SystemV/")):
             cities.setdefault(_city_key(name.rsplit("/", 1)[1]), name)
         cities.setdefault(_city_key(name), name)
