@@ -113,7 +113,8 @@ async def unsubscribe(db: Database, chat_id: int, topics: Iterable[str]) -> list
 
 
 async def forget_chat(db: Database, chat_id: int) -> int:
-    """Delete every row about the chat, in every table. Returns how many rows went."""
+    """Delete every row about the chat, in every table, and leave no copy of them in the
+    database's files (secure delete, then a checkpoint). Returns how many rows went."""
     deleted = 0
     async with db.writing() as session:
         for table, column in CHAT_TABLES:
@@ -121,6 +122,7 @@ async def forget_chat(db: Database, chat_id: int) -> int:
                 session, delete(table).where(getattr(table, column) == chat_id)
             )
         deleted += await _delete(session, delete(Chat).where(Chat.id == chat_id))
+    await db.checkpoint()
     return deleted
 
 

@@ -122,6 +122,14 @@ class Database:
             async with self.sessions() as session, session.begin():
                 return await session.run_sync(fn)
 
+    async def checkpoint(self) -> None:
+        """On SQLite, copy the write-ahead log into the database file and empty it, so that
+        what was just deleted is gone from the ``-wal`` file too; elsewhere nothing."""
+        if self.engine.dialect.name != "sqlite":
+            return
+        async with self.write_lock, self.engine.connect() as connection:
+            await connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+
     async def close(self) -> None:
         """Dispose of the engine's connections."""
         for thread in (self.reader, self.writer):
@@ -153,6 +161,9 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
+    # Deleted rows are overwritten, not left in free pages: /forget must leave nothing to
+    # recover from the file.
+    cursor.execute("PRAGMA secure_delete=ON")
     cursor.close()
 
 

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session
 
-from news.store.chats import chat_topics, get_chat, subscribe
+from news.store.chats import chat_topics, forget_chat, get_chat, subscribe, update_chat
 from news.store.db import Database, open_database, upgrade_database_async
 from news.store.tables import Base, Chat
 
@@ -150,3 +150,19 @@ async def test_closing_ends_the_reader_thread(tmp_path: Path):
     await db.read(thread_and_types)
     await db.close()
     assert not [t for t in threading.enumerate() if t.name.startswith("db-reader")]
+
+
+async def test_a_forgotten_chat_leaves_nothing_in_the_database_files(file_db, tmp_path):
+    # A zone no other row holds: after /forget its bytes must be in neither the database
+    # file (secure delete) nor the write-ahead log (checkpointed).
+    marker = "America/Argentina/ComodRivadavia"
+    async with file_db.writing() as session:
+        session.add(a_chat(4242))
+    await update_chat(file_db, 4242, timezone=marker)
+    await subscribe(file_db, 4242, ["cambodia-eba"], NOW)
+    files = [tmp_path / "read.db", tmp_path / "read.db-wal"]
+    assert any(marker.encode() in f.read_bytes() for f in files if f.exists())
+    assert await forget_chat(file_db, 4242) == 2
+    for path in files:
+        if path.exists():
+            assert marker.encode() not in path.read_bytes(), path.name
