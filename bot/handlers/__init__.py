@@ -15,7 +15,7 @@ from telegram.ext import (
 )
 
 from bot.handlers import admin, latest, membership, privacy, settings, start, topics
-from bot.handlers.errors import on_error, unknown_command
+from bot.handlers.errors import on_error, stale_button, unknown_command
 from bot.keyboards import FORGET, SETTING, TOPIC
 
 # Commands work in private chats, groups (as /cmd@bot too) and channel posts.
@@ -45,6 +45,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CallbackQueryHandler(topics.toggle, pattern=f"^{TOPIC}"))
     application.add_handler(CallbackQueryHandler(settings.button, pattern=f"^{SETTING}"))
     application.add_handler(CallbackQueryHandler(privacy.confirm_forget, pattern=f"^{FORGET}"))
+    application.add_handler(CallbackQueryHandler(stale_button))
     application.add_handler(
         ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
     )

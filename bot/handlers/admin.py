@@ -5,7 +5,7 @@ from collections.abc import Callable, Coroutine
 from functools import wraps
 from typing import Any
 
-from telegram import Update
+from telegram import Chat, Update
 from telegram.ext import ContextTypes
 
 from bot.app import apply_config
@@ -21,12 +21,15 @@ Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None
 
 
 def admin_only(handler: Handler) -> Handler:
-    """Run ``handler`` for users in telegram.admins; answer like an unknown command otherwise."""
+    """Run ``handler`` for users in telegram.admins in a private chat with the bot; answer
+    like an unknown command otherwise. In a group every member would read the answer, and
+    even a refusal worded for admins would tell them who the bot's admin is."""
 
     @wraps(handler)
     async def guarded(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        user = update.effective_user
-        if not services_of(context).is_admin(user.id if user else None):
+        user, chat = update.effective_user, update.effective_chat
+        in_private = chat is not None and chat.type == Chat.PRIVATE
+        if not in_private or not services_of(context).is_admin(user.id if user else None):
             await unknown_command(update, context)
             return
         await handler(update, context)

@@ -10,11 +10,19 @@ from bot.replies import reply
 log = logging.getLogger(__name__)
 UNKNOWN = "I don't know that command. /help lists what I can do."
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
+STALE = "This button no longer works. Send the command again for a fresh one."
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Unknown commands, and admin commands from non-admins, get the same answer."""
     await reply(update, context, UNKNOWN)
+
+
+async def stale_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A press no other handler takes (an old or forged button): answered all the same, so
+    the client stops waiting, and nothing changes."""
+    if update.callback_query is not None:
+        await update.callback_query.answer(STALE)
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -37,12 +37,12 @@ def settings_text(chat: ChatSettings) -> str:
 
 async def settings(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Show the settings with buttons, or apply typed arguments."""
-    chat = await current_chat(update, context)
     args = clean_args(context.args)
+    if args and not await may_change(update, context):  # before the chat is stored
+        await reply(update, context, refusal(update, ADMINS_ONLY))
+        return
+    chat = await current_chat(update, context)
     if args:
-        if not await may_change(update, context):
-            await reply(update, context, refusal(update, ADMINS_ONLY))
-            return
         change = parse_settings_args(args)
         if change.problem is not None:
             await reply(

@@ -80,15 +80,15 @@ async def unsubscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Non
 
 
 async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, *, follow: bool) -> None:
-    chat = await current_chat(update, context)
     bot = services_of(context)
     name = " ".join(clean_args(context.args))
     if not name:
         await topics(update, context)
         return
-    if not await may_change(update, context):
+    if not await may_change(update, context):  # before the chat is stored: a refusal keeps none
         await reply(update, context, refusal(update, ADMINS_ONLY))
         return
+    chat = await current_chat(update, context)
     topic = find_topic(name, bot.topics)
     if topic is None:
         await reply(update, context, _not_found(name, bot))

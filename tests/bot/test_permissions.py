@@ -6,6 +6,7 @@ there, so each press is judged by who pressed it. A channel's commands are its o
 
 import pytest
 
+from bot.handlers.errors import STALE, UNKNOWN
 from news.store.chats import count_chat_rows, get_chat
 from tests.bot.harness import ADMIN, USER, BotHarness
 from tests.fakes.telegram import SentRecord
@@ -86,3 +87,54 @@ async def test_in_a_private_chat_its_user_presses_the_buttons(bot: BotHarness):
     [menu] = await bot.say("/topics", chat_id=USER)
     updated = await bot.tap(menu, EBA, user_id=USER)
     assert "✓" in str(updated.reply_markup)
+
+
+async def test_a_refused_change_in_a_group_stores_nothing_about_the_group(bot: BotHarness):
+    bot.tg.add_chat(GROUP, "supergroup", admins=[ADMIN], members=[USER])
+    for command_text in ("/subscribe EBA", "/settings weekly", "/forget"):
+        [refused] = await bot.say(
+            command_text, chat_id=GROUP, user_id=USER, chat_type="supergroup"
+        )
+        assert refused.text.startswith("Only this group's administrators")
+    assert await count_chat_rows(bot.services.db, GROUP) == 0
+
+
+async def test_admin_commands_answer_only_in_a_private_chat(bot: BotHarness):
+    bot.tg.add_chat(GROUP, "supergroup", admins=[ADMIN], members=[USER])
+    for command_text in ("/stats", "/feeds"):
+        [reply] = await bot.say(command_text, chat_id=GROUP, user_id=ADMIN, chat_type="supergroup")
+        assert reply.text == UNKNOWN  # members would read the answer, and learn who is admin
+        [reply] = await bot.say(command_text, chat_id=ADMIN)
+        assert reply.text.startswith(("Stats", "Feeds"))
+    [reply] = await bot.post("/stats", chat_id=CHANNEL)
+    assert reply.text == UNKNOWN
+
+
+@pytest.mark.parametrize(
+    ("data", "answer"),
+    [
+        ("x:drop", STALE),
+        ("t:", "That topic no longer exists."),
+        ("t:" + "9" * 62, "That topic no longer exists."),
+        ("s:" + "9" * 62, ""),  # a settings press that changes nothing: no toast
+        ("f:maybe", ""),  # not "yes": nothing is erased
+        ("🙂", STALE),
+    ],
+)
+async def test_a_forged_or_stale_button_is_answered_and_changes_nothing(
+    bot: BotHarness, chat_type: str, data: str, answer: str
+):
+    await command(bot, chat_type, "/subscribe EBA")
+    menu = await command(bot, chat_type, "/settings")
+    rows = await count_chat_rows(bot.services.db, chat_of(chat_type))
+    before = await get_chat(bot.services.db, chat_of(chat_type))
+    await bot.tap(menu, data, user_id=ADMIN, edits=False)  # waits for the answer
+    assert bot.answer_text() == answer
+    assert await get_chat(bot.services.db, chat_of(chat_type)) == before
+    assert await count_chat_rows(bot.services.db, chat_of(chat_type)) == rows
+
+
+async def test_a_forged_button_in_a_private_chat_is_answered(bot: BotHarness):
+    [menu] = await bot.say("/topics", chat_id=USER)
+    await bot.tap(menu, "z:anything", user_id=USER, edits=False)
+    assert bot.answer_text() == STALE
