@@ -11,6 +11,7 @@ import calendar
 import io
 import json
 import logging
+import re
 import time
 from datetime import UTC, datetime
 from typing import Any
@@ -24,6 +25,7 @@ from news.models import ParseError, RawEntry, RawFeed
 from news.text.extract import html_to_text
 
 log = logging.getLogger(__name__)
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def parse_feed(body: bytes, headers: dict[str, str], url: str) -> RawFeed:
@@ -129,7 +131,7 @@ def _struct_to_datetime(value: time.struct_time | datetime | None) -> datetime |
 def _clean(value: object) -> str | None:
     if not isinstance(value, str):
         return None
-    value = value.strip()
+    value = _whole(value.strip())
     return value or None
 
 
@@ -147,11 +149,16 @@ def parse_json_feed(body: bytes, url: str) -> RawFeed:
         raise ParseError(f"broken JSON: {error}") from None
     if not isinstance(document, dict) or not isinstance(document.get("items"), list):
         raise ParseError("JSON without an 'items' list: not a JSON Feed")
-    items = [item for item in document["items"] if isinstance(item, dict)]
+    entries, skipped = [], 0
+    for item in document["items"]:
+        try:
+            entries.append(_json_entry(item))
+        except (TypeError, ValueError, OverflowError):  # this item's problem, not the feed's
+            skipped += 1
     return RawFeed(
         title=_clean(document.get("title")),
-        entries=tuple(_json_entry(item) for item in items),
-        warning=None if len(items) == len(document["items"]) else "some items were not objects",
+        entries=tuple(entries),
+        warning=f"{skipped} items could not be read" if skipped else None,
     )
 
 
@@ -164,18 +171,26 @@ def _json_int(digits: str) -> int | float:
         return float(digits)
 
 
-def _json_entry(item: dict[str, Any]) -> RawEntry:
+def _json_entry(item: object) -> RawEntry:
+    if not isinstance(item, dict):
+        raise TypeError("an item that is not an object")
     guid = item.get("id")
     html = item.get("content_html") or _text_as_html(item.get("content_text"))
     return RawEntry(
-        guid=str(guid).strip() or None if guid is not None else None,
+        guid=_whole(str(guid).strip()) or None if guid is not None else None,
         link=_clean(item.get("url")) or _clean(item.get("external_url")),
-        title=" ".join(str(item.get("title") or "").split()),
-        html=html if isinstance(html, str) else "",
+        title=" ".join((_clean(item.get("title")) or "").split()),
+        html=_whole(html) if isinstance(html, str) else "",
         author=_json_author(item),
         published=_iso_datetime(item.get("date_published")),
         updated=_iso_datetime(item.get("date_modified")),
     )
+
+
+def _whole(text: str) -> str:
+    """``text`` with any lone surrogate (a ``\\ud800`` escape JSON allows) as U+FFFD: such a
+    string cannot be encoded, stored or sent. json pairs the valid escapes itself."""
+    return _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
 
 
 def _text_as_html(text: object) -> str:
@@ -191,7 +206,9 @@ def _json_author(item: dict[str, Any]) -> str | None:
     if not isinstance(authors, list):
         authors = [item.get("author")]
     names = [
-        str(a["name"]) for a in authors if isinstance(a, dict) and isinstance(a.get("name"), str)
+        _whole(a["name"])
+        for a in authors
+        if isinstance(a, dict) and isinstance(a.get("name"), str)
     ]
     return ", ".join(names) or None
 
@@ -201,6 +218,6 @@ def _iso_datetime(value: object) -> datetime | None:
         return None
     try:
         parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
+        return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    except (ValueError, OverflowError):  # "9999-12-31T23:59:59-14:00" is past year 9999 in UTC
         return None
-    return parsed.astimezone(UTC) if parsed.tzinfo else parsed.replace(tzinfo=UTC)

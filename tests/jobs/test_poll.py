@@ -382,3 +382,25 @@ async def test_large_bodies_take_turns_for_a_place_and_small_ones_never_wait(
     assert await count(services, Story) == 3
     assert places.holding == 0
     assert not places.locked()  # every place given back
+
+
+async def test_one_bad_json_feed_item_costs_only_itself(feed_server, open_with):
+    # Each of these items made the whole feed fail on every poll: a lone surrogate cannot be
+    # stored, and these dates are past year 9999 or before year 1 once in UTC.
+    bad = [
+        '{"id": "s", "title": "Lone \\ud800 surrogate", "url": "https://j.example/s"}',
+        '{"id": "late", "title": "Late", "date_published": "9999-12-31T23:59:59-14:00"}',
+        '{"id": "early", "title": "Early", "date_published": "0001-01-01T00:00:00+01:00"}',
+        '"not an object"',
+        '{"id": {"nested": true}, "title": ["a", "list"], "url": 7, "content_text": "Body"}',
+    ]
+    good = '{"id": "ok", "title": "A good item", "url": "https://j.example/ok"}'
+    items = ", ".join([*bad, good])
+    body = f'{{"version": "https://jsonfeed.org/version/1.1", "title": "J", "items": [{items}]}}'
+    url = feed_server.feed("/feed.json", body.encode(), content_type="application/feed+json")
+    services = await open_with([feed_entry("JSON", url)])
+    report = (await poll(services, T0))["JSON"]
+    assert report.status is FeedStatus.OK, report.message
+    titles = sorted(s.title for s in report.new_stories)
+    assert titles == ["A good item", "Body", "Early", "Late", "Lone \ufffd surrogate"]
+    assert await count(services, Story) == 5
