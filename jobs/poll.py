@@ -21,6 +21,7 @@ from news.fetch.budget import ByteBudget
 from news.fetch.context import resolve_context
 from news.fetch.feed import Fetched, FetchFailed, FetchLimits, HostLimiter, fetch_feed
 from news.fetch.memory import release_free_memory
+from news.fetch.policy import OutboundPolicy
 from news.fetch.thread import FetchThread, on_caller_loop
 from news.models import (
     DueFeed,
@@ -73,6 +74,7 @@ class Poller:
     after_save: AfterSave | None = None
     limiter: HostLimiter = field(init=False)
     unparsed: ByteBudget = field(init=False)
+    policy: OutboundPolicy = field(init=False)
     topics: tuple[CompiledTopic, ...] = field(init=False)
     headlines: HeadlineIndex = field(default_factory=HeadlineIndex)
     _headlines_loaded: bool = False
@@ -87,6 +89,7 @@ class Poller:
         self.config = config
         self.limiter = HostLimiter(overall=config.http.concurrency, per_host=config.http.per_host)
         self.unparsed = ByteBudget(UNPARSED_BODIES * config.http.max_body)
+        self.policy = OutboundPolicy(frozenset(config.http.allow_hosts))
         self.topics = compile_topics(config.topics)
         self._feeds_by_url = {feed.url: feed for feed in config.feeds}
 
@@ -146,7 +149,14 @@ class Poller:
             take_place = on_caller_loop(partial(held.enter_async_context, self.limiter.large))
             async with self.limiter.slot(feed.url):
                 outcome = await self.fetcher.run(
-                    fetch_feed, feed.url, feed.validators, limits, now=now, on_large=take_place
+                    fetch_feed,
+                    feed.url,
+                    feed.validators,
+                    limits,
+                    now=now,
+                    on_large=take_place,
+                    policy=self.policy,
+                    origin=feed.config_url,
                 )
             if isinstance(outcome, Fetched):
                 place.resize(len(outcome.body))
@@ -268,7 +278,11 @@ class Poller:
         async def resolve(item: PendingContext) -> None:
             async with self.limiter.slot(item.item_url):
                 result = await self.fetcher.run(
-                    resolve_context, item.item_url, time_limit=self.config.http.total_timeout
+                    resolve_context,
+                    item.item_url,
+                    time_limit=self.config.http.total_timeout,
+                    origin=item.feed_url,
+                    policy=self.policy,
                 )
             await record_context(self.db, item, result, now)
 

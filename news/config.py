@@ -130,6 +130,17 @@ def _check_http_url(value: str) -> str:
     return value
 
 
+def _host_name(value: str) -> str:
+    host = value.strip().rstrip(".").lower()
+    if not host or (any(c in host for c in "/:@ ?#") and not host.startswith("[")):
+        raise PydanticCustomError(
+            "host",
+            "expected a host name or address like intranet.example.org, got {value}",
+            {"value": _show(value)},
+        )
+    return host.strip("[]")
+
+
 class StorageConfig(_Section):
     """Where stories, chats and the outbox live."""
 
@@ -146,6 +157,9 @@ class HttpConfig(_Section):
     concurrency: int = Field(default=64, ge=1, le=512)
     per_host: int = Field(default=4, ge=1, le=64)
     max_redirects: int = Field(default=5, ge=0, le=20)
+    # Hosts that URLs from feed content (redirects, item links) may reach although they are
+    # not public, e.g. an intranet mirror. A feed's own host is always allowed.
+    allow_hosts: tuple[Annotated[str, AfterValidator(_host_name)], ...] = ()
 
     @field_validator("user_agent")
     @classmethod
@@ -342,6 +356,7 @@ def _describe(error: ValidationError) -> list[str]:
 
 
 _OWN_ERRORS = {
+    "host",
     "duration",
     "duration_range",
     "size",

@@ -188,7 +188,9 @@ class NextPoll:
 
 @dataclass(frozen=True, slots=True)
 class ContextResult:
-    """The story-in-context URL, or why there is none (``error``; None means "not found")."""
+    """The story-in-context URL, or why there is none (``error``; None means "not found").
+    ``retry`` is False when asking again cannot help (the policy refused the URL)."""
 
     context_url: str | None
     error: str | None = None
+    retry: bool = True

@@ -156,3 +156,17 @@ def test_sizes_and_duration_display():
     assert parse_size("10MiB") == 10 * 1024 * 1024
     assert parse_size("500 KB") == 500_000
     assert format_duration(timedelta(seconds=5400)) == "1h30m"
+
+
+def test_allowed_hosts_are_host_names(tmp_path):
+    config = parse_config(
+        {"http": {"allow_hosts": ["Mirror.Intranet.", "10.0.0.7", "[fd00::1]"]}},
+        base_dir=tmp_path,
+        environ={},
+    )
+    assert config.http.allow_hosts == ("mirror.intranet", "10.0.0.7", "fd00::1")
+    message = check({"http": {"allow_hosts": ["http://mirror.intranet/"]}}, tmp_path)
+    assert (
+        'http.allow_hosts[0]: expected a host name or address like intranet.example.org, got "http://mirror.intranet/"'
+        in message
+    )

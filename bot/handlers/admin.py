@@ -67,6 +67,8 @@ def feed_block(feed: FeedHealth) -> str:
     """One feed's health in a few lines."""
     state = "disabled" if not feed.enabled else feed.status
     lines = [f"<b>{escape(feed.name)}</b> — {escape(state)}"]
+    if feed.url.lower().startswith("http://"):
+        lines.append("⚠ fetched over plain http: anyone on the way can read and change it")
     success = f"{feed.last_success:%Y-%m-%d %H:%M} UTC" if feed.last_success else "never"
     lines.append(f"last success: {success}")
     if feed.error and feed.status not in ("ok", "not modified"):

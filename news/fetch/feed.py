@@ -1,6 +1,8 @@
 """Fetching one feed politely and safely: conditional GET, redirects, hard limits.
 
-The client is passed in (one shared ``httpx.AsyncClient``, see ``make_http_client``). Bodies
+The client is passed in (one shared ``httpx.AsyncClient``, see ``make_http_client``). Redirects
+are followed here, each hop allowed by the outbound policy first (``news.fetch.redirects``).
+Bodies
 are decoded by ``news.fetch.decode``, not by httpx, so the size cap holds for the *decoded* bytes.
 
 A body that grows past ``LARGE_BODY`` waits for one of ``LARGE_BODIES`` places (held by
@@ -12,7 +14,7 @@ import asyncio
 import hashlib
 from collections import defaultdict
 from collections.abc import AsyncIterator, Awaitable, Callable
-from contextlib import aclosing, asynccontextmanager
+from contextlib import AbstractAsyncContextManager, aclosing, asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
@@ -21,6 +23,8 @@ from urllib.parse import urlsplit, urlunsplit
 import httpx
 
 from news.fetch.decode import BadEncodingError, decoded_body
+from news.fetch.policy import STRICT, OutboundPolicy
+from news.fetch.redirects import Followed, RedirectRefusedError, follow
 from news.fetch.sniff import challenge_hint
 from news.models import FeedStatus, Validators
 
@@ -93,7 +97,7 @@ def make_http_client(
     """The one shared client for feeds. Timeouts per phase; the total deadline is ours."""
     timeout = httpx.Timeout(connect_timeout.total_seconds(), read=20.0, write=10.0, pool=None)
     return httpx.AsyncClient(
-        follow_redirects=True,
+        follow_redirects=False,  # news.fetch.redirects follows them, checking each hop
         max_redirects=max_redirects,
         timeout=timeout,
         limits=httpx.Limits(
@@ -130,11 +134,14 @@ async def fetch_feed(
     *,
     now: datetime,
     on_large: LargeBodyHook | None = None,
+    policy: OutboundPolicy = STRICT,
+    origin: str | None = None,
 ) -> FetchOutcome:
     """GET ``url`` conditionally and classify the result. Never raises for network trouble.
 
     ``on_large`` is awaited once if the body passes ``LARGE_BODY``, before more is read; the
-    time it takes is not counted against ``limits.total_timeout``.
+    time it takes is not counted against ``limits.total_timeout``. Redirects must pass
+    ``policy``; ``origin`` is the URL the admin configured (``url`` may be where it moved).
     """
     headers = {}
     if validators.etag:
@@ -144,7 +151,10 @@ async def fetch_feed(
     try:
         async with asyncio.timeout(limits.total_timeout.total_seconds()) as deadline:
             wait = _off_the_clock(deadline, on_large) if on_large else None
-            return await _fetch(client, url, headers, validators, limits, now, on_large=wait)
+            hops = follow(client, url, headers=headers, policy=policy, origin=origin or url)
+            return await _fetch(hops, validators, limits, now, on_large=wait)
+    except RedirectRefusedError as error:
+        return FetchFailed(FeedStatus.REDIRECTS, str(error))
     except TimeoutError:
         return FetchFailed(
             FeedStatus.TIMEOUT,
@@ -159,17 +169,16 @@ async def fetch_feed(
 
 
 async def _fetch(
-    client: httpx.AsyncClient,
-    url: str,
-    headers: dict[str, str],
+    followed: AbstractAsyncContextManager[Followed],
     old: Validators,
     limits: FetchLimits,
     now: datetime,
     *,
     on_large: LargeBodyHook | None = None,
 ) -> FetchOutcome:
-    async with client.stream("GET", url, headers=headers) as response:
-        moved_to = permanent_location(response)
+    async with followed as hops:
+        response = hops.response
+        moved_to = permanent_location(hops)
         status = response.status_code
         if status == 304:
             return NotModified(_refresh(old, response.headers), moved_to)
@@ -224,11 +233,11 @@ def _refresh(old: Validators, headers: httpx.Headers) -> Validators:
     )
 
 
-def permanent_location(response: httpx.Response) -> str | None:
+def permanent_location(followed: Followed) -> str | None:
     """The new URL when every hop was a permanent redirect (301/308), credentials removed."""
-    if not response.history or any(r.status_code not in (301, 308) for r in response.history):
+    if not followed.hops or any(hop.status not in (301, 308) for hop in followed.hops):
         return None
-    parts = urlsplit(str(response.url))
+    parts = urlsplit(str(followed.response.url))
     netloc = parts.hostname or ""
     if parts.port:
         netloc += f":{parts.port}"

@@ -22,6 +22,7 @@ class PendingContext:
     item_url: str
     cached: str | None
     attempts: int
+    feed_url: str  # the configured URL of the feed that carried the item: its origin
 
 
 async def pending_contexts(db: Database, now: datetime, *, limit: int) -> list[PendingContext]:
@@ -34,6 +35,7 @@ async def pending_contexts(db: Database, now: datetime, *, limit: int) -> list[P
             ContextLink.context_url,
             ContextLink.attempts,
             ContextLink.checked_at,
+            Feed.url,
         )
         .join(Entry, Entry.story_id == Story.id)
         .join(Feed, (Feed.id == Entry.feed_id) & Feed.story_context.is_(True))
@@ -45,10 +47,10 @@ async def pending_contexts(db: Database, now: datetime, *, limit: int) -> list[P
     async with db.sessions() as session:
         rows = (await session.execute(query)).all()
     pending: dict[int, PendingContext] = {}
-    for story_id, url, cached, attempts, checked in rows:
+    for story_id, url, cached, attempts, checked, feed_url in rows:
         waiting = checked is not None and cached is None and checked > now - RETRY_AFTER * attempts
         if url is not None and not waiting and story_id not in pending:
-            pending[story_id] = PendingContext(story_id, url, cached, attempts or 0)
+            pending[story_id] = PendingContext(story_id, url, cached, attempts or 0, feed_url)
     return list(pending.values())[:limit]
 
 
@@ -57,7 +59,12 @@ async def record_context(
 ) -> None:
     """Store the answer in the cache and on the story; give up after a few failed tries."""
     attempts = pending.attempts + 1
-    done = result.context_url is not None or attempts >= MAX_ATTEMPTS or result.error is None
+    done = (
+        result.context_url is not None
+        or attempts >= MAX_ATTEMPTS
+        or result.error is None
+        or not result.retry
+    )
     async with db.writing() as session:
         link = await session.get(ContextLink, pending.item_url)
         if link is None:

@@ -175,6 +175,7 @@ async def test_admin_feeds_and_stats(bot: BotHarness):
     await bot.say("/subscribe EBA")
     [feeds] = await bot.say("/feeds", chat_id=ADMIN)
     assert "Business & Human Rights Resource Centre — ok" in feeds.text
+    assert "⚠ fetched over plain http" in feeds.text  # the loopback feed server is plain http
     [stats] = await bot.say("/stats", chat_id=ADMIN)
     assert "Cambodia and the EU's Everything But Arms preferences: 1" in stats.text
     assert str(USER) not in stats.text  # counts only, never who

@@ -3,11 +3,9 @@
 import asyncio
 import gzip
 import tracemalloc
-from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
 
-import httpx
 import pytest
 
 from news.fetch.feed import (
@@ -18,7 +16,6 @@ from news.fetch.feed import (
     NotModified,
     _exceeds,
     fetch_feed,
-    make_http_client,
     parse_retry_after,
 )
 from news.models import FeedStatus, Validators
@@ -27,17 +24,6 @@ from tests.fakes.feed_server import FeedServer, Reply, endless, gzip_bomb, rss
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 LIMITS = FetchLimits(max_body=1024 * 1024, total_timeout=timedelta(seconds=5))
 BODY = rss([{"title": "One", "link": "https://example.org/1", "guid": "1"}])
-
-
-@pytest.fixture
-async def client() -> AsyncIterator[httpx.AsyncClient]:
-    async with make_http_client(
-        user_agent="RightsDigestTest/1 (+https://example.org/contact)",
-        connect_timeout=timedelta(seconds=2),
-        max_redirects=5,
-        concurrency=8,
-    ) as http:
-        yield http
 
 
 async def test_second_fetch_sends_validators_and_gets_not_modified(feed_server, client):
