@@ -119,10 +119,19 @@ async def apply_config(services: Services, config: Config) -> None:
     services.config = config
 
 
+CONTEXT_ROUNDS = 50  # of 20 lookups each: a first run of a large aggregator feed
+
+
 async def poll_once(config: Config, out: TextIO) -> list[FeedReport]:
     """``rights-digest poll --once``: poll every due feed, print the table and new stories."""
     async with open_services(config) as services:
-        reports = await services.poller.poll_due(datetime.now(UTC))
+        now = datetime.now(UTC)
+        reports = await services.poller.poll_due(now)
+        # As the bot would, before anyone reads them: stories in context (BHRRC's #c<id>).
+        # Each round settles up to a batch; a lookup that failed waits for a later run.
+        for _ in range(CONTEXT_ROUNDS):
+            if not await services.poller.resolve_contexts(now):
+                break
     out.write(format_poll_table(reports))
     out.write(format_new_stories(reports))
     return reports

@@ -3,8 +3,10 @@
 import io
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
+from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -12,8 +14,8 @@ from bot.app import DryRunPrinter
 from bot.cli import main
 from bot.console import format_new_stories
 from news.models import FeedReport, FeedStatus, StoredStory, TopicMatch
-from tests.conftest import REPO
-from tests.fakes.feed_server import FeedServer, rss
+from tests.conftest import DATA, REPO
+from tests.fakes.feed_server import FeedServer, Reply, rss
 from tests.fakes.telegram import FakeTelegram
 
 EXE = [sys.executable, "-m", "bot.cli"]
@@ -247,3 +249,24 @@ def test_check_config_never_prints_the_database_password(tmp_path, capsys, monke
     out = capsys.readouterr().out
     assert "env-s3cret" not in out
     assert "digest:***@db.example.org" in out
+
+
+def test_poll_once_looks_up_stories_in_context_as_the_bot_does(tmp_path, capsys):
+    with FeedServer() as server:
+        server.route(
+            "/en/latest-news/item/", Reply((DATA / "extract" / "bhrrc_item.html").read_bytes())
+        )
+        item = {"title": "Cambodia: union rules", "link": server.url("/en/latest-news/item/")}
+        url = server.feed("/feed.xml", rss([item]))
+        config = write_config(tmp_path, [])
+        config.write_text(
+            config.read_text()
+            + f'[[feeds]]\nname = "BHRRC"\nurl = "{url}"\ntype = "ngo"\nstory_context = true\n'
+        )
+        assert main(["poll", "--once", "--config", str(config)]) == 0
+    capsys.readouterr()
+    with closing(sqlite3.connect(tmp_path / "cli.db")) as db:
+        [(context_url,)] = db.execute("SELECT context_url FROM stories").fetchall()
+    assert context_url == server.url(
+        "/en/cambodia-union-registration-rules-questioned-by-labour-groups#c123456"
+    )
