@@ -20,8 +20,10 @@ straight back in (2.5 times the page faults, twice the system time).
 
 import asyncio
 import contextlib
+import ctypes
 import logging
 import os
+import signal
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -36,6 +38,7 @@ T = TypeVar("T")
 WORKER_NICENESS = 10  # "nice 10": background batch work
 QUEUED = 2  # jobs a worker holds at once: one running, one waiting
 IDLE_AFTER = 5.0  # seconds without a job before a worker process stops
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
 
 
 class WorkTimeoutError(Exception):
@@ -141,7 +144,10 @@ class _Worker:
     def _start(self) -> ProcessPoolExecutor:
         # spawn, not fork: forking a process that runs threads (aiosqlite, httpx) is unsafe.
         self._executor = ProcessPoolExecutor(
-            1, mp_context=get_context("spawn"), initializer=_lower_priority
+            1,
+            mp_context=get_context("spawn"),
+            initializer=_prepare_worker,
+            initargs=(os.getpid(),),
         )
         return self._executor
 
@@ -162,10 +168,25 @@ def _seen(future: "asyncio.Future[Any]") -> None:
         future.exception()
 
 
-def _lower_priority() -> None:
-    """In each worker: yield the CPU to the bot's own process when both want it."""
+def _prepare_worker(parent: int) -> None:
+    """In each worker: yield the CPU to the bot's own process when both want it, and end
+    with the bot, however it ends."""
     with contextlib.suppress(OSError):  # not permitted: run at normal priority
         os.nice(WORKER_NICENESS)
+    _die_with(parent)
+
+
+def _die_with(parent: int) -> None:
+    """Ask Linux to kill this process when its parent dies. After a kill -9 of the bot its
+    parser processes, and the resource tracker they keep open, otherwise lived on for
+    minutes (one at 198 MB). Elsewhere a no-op: they end when their queue closes."""
+    try:
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return
+    prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the bot died before the request took effect
+        os._exit(1)
 
 
 def _kill(executor: ProcessPoolExecutor) -> None:

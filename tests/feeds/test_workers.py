@@ -13,6 +13,7 @@ import pytest
 
 from news.feeds.workers import WORKER_NICENESS, WorkerPool, WorkTimeoutError
 from news.fetch.memory import _malloc_trim, release_free_memory
+from tests.conftest import REPO
 
 
 async def test_workers_run_at_a_lower_cpu_priority_than_the_bot():
@@ -180,3 +181,41 @@ def test_the_bot_process_loads_no_feed_parser_and_alembic_only_to_migrate(tmp_pa
     for heavy in ("feedparser", "lxml"):
         assert f"'{heavy}'" not in first
         assert f"'{heavy}'" not in second
+
+
+# A bot with a parser process at work: it prints the parser's pid and its own, then waits to
+# be killed.
+PARENT = """
+import asyncio, os, sys
+from news.feeds.workers import WorkerPool
+async def main():
+    pool = WorkerPool(1, idle_after=600)
+    worker = await pool.run(os.getpid)
+    print(worker, flush=True)
+    await asyncio.sleep(600)
+asyncio.run(main())
+"""
+
+
+def test_parser_processes_end_with_the_bot_even_after_kill_9():
+    # Sync on purpose: asyncio's wait() for a child waits for its pipes too, which an
+    # orphaned parser would hold open, so a failure would hang instead of failing.
+    with subprocess.Popen(
+        [sys.executable, "-c", PARENT], stdout=subprocess.PIPE, text=True, cwd=REPO
+    ) as bot:
+        try:
+            assert bot.stdout is not None
+            worker = int(bot.stdout.readline())
+            assert not _has_ended(worker)
+            trackers = _children_of(bot.pid) - {worker}
+        finally:
+            bot.kill()
+            bot.wait()
+        assert asyncio.run(_ended_soon(worker))
+        for tracker in trackers:  # multiprocessing's resource tracker: its pipe closed
+            assert asyncio.run(_ended_soon(tracker))
+
+
+def _children_of(pid: int) -> set[int]:
+    children = Path(f"/proc/{pid}/task/{pid}/children")
+    return {int(child) for child in children.read_text().split()} if children.exists() else set()
