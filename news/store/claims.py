@@ -1,8 +1,11 @@
 """The sender's side of the outbox: due rows leased one per chat, then settled.
 
 A leased row is ``sending`` until its lease ends; if the sender dies, the row returns to the
-queue, so at most the message in flight can be sent twice. Every outcome (sent, retry later,
-failed, sent again as plain text) is settled in a transaction of its own.
+queue. Most leased rows were still waiting for their slot and are simply sent later; only a
+row whose request Telegram had received, and whose answer was not yet recorded, is sent
+twice. Telegram has no idempotency key, so that window (the messages in flight, one per
+chat) is the least a sender that never drops a message can leave. Every outcome (sent,
+retry later, failed, sent again as plain text) is settled in a transaction of its own.
 """
 
 from collections.abc import Container, Iterable
