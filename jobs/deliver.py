@@ -27,6 +27,7 @@ from news.store.outbox import (
     replace_alerts,
     undelivered,
 )
+from news.store.retention import purge_old_stories
 from news.store.tables import Chat
 
 log = logging.getLogger(__name__)
@@ -115,8 +116,11 @@ class Dispatcher:
         return added
 
     async def housekeeping(self, now: datetime) -> None:
-        """Apply the retention periods /privacy promises."""
+        """Apply the retention periods /privacy promises, and the stories' own."""
         await purge_delivered(self.db, now)
+        gone = await purge_old_stories(self.db, now, self.config().retention.stories)
+        if gone:
+            log.info("retention: %d stories no feed has carried for long were deleted", gone)
 
     async def _due_chats(self, now: datetime) -> list[tuple[int, Period]]:
         query = select(

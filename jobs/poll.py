@@ -215,7 +215,9 @@ class Poller:
             moved_to=fetched.moved_to,
         )
         # One transaction: the stories and the validators saying they were read.
-        saved = await save_entries(self.db, feed, parsed.entries, now, self.headlines, record)
+        saved = await save_entries(
+            self.db, feed, parsed.entries, now, self.headlines, record, parsed.present
+        )
         if self.after_save is not None:
             await self.after_save(feed, saved, now)
         return _with_stories(_report(feed, record), saved)

@@ -243,6 +243,15 @@ class DeliveryConfig(_Section):
     lease: Lease = timedelta(seconds=60)
 
 
+class RetentionConfig(_Section):
+    """How long stories are kept once their feeds no longer carry them."""
+
+    # At least a month: a weekly digest and a late subscriber's /latest still need them.
+    stories: Annotated[timedelta, BeforeValidator(_duration), _within(30 * DAY, 3650 * DAY)] = (
+        timedelta(days=180)
+    )
+
+
 class Config(_Section):
     """The whole validated config file."""
 
@@ -252,6 +261,7 @@ class Config(_Section):
     telegram: TelegramConfig = TelegramConfig()
     chats: ChatDefaults = ChatDefaults()
     delivery: DeliveryConfig = DeliveryConfig()
+    retention: RetentionConfig = RetentionConfig()
     feeds: tuple[FeedConfig, ...] = ()
     topics: tuple[TopicConfig, ...] = ()
 

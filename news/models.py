@@ -121,6 +121,7 @@ class ParsedFeed:
     entries: tuple[Entry, ...]
     warning: str | None = None
     skipped: int = 0  # items not returned: repeated in the document, or known already
+    present: frozenset[str] = frozenset()  # the keys of the known ones: still in the feed
 
 
 @dataclass(frozen=True, slots=True)

@@ -67,12 +67,15 @@ def normalise_feed(
     about = {"feed_name": feed.name, "source_type": feed.source_type}
     repeated: frozenset[str] | None = None  # found when the first wanted item needs them
     seen: set[str] = set()
+    present: set[str] = set()
     entries = []
     keys = assign_keys(raw.entries)
     for index, (raw_entry, link, (key, link_key)) in enumerate(
         zip(raw.entries, links, keys, strict=True)
     ):
         if key in seen or key in known:
+            if key in known:
+                present.add(key)
             continue
         seen.add(key)
         title = raw_entry.title
@@ -90,7 +93,8 @@ def normalise_feed(
         entries.append(
             _normalise(raw_entry, link, extracted, key, link_key, feed, topics, now, wanted)
         )
-    return ParsedFeed(tuple(entries), raw.warning, skipped=len(raw.entries) - len(entries))
+    skipped = len(raw.entries) - len(entries)
+    return ParsedFeed(tuple(entries), raw.warning, skipped, frozenset(present))
 
 
 def _normalise(

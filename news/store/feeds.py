@@ -143,6 +143,8 @@ def _poll_values(record: PollRecord, now: datetime) -> dict[str, object]:
     }
     if record.status in (FeedStatus.OK, FeedStatus.NOT_MODIFIED):
         values["last_success_at"] = now
+    if record.status is FeedStatus.OK:  # a document read whole, its entries marked seen
+        values["last_parsed_at"] = now
     if record.validators is not None:
         values |= {
             "etag": record.validators.etag,

@@ -21,6 +21,7 @@ from news.models import DueFeed, Entry, StoredStory
 from news.store.bulk import update_by_id
 from news.store.db import Database
 from news.store.feeds import PollRecord, write_polls
+from news.store.retention import mark_seen
 from news.store.tables import Base, Story
 from news.text.cluster import HeadlineIndex
 
@@ -92,8 +93,11 @@ async def save_entries(
     now: datetime,
     headlines: HeadlineIndex | None = None,
     poll: PollRecord | None = None,
+    present: frozenset[str] = frozenset(),
 ) -> SaveResult:
     """Store the entries ``feed`` has not carried before; return the stories that are new.
+    The feed still carries the others and the ``present`` keys (known entries the parser
+    did not return): they are marked seen, so retention keeps them.
 
     An entry joins an existing story with the same original URL, or (given ``headlines``) a
     recent story from another feed with the same headline. Bulk statements only: a cold poll
@@ -105,7 +109,15 @@ async def save_entries(
     all, in one commit instead of two.
     """
     return await db.write(
-        partial(_save, feed=feed, entries=entries, now=now, headlines=headlines, poll=poll)
+        partial(
+            _save,
+            feed=feed,
+            entries=entries,
+            now=now,
+            headlines=headlines,
+            poll=poll,
+            present=present,
+        )
     )
 
 
@@ -117,8 +129,13 @@ def _save(
     now: datetime,
     headlines: HeadlineIndex | None,
     poll: PollRecord | None,
+    present: frozenset[str] = frozenset(),
 ) -> SaveResult:
     fresh = _unseen(session, feed.id, entries)
+    if len(fresh) < len(entries) or present:
+        new_keys = {e.key for e in fresh}
+        still = present.union(e.key for e in entries if e.key not in new_keys)
+        mark_seen(session, feed.id, still, now)
     existing = _stories_by_url_key(session, [e.url_key for e in fresh])
     if headlines is not None:
         existing |= _same_headlines(session, feed, fresh, existing, headlines, now)
@@ -303,6 +320,7 @@ def _insert_entries(
             "url": e.url,
             "title": e.title,
             "first_seen_at": now,
+            "last_seen_at": now,
         }
         for e in entries
     ]

@@ -79,6 +79,8 @@ class Feed(Base):
     next_poll_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
     disabled_reason: Mapped[str | None] = mapped_column(Text)
     story_context: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # The last document read whole (status ok): what it no longer carries may be pruned.
+    last_parsed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Story(Base):
@@ -108,12 +110,14 @@ class Story(Base):
 
 
 class Entry(Base):
-    """Every item a feed ever carried. Never pruned: it is how a returning item stays old."""
+    """Every item a feed carried: it is how a returning item stays old. Pruned by retention
+    only once its feed has not carried it for the whole retention period."""
 
     __tablename__ = "entries"
     __table_args__ = (
         UniqueConstraint("feed_id", "key"),
         Index("ix_entries_feed_link", "feed_id", "link_key"),
+        Index("ix_entries_feed_seen", "feed_id", "last_seen_at"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
@@ -125,6 +129,8 @@ class Entry(Base):
     url: Mapped[str | None] = mapped_column(String(2048))
     title: Mapped[str] = mapped_column(Text)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Refreshed at most once a SEEN_STEP (news.store.retention) while the feed carries it.
+    last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class ContextLink(Base):
