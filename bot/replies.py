@@ -2,7 +2,8 @@
 
 from collections.abc import Sequence
 
-from telegram import InlineKeyboardMarkup, Message, Update
+from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.context import now, services_of
@@ -50,3 +51,19 @@ async def current_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Ch
         await reply(update, context, GROUP_NOTICE)
         settings = await update_chat(bot.services.db, chat.id, group_notice_sent=True)
     return settings
+
+
+async def redraw(
+    query: CallbackQuery, text: str | None = None, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Edit the message under a pressed button in place: its text and buttons, or only its
+    buttons. A second press on a message that already shows the result asks for no change,
+    and Telegram's "message is not modified" is then no error."""
+    try:
+        if text is None:
+            await query.edit_message_reply_markup(markup)
+        else:
+            await query.edit_message_text(text, reply_markup=markup)
+    except BadRequest as error:
+        if "not modified" not in str(error).lower():
+            raise

@@ -6,7 +6,7 @@ from telegram.ext import ContextTypes
 from bot.context import services_of
 from bot.keyboards import FORGET, forget_keyboard
 from bot.permissions import may_change, permitted_press, refusal
-from bot.replies import reply
+from bot.replies import redraw, reply
 from news.store.chats import forget_chat
 
 PRIVACY = (
@@ -52,10 +52,11 @@ async def confirm_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     await query.answer()
     if query.data != f"{FORGET}yes":
-        await query.edit_message_text("Nothing was erased.")
+        await redraw(query, "Nothing was erased.")
         return
     await forget_chat(services_of(context).services.db, chat.id)
-    await query.edit_message_text(
+    await redraw(
+        query,
         "Done: everything I stored about this chat is erased, pending messages included. "
-        "/start begins again."
+        "/start begins again.",
     )

@@ -1,14 +1,13 @@
 """/settings: delivery mode, digest hour and day, time zone, discreet mode."""
 
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.context import services_of
 from bot.handlers.start import describe_delivery
 from bot.keyboards import SETTING, settings_keyboard
 from bot.permissions import may_change, permitted_press, refusal
-from bot.replies import current_chat, reply
+from bot.replies import current_chat, redraw, reply
 from bot.settings_args import MODES, WEEKDAYS, parse_settings_args
 from bot.text_input import clean_args, echo
 from news.delivery.render import escape
@@ -67,11 +66,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if changes:
         chat = await update_chat(services_of(context).services.db, chat.id, **changes)
     await query.answer()
-    try:
-        await query.edit_message_text(settings_text(chat), reply_markup=settings_keyboard(chat))
-    except BadRequest as error:
-        if "not modified" not in str(error).lower():
-            raise
+    await redraw(query, settings_text(chat), settings_keyboard(chat))
 
 
 def button_change(chat: ChatSettings, action: str) -> dict[str, object]:

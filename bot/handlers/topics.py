@@ -1,13 +1,12 @@
 """/topics with its toggle buttons, /subscribe and /unsubscribe."""
 
 from telegram import Update
-from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.context import BotServices, now, services_of
 from bot.keyboards import TOPIC, topic_keyboard
 from bot.permissions import may_change, permitted_press, refusal
-from bot.replies import current_chat, reply
+from bot.replies import current_chat, redraw, reply
 from bot.text_input import clean_args, echo
 from news.delivery.render import escape
 from news.store.chats import chat_topics
@@ -62,11 +61,7 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await add_topics(bot.services.db, chat.id, [slug], now())
         followed.add(slug)
         await query.answer("Following. " + NEW_ONLY)
-    try:
-        await query.edit_message_reply_markup(topic_keyboard(bot.topics, followed))
-    except BadRequest as error:  # two quick taps: "message is not modified" is harmless
-        if "not modified" not in str(error).lower():
-            raise
+    await redraw(query, markup=topic_keyboard(bot.topics, followed))
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
