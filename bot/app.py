@@ -186,9 +186,10 @@ async def run_dry(config: Config, out: TextIO, reason: str) -> None:
     async with open_services(config) as services:
         scheduler = AsyncIOScheduler(timezone=UTC)
         jobs = recurring_jobs(services, deliver=False, on_poll=printer.cycle)
-        schedule_on_scheduler(scheduler, jobs)
+        runs = schedule_on_scheduler(scheduler, jobs)
         scheduler.start()
         try:
             await asyncio.Event().wait()
         finally:
             scheduler.shutdown(wait=False)
+            await runs.stop()  # before the services they use are closed

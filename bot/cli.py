@@ -7,7 +7,11 @@ the main module again.
 
 import argparse
 import asyncio
+import contextlib
+import faulthandler
+import io
 import os
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -154,6 +158,11 @@ def _latest(config: "Config", _path: Path, args: argparse.Namespace) -> int:
 def _run(config: "Config", path: Path, _args: argparse.Namespace) -> int:
     from bot.app import run_dry
     from news.config import TOKEN_ENV
+
+    # `kill -USR1 <pid>` prints where every thread of a running bot is (stderr must be a
+    # file: not so when a test calls main in its own process).
+    with contextlib.suppress(AttributeError, ValueError, io.UnsupportedOperation):
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
 
     token = os.environ.get(TOKEN_ENV, "").strip()
     if not token:

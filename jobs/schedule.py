@@ -4,9 +4,10 @@ Both are APScheduler 3 underneath. The bot uses PTB's JobQueue (errors reach PTB
 handler); the dry run and ``poll --once`` have no bot, so they use an AsyncIOScheduler directly.
 """
 
+import asyncio
 import logging
 from collections.abc import Awaitable, Callable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -63,21 +64,44 @@ def schedule_on_job_queue(job_queue: JobQueue[Any], jobs: Sequence[RecurringJob]
         )
 
 
-def schedule_on_scheduler(scheduler: AsyncIOScheduler, jobs: Sequence[RecurringJob]) -> None:
-    """Register ``jobs`` on a bare AsyncIOScheduler (no bot), each running first right away."""
+@dataclass(slots=True)
+class Runs:
+    """The runs in progress of a bare scheduler's jobs: a shutdown stops them before it
+    closes the database and the client they use (APScheduler does not wait for coroutines)."""
+
+    tasks: set["asyncio.Task[object]"] = field(default_factory=set)
+
+    async def stop(self) -> None:
+        """Cancel the runs in progress and wait until they have ended."""
+        running = list(self.tasks)
+        for task in running:
+            task.cancel()
+        await asyncio.gather(*running, return_exceptions=True)
+
+
+def schedule_on_scheduler(scheduler: AsyncIOScheduler, jobs: Sequence[RecurringJob]) -> Runs:
+    """Register ``jobs`` on a bare AsyncIOScheduler (no bot), each running first right away;
+    returns their runs, to stop at shutdown."""
+    runs = Runs()
     for job in jobs:
         scheduler.add_job(
             _logged,
             "interval",
-            args=(job,),
+            args=(job, runs),
             seconds=job.every.total_seconds(),
             **job_options(job),
         )
+    return runs
 
 
-async def _logged(job: RecurringJob) -> None:
+async def _logged(job: RecurringJob, runs: Runs) -> None:
     # Without PTB's error handler, an exception would only reach APScheduler's log line.
+    task = asyncio.current_task()
+    assert task is not None, "APScheduler runs a coroutine job as a task"
+    runs.tasks.add(task)
     try:
         await run_job(job)
     except Exception:
         log.exception("job %s failed", job.name)
+    finally:
+        runs.tasks.discard(task)

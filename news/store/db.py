@@ -77,9 +77,10 @@ class SessionThread:
             return fn(session)
 
     async def close(self) -> None:
-        # The connection belongs to the thread: closed there, then the thread ends.
+        # The connection belongs to the thread: closed there, then the thread ends. Waited
+        # for off the loop: a write still running may wait on a lock a task of the loop holds.
         await asyncio.get_running_loop().run_in_executor(self._thread, self._engine.dispose)
-        self._thread.shutdown()
+        await asyncio.to_thread(self._thread.shutdown)
 
 
 @dataclass(slots=True)

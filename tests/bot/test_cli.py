@@ -82,7 +82,13 @@ def test_dry_run_without_token_polls_reports_errors_and_stops_on_ctrl_c(tmp_path
             ):
                 break
         process.send_signal(signal.SIGINT)
-        out, err = process.communicate(timeout=20)
+        try:
+            out, err = process.communicate(timeout=60)
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGUSR1)  # faulthandler: every thread's stack
+            process.kill()
+            out, err = process.communicate()
+            raise AssertionError(f"Ctrl-C did not stop the dry run:\n{err}") from None
     text = "".join(seen) + out
     assert text.startswith("DRY RUN: TELEGRAM_BOT_TOKEN is not set")
     assert "nothing goes to Telegram" in text

@@ -46,3 +46,24 @@ async def test_on_the_bare_scheduler_a_job_runs_first_at_once():
         await asyncio.wait_for(ran.wait(), 5)
     finally:
         scheduler.shutdown(wait=False)
+
+
+async def test_stopping_the_bare_schedulers_runs_ends_a_run_in_progress():
+    # The dry run closes its database and client after this: no run may still use them.
+    started, ended = asyncio.Event(), asyncio.Event()
+
+    async def slow(_now: datetime) -> None:
+        started.set()
+        try:
+            await asyncio.Event().wait()  # a poll cycle that would outlive the shutdown
+        finally:
+            ended.set()
+
+    scheduler = AsyncIOScheduler()
+    runs = schedule_on_scheduler(scheduler, [RecurringJob("slow", EVERY, slow)])
+    scheduler.start()
+    await asyncio.wait_for(started.wait(), 5)
+    scheduler.shutdown(wait=False)
+    await runs.stop()
+    assert ended.is_set()
+    assert runs.tasks == set()
