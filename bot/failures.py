@@ -6,6 +6,7 @@ message for a rejected token quotes the token, so it is never shown.
 """
 
 import logging
+import sqlite3
 
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
@@ -40,6 +41,8 @@ def describe_failure(error: BaseException, config: Config) -> str | None:
         return f"storage.database_url is not a database URL this bot can open: {database}."
     if isinstance(error, DBAPIError):
         return f"Cannot use the database {database}: {_first_line(error.orig or error)}."
+    if isinstance(error, sqlite3.Error):
+        return f"Cannot use the database {database}: {_first_line(error)}."
     if isinstance(error, OSError):
         where = f" ({error.filename})" if error.filename else ""
         return f"Cannot start: {error.strerror or error}{where}."

@@ -1,6 +1,7 @@
 """Opening the database and bringing its schema up to date (Alembic)."""
 
 import asyncio
+import errno
 import sqlite3
 from collections.abc import AsyncIterator, Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -203,11 +204,29 @@ def alembic_config(url: str) -> "AlembicConfig":
 def upgrade_database(url: str) -> None:
     """Apply every pending migration. Blocking: call it before the event loop or in a thread."""
     _ensure_parent_dir(url)
+    check_sqlite_file(url)
     if sqlite_revision(url) == SCHEMA_HEAD:
         return
     from alembic import command  # here, not above: see SCHEMA_HEAD
 
     command.upgrade(alembic_config(url), "head")
+
+
+def check_sqlite_file(url: str) -> None:
+    """Raise ``sqlite3.Error`` now for a SQLite path that cannot be a database (a directory,
+    a file that is no database, one that cannot be opened), with SQLite's own words: found
+    later, through the async driver, the failure left its thread calling into a loop that
+    had closed, and that printed a traceback after the one-line message."""
+    parsed = make_url(url)
+    path = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not _is_file(parsed) or not path:
+        return
+    if path.startswith("file:") or not Path(path).exists():
+        return  # a new file: created by the migration
+    if Path(path).is_dir():  # SQLite would call it a disk I/O error
+        raise IsADirectoryError(errno.EISDIR, "the database path is a directory", path)
+    with closing(sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)) as db:
+        db.execute("PRAGMA schema_version").fetchone()
 
 
 def sqlite_revision(url: str) -> str | None:

@@ -1,5 +1,6 @@
 """The command line as an admin uses it: real subprocesses, real signals, loopback feeds."""
 
+import contextlib
 import io
 import os
 import signal
@@ -52,6 +53,13 @@ def clean_env() -> dict[str, str]:
     return env
 
 
+def as_from_a_terminal() -> None:
+    """In the child: Ctrl-C at its default. A shell starts a background job (a test suite
+    run with `&`, say) with SIGINT ignored, its children inherit that, and an ignored
+    Ctrl-C is rightly ignored by the bot too."""
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
+
+
 def test_dry_run_without_token_polls_reports_errors_and_stops_on_ctrl_c(tmp_path):
     with FeedServer() as server:
         good = server.feed(
@@ -72,6 +80,7 @@ def test_dry_run_without_token_polls_reports_errors_and_stops_on_ctrl_c(tmp_path
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
+            preexec_fn=as_from_a_terminal,
         )
         assert process.stdout is not None
         seen: list[str] = []
@@ -85,10 +94,17 @@ def test_dry_run_without_token_polls_reports_errors_and_stops_on_ctrl_c(tmp_path
         try:
             out, err = process.communicate(timeout=60)
         except subprocess.TimeoutExpired:
+            signals = [
+                line
+                for line in Path(f"/proc/{process.pid}/status").read_text().splitlines()
+                if line.startswith(("SigPnd", "ShdPnd", "SigBlk", "SigIgn", "SigCgt"))
+            ]
             process.send_signal(signal.SIGUSR1)  # faulthandler: every thread's stack
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.communicate(timeout=3)
             process.kill()
             out, err = process.communicate()
-            raise AssertionError(f"Ctrl-C did not stop the dry run:\n{err}") from None
+            raise AssertionError(f"Ctrl-C did not stop the dry run: {signals}\n{err}") from None
     text = "".join(seen) + out
     assert text.startswith("DRY RUN: TELEGRAM_BOT_TOKEN is not set")
     assert "nothing goes to Telegram" in text
@@ -241,7 +257,7 @@ def test_a_directory_where_the_database_should_be_is_one_line(tmp_path):
     (tmp_path / "cli.db").mkdir()
     config = write_config(tmp_path, [])
     result = run_cli("poll", "--once", "--config", str(config))
-    assert_one_clear_line(result, "database")
+    assert_one_clear_line(result, "the database path is a directory")
 
 
 def test_check_config_never_prints_the_database_password(tmp_path, capsys, monkeypatch):
