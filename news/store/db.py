@@ -217,33 +217,36 @@ def check_sqlite_file(url: str) -> None:
     a file that is no database, one that cannot be opened), with SQLite's own words: found
     later, through the async driver, the failure left its thread calling into a loop that
     had closed, and that printed a traceback after the one-line message."""
-    parsed = make_url(url)
-    path = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not _is_file(parsed) or not path:
-        return
-    if path.startswith("file:") or not Path(path).exists():
-        return  # a new file: created by the migration
-    if Path(path).is_dir():  # SQLite would call it a disk I/O error
-        raise IsADirectoryError(errno.EISDIR, "the database path is a directory", path)
-    with closing(sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)) as db:
+    path = _sqlite_path(url)
+    if path is None or not path.exists():
+        return  # not a SQLite file, or a new one: created by the migration
+    if path.is_dir():  # SQLite would call it a disk I/O error
+        raise IsADirectoryError(errno.EISDIR, "the database path is a directory", str(path))
+    with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as db:
         db.execute("PRAGMA schema_version").fetchone()
 
 
 def sqlite_revision(url: str) -> str | None:
     """The Alembic revision of an existing SQLite file, read without Alembic; None for any
     other database, a file not there yet, or one Alembic has not touched."""
-    parsed = make_url(url)
-    path = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not _is_file(parsed) or not path:
-        return None
-    if path.startswith("file:") or not Path(path).is_file():
+    path = _sqlite_path(url)
+    if path is None or not path.is_file():
         return None
     try:
-        with closing(sqlite3.connect(Path(path).resolve().as_uri() + "?mode=ro", uri=True)) as db:
+        with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as db:
             row = db.execute("SELECT version_num FROM alembic_version").fetchone()
     except sqlite3.Error:
         return None
     return str(row[0]) if row else None
+
+
+def _sqlite_path(url: str) -> Path | None:
+    """The file of a SQLite URL; None for any other database, one in memory or a URI."""
+    parsed = make_url(url)
+    path = parsed.database
+    if parsed.get_backend_name() != "sqlite" or not _is_file(parsed) or not path:
+        return None
+    return None if path.startswith("file:") else Path(path)
 
 
 async def upgrade_database_async(url: str) -> None:
