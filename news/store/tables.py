@@ -117,7 +117,6 @@ class Entry(Base):
     __table_args__ = (
         UniqueConstraint("feed_id", "key"),
         Index("ix_entries_feed_link", "feed_id", "link_key"),
-        Index("ix_entries_feed_seen", "feed_id", "last_seen_at"),
     )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
