@@ -3,6 +3,7 @@
 import contextlib
 import io
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
@@ -10,6 +11,8 @@ import sys
 from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
+
+import pytest
 
 from bot.app import DryRunPrinter
 from bot.cli import main
@@ -20,6 +23,7 @@ from tests.fakes.feed_server import FeedServer, Reply, rss
 from tests.fakes.telegram import FakeTelegram
 
 EXE = [sys.executable, "-m", "bot.cli"]
+SETPRIV = shutil.which("setpriv")  # runs a command without root's file-mode override
 
 
 def write_config(
@@ -197,10 +201,18 @@ def test_new_stories_print_in_full_only_when_they_match_a_topic():
     ]
 
 
-def run_cli(*args: str, token: str | None = None) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, token: str | None = None, without_file_override: bool = False
+) -> subprocess.CompletedProcess[str]:
     env = clean_env() | ({"TELEGRAM_BOT_TOKEN": token} if token else {})
+    drop = ["-dac_override", "-dac_read_search"]
+    prefix = (
+        [str(SETPRIV), f"--bounding-set={','.join(drop)}", f"--inh-caps={','.join(drop)}"]
+        if without_file_override
+        else []
+    )
     return subprocess.run(
-        [*EXE, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
+        [*prefix, *EXE, *args], cwd=REPO, env=env, capture_output=True, text=True, timeout=120
     )
 
 
@@ -292,3 +304,24 @@ def test_poll_once_looks_up_stories_in_context_as_the_bot_does(tmp_path, capsys)
     assert context_url == server.url(
         "/en/cambodia-union-registration-rules-questioned-by-labour-groups#c123456"
     )
+
+
+@pytest.mark.skipif(
+    SETPRIV is None, reason="needs util-linux's setpriv to drop root's file override"
+)
+@pytest.mark.parametrize("read_only", ["file", "folder"])
+def test_a_read_only_database_is_one_line_and_left_as_it_was(tmp_path, read_only):
+    # Tests run as root, whom file modes do not stop: the process drops that power, so
+    # these modes hold as they would for the bot's own user (or on a read-only disk).
+    config = write_config(tmp_path, [])
+    assert run_cli("db", "upgrade", "--config", str(config)).returncode == 0
+    database = tmp_path / "cli.db"
+    before = database.read_bytes()
+    (database if read_only == "file" else tmp_path).chmod(0o444 if read_only == "file" else 0o555)
+    try:
+        result = run_cli("poll", "--once", "--config", str(config), without_file_override=True)
+    finally:
+        tmp_path.chmod(0o755)
+        database.chmod(0o644)
+    assert_one_clear_line(result, "Cannot use the database")
+    assert database.read_bytes() == before
