@@ -5,6 +5,7 @@ in a subprocess) talks to it over real sockets. Routes are set per path; every r
 """
 
 import asyncio
+import ssl
 import threading
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
@@ -46,10 +47,16 @@ class FeedServer:
     """``with FeedServer() as server: server.route("/a.xml", Reply(body))``."""
 
     def __init__(
-        self, *, latency: float = 0.0, host: str = "127.0.0.1", more_hosts: Sequence[str] = ()
+        self,
+        *,
+        latency: float = 0.0,
+        host: str = "127.0.0.1",
+        more_hosts: Sequence[str] = (),
+        tls: ssl.SSLContext | None = None,
     ) -> None:
         self.latency = latency
         self.host = host
+        self.tls = tls  # serve https with this context
         self.more_hosts = tuple(more_hosts)  # other loopback addresses, same port
         self.port = 0
         self.hits: list[Hit] = []
@@ -98,7 +105,7 @@ class FeedServer:
         app.router.add_route("*", "/{tail:.*}", self._handle)
         self._runner = web.AppRunner(app, access_log=None, shutdown_timeout=0.5)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, self.host, 0)
+        site = web.TCPSite(self._runner, self.host, 0, ssl_context=self.tls)
         await site.start()
         self.port = self._runner.addresses[0][1]
         for host in self.more_hosts:
@@ -108,7 +115,8 @@ class FeedServer:
 
     def url(self, path: str, host: str | None = None) -> str:
         """The absolute URL of ``path`` on this server (at ``host``, one of its addresses)."""
-        return f"http://{host or self.host}:{self.port}{path}"
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://{host or self.host}:{self.port}{path}"
 
     def route(self, path: str, *replies: Reply) -> str:
         """Serve ``replies`` in turn at ``path`` (the last one repeats); returns the URL."""

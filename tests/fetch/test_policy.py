@@ -4,9 +4,12 @@ Feed URLs are the admin's; redirects and item links come from publishers, and ma
 public addresses, the feed's own origin, or hosts the admin allows.
 """
 
+import ssl
 from datetime import UTC, datetime, timedelta
 
+import httpx
 import pytest
+import trustme
 
 from news.fetch.context import resolve_context
 from news.fetch.feed import Fetched, FetchFailed, FetchLimits, fetch_feed
@@ -131,3 +134,25 @@ async def test_an_item_link_to_another_local_server_is_never_requested(feed_serv
     assert result.context_url is None
     assert result.retry is False
     assert result.error == "not requested: 127.0.0.1 is a private address"
+
+
+async def test_a_redirect_from_https_to_http_is_not_followed_over_real_tls():
+    authority = trustme.CA()
+    tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+    authority.issue_cert("127.0.0.1").configure_cert(tls)
+    with FeedServer(tls=tls) as secure, FeedServer() as plain:
+        plain.route("/feed.xml", Reply(BODY))
+        secure.redirect("/feed.xml", plain.url("/feed.xml"), 301)
+        trusting = ssl.create_default_context()
+        authority.configure_trust(trusting)
+        async with httpx.AsyncClient(verify=trusting) as client:
+            outcome = await fetch_feed(
+                client, secure.url("/feed.xml"), Validators(), LIMITS, now=NOW
+            )
+            [hit] = secure.hits_for("/feed.xml")  # the https request was made and answered
+        assert plain.hits == []
+    assert hit.status == 301
+    assert isinstance(outcome, FetchFailed)
+    assert outcome.status is FeedStatus.REDIRECTS
+    assert outcome.moved_to is None
+    assert "from https to plain http" in outcome.message
