@@ -259,6 +259,19 @@ def test_a_file_that_is_no_database_is_one_line_and_left_as_it_was(tmp_path):
     assert not_a_db.read_bytes() == b"these are someone's notes, not a database\n" * 200
 
 
+def test_a_corrupt_database_is_one_line_and_left_as_it_was(tmp_path):
+    config = write_config(tmp_path, [("Feed", "http://127.0.0.1:9/feed")])
+    assert run_cli("db", "upgrade", "--config", str(config)).returncode == 0
+    database = tmp_path / "cli.db"
+    page = 4096  # SQLite's page size here: the header page stays, every other is garbage
+    kept = database.read_bytes()[:page]
+    database.write_bytes(kept + b"\xff" * (database.stat().st_size - page))
+    corrupt = database.read_bytes()
+    result = run_cli("poll", "--once", "--config", str(config))
+    assert_one_clear_line(result, "database disk image is malformed")
+    assert database.read_bytes() == corrupt
+
+
 def test_a_database_url_of_no_known_kind_is_one_line(tmp_path):
     config = write_config(tmp_path, [], database_url="nonsense://somewhere/db")
     result = run_cli("poll", "--once", "--config", str(config))
