@@ -18,6 +18,17 @@ class Command:
         return f"/{self.name} {self.usage}".rstrip()
 
 
+# The profile: what an empty chat shows before /start (at most 512 characters), and the line
+# under the bot's name (at most 120). Telegram shows them to people who have not started it.
+DESCRIPTION = (
+    "Human-rights news, summarised: stories on the topics you choose (Cambodia and the EU's "
+    "trade preferences, NGO and civil-society freedoms, and more), each a short summary with "
+    "links to the story in context and to the original publisher. Instant alerts or a daily "
+    "or weekly digest, at your hour. I store only this chat's id, type and settings: no "
+    "names, no messages. Press Start to choose topics; /privacy says more; /forget erases it."
+)
+SHORT_DESCRIPTION = "Human-rights news digests: short summaries, links to the full story."
+
 COMMANDS: tuple[Command, ...] = (
     Command("start", "Welcome, privacy in one line, and the topic picker"),
     Command("topics", "Every topic; tap to follow or stop following"),

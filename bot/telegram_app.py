@@ -12,7 +12,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults
 
 from bot.app import Services, open_services, recurring_jobs
-from bot.commands import ADMIN, PUBLIC
+from bot.commands import ADMIN, DESCRIPTION, PUBLIC, SHORT_DESCRIPTION
 from bot.context import SERVICES_KEY, BotServices
 from bot.handlers import register
 from bot.logs import redact_token
@@ -47,7 +47,10 @@ def build_application(services: Services, token: str, *, config_path: Path | Non
 
 
 async def publish_commands(application: Application, admins: Sequence[int]) -> None:  # type: ignore[type-arg]
-    """The command menu: public commands for everyone, admin ones in admins' private chats."""
+    """The bot's profile: what a new user's empty chat says before /start, the line on its
+    profile page, and the command menu (admin commands in admins' private chats only)."""
+    await application.bot.set_my_description(DESCRIPTION)
+    await application.bot.set_my_short_description(SHORT_DESCRIPTION)
     public = [BotCommand(c.name, c.description) for c in PUBLIC]
     await application.bot.set_my_commands(public)
     everything = public + [BotCommand(c.name, c.description) for c in ADMIN]

@@ -15,7 +15,7 @@ from telegram.ext import (
 )
 
 from bot.handlers import admin, latest, membership, privacy, settings, start, topics
-from bot.handlers.errors import on_error, stale_button, unknown_command
+from bot.handlers.errors import on_error, plain_text, stale_button, unknown_command
 from bot.keyboards import FORGET, SETTING, TOPIC
 
 # Commands work in private chats, groups (as /cmd@bot too) and channel posts.
@@ -50,4 +50,6 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
         ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)
     )
     application.add_handler(MessageHandler(filters.COMMAND & WHERE, unknown_command))
+    private_text = filters.UpdateType.MESSAGE & filters.ChatType.PRIVATE & ~filters.COMMAND
+    application.add_handler(MessageHandler(private_text, plain_text))
     application.add_error_handler(on_error)

@@ -11,11 +11,18 @@ log = logging.getLogger(__name__)
 UNKNOWN = "I don't know that command. /help lists what I can do."
 SORRY = "Sorry, something went wrong on my side. Please try again in a moment."
 STALE = "This button no longer works. Send the command again for a fresh one."
+HINT = "I answer commands only. /help lists them; /latest shows the newest stories."
 
 
 async def unknown_command(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """Unknown commands, and admin commands from non-admins, get the same answer."""
     await reply(update, context, UNKNOWN)
+
+
+async def plain_text(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """A private message that is no command: a one-line hint, never silence. (Groups and
+    channels talk among themselves: the bot answers only its commands there.)"""
+    await reply(update, context, HINT)
 
 
 async def stale_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> None:

@@ -8,7 +8,8 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.commands import ADMIN as ADMIN_COMMANDS
-from bot.commands import COMMANDS, PUBLIC
+from bot.commands import COMMANDS, DESCRIPTION, PUBLIC, SHORT_DESCRIPTION
+from bot.handlers.errors import HINT
 from bot.logs import QUIET, configure_logging
 from news.store.chats import count_chat_rows, get_chat
 from tests.bot.harness import ADMIN, USER, BotHarness, buttons, running_bot
@@ -245,6 +246,27 @@ async def test_help_and_the_command_menu_follow_the_commands_table(bot: BotHarne
     assert menu == {c.name: c.description for c in PUBLIC}
     admin_menu = bot.tg.commands(scope={"type": "chat", "chat_id": ADMIN})
     assert {c["command"] for c in admin_menu} == {c.name for c in COMMANDS}
+
+
+async def test_a_new_users_empty_chat_says_what_the_bot_is(bot: BotHarness):
+    # Telegram shows the description before /start, and the short one on the profile page.
+    assert bot.tg.profile_text("description") == DESCRIPTION
+    assert bot.tg.profile_text("short_description") == SHORT_DESCRIPTION
+    assert "no messages" in DESCRIPTION  # what it keeps, said before anyone starts it
+
+
+@pytest.mark.parametrize("text", ["hello", "what is new in Cambodia?", "ស្ដី"])
+async def test_plain_text_in_a_private_chat_gets_a_hint(bot: BotHarness, text: str):
+    [reply] = await bot.say(text)
+    assert reply.text == HINT
+
+
+async def test_plain_text_in_a_group_gets_no_answer(bot: BotHarness):
+    group = -100777
+    bot.tg.add_chat(group, "supergroup", admins=[ADMIN], members=[USER])
+    bot.tg.push_message(group, USER, "hello everyone", chat_type="supergroup")
+    [reply] = await bot.say("/help", chat_id=group, user_id=USER, chat_type="supergroup")
+    assert [s.text for s in bot.tg.sent(group)] == [reply.text]  # only /help was answered
 
 
 def test_the_readme_lists_every_command():

@@ -22,10 +22,10 @@ from tests.fakes.telegram.params import (
     flag_param,
     int_param,
     json_param,
-    scope_key,
     str_param,
 )
-from tests.fakes.telegram.rules import check_commands, check_reply_markup, render_text
+from tests.fakes.telegram.profile import Profile
+from tests.fakes.telegram.rules import check_reply_markup, render_text
 from tests.fakes.telegram.state import Chat, SentRecord, member
 
 CHAT_ACTIONS = frozenset({
@@ -37,7 +37,7 @@ NO_GIFTS = dict.fromkeys(
 ) | {"gifts_from_channels": False}
 
 
-class Methods(RateLimits, Faults):
+class Methods(RateLimits, Faults, Profile):
     """Bot API methods; all but getUpdates run with the lock held."""
 
     async def _call(self, method: str, params: JSON) -> Any:
@@ -53,7 +53,7 @@ class Methods(RateLimits, Faults):
         except RuleError as exc:
             raise bad(exc.description) from exc
 
-    # ---- identity, webhook, commands --------------------------------------------------------
+    # ---- identity, webhook --------------------------------------------------------
 
     def _get_me(self, params: JSON) -> JSON:
         return self.bot_user | {
@@ -67,20 +67,6 @@ class Methods(RateLimits, Faults):
     def _delete_webhook(self, params: JSON) -> bool:
         if flag_param(params, "drop_pending_updates"):
             self._updates.clear()
-        return True
-
-    def _set_my_commands(self, params: JSON) -> bool:
-        key = scope_key(json_param(params, "scope"), str_param(params, "language_code"))
-        self._commands[key] = check_commands(json_param(params, "commands"))
-        return True
-
-    def _get_my_commands(self, params: JSON) -> list[dict[str, str]]:
-        key = scope_key(json_param(params, "scope"), str_param(params, "language_code"))
-        return list(self._commands.get(key, []))
-
-    def _delete_my_commands(self, params: JSON) -> bool:
-        key = scope_key(json_param(params, "scope"), str_param(params, "language_code"))
-        self._commands.pop(key, None)
         return True
 
     # ---- long polling -----------------------------------------------------------------------
@@ -279,9 +265,13 @@ class Methods(RateLimits, Faults):
     _HANDLERS: ClassVar[dict[str, Callable[[Methods, JSON], Any]]] = {
         "getMe": _get_me,
         "deleteWebhook": _delete_webhook,
-        "setMyCommands": _set_my_commands,
-        "getMyCommands": _get_my_commands,
-        "deleteMyCommands": _delete_my_commands,
+        "setMyCommands": Profile._set_my_commands,
+        "getMyCommands": Profile._get_my_commands,
+        "deleteMyCommands": Profile._delete_my_commands,
+        "setMyDescription": Profile._set_my_description,
+        "getMyDescription": Profile._get_my_description,
+        "setMyShortDescription": Profile._set_my_short_description,
+        "getMyShortDescription": Profile._get_my_short_description,
         "sendMessage": _send_message,
         "editMessageText": _edit_message_text,
         "editMessageReplyMarkup": _edit_message_reply_markup,

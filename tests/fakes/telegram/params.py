@@ -13,7 +13,8 @@ METHODS = (
     "getMe", "deleteWebhook", "getUpdates", "setMyCommands", "getMyCommands",
     "deleteMyCommands", "sendMessage", "editMessageText", "editMessageReplyMarkup",
     "answerCallbackQuery", "sendChatAction", "getChat", "getChatMember",
-    "getChatAdministrators", "deleteMessage", "leaveChat",
+    "getChatAdministrators", "deleteMessage", "leaveChat", "setMyDescription",
+    "getMyDescription", "setMyShortDescription", "getMyShortDescription",
 )  # fmt: skip
 _CANONICAL = {name.lower(): name for name in METHODS}
 

@@ -155,6 +155,7 @@ class State:
         self._answers: dict[str, JSON] = {}
         self._last_query_id: str | None = None
         self._commands: dict[tuple[str, str], list[dict[str, str]]] = {}
+        self._profile: dict[tuple[str, str], str] = {}  # (field, language) -> text
         self._windows = Windows()
 
     @property
