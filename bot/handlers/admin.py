@@ -95,7 +95,8 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await reply(
             update,
             context,
-            f"Config not reloaded; still running the old one.\n<pre>{escape(str(error))}</pre>",
+            "Config not reloaded; still running the old one.\n"
+            f"<pre>{escape(config_problems(str(error)))}</pre>",
         )
         return
     await reply(
@@ -103,6 +104,15 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         context,
         f"Config reloaded: {len(config.feeds)} feeds, {len(config.topics)} topics.",
     )
+
+
+def config_problems(message: str, *, shown: int = 10, width: int = 300) -> str:
+    """The first ``shown`` problems of a config error, each cut to ``width`` characters, and
+    how many more: a file with hundreds of mistakes still fits one message."""
+    lines = [line.strip() for line in message.splitlines() if line.strip()]
+    cut = [line if len(line) <= width else line[: width - 1] + "…" for line in lines[:shown]]
+    more = len(lines) - shown
+    return "\n".join(cut + ([f"… and {more} more"] if more > 0 else []))
 
 
 def _counts(counts: dict[str, int]) -> str:

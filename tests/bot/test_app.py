@@ -201,6 +201,25 @@ async def test_reload_keeps_the_running_config_when_the_new_one_is_broken(
         assert reply.text == "Config reloaded: 0 feeds, 0 topics."
 
 
+async def test_a_reload_with_hundreds_of_mistakes_shows_the_first_ten_and_a_count(
+    tg, bot_config, tmp_path
+):
+    path = tmp_path / "config.toml"
+    feeds = "".join(
+        f'[[feeds]]\nname = "F{n}"\nurl = "https://e.org/{n}"\ntype = "ngo"\n'
+        f'every = "{"x" * 500}"\n'
+        for n in range(300)
+    )
+    path.write_text(feeds, encoding="utf-8")
+    async with running_bot(tg, bot_config, config_path=path) as bot:
+        [reply] = await bot.say("/reload", chat_id=ADMIN)
+    assert reply.text.startswith("Config not reloaded; still running the old one.")
+    assert "feeds[0].every: expected a duration" in reply.text
+    assert "feeds[9].every" in reply.text
+    assert "feeds[10].every" not in reply.text
+    assert reply.text.endswith("… and 290 more")
+
+
 async def test_in_a_group_only_administrators_change_subscriptions(bot: BotHarness):
     group = -100123
     bot.tg.add_chat(group, "supergroup", admins=[ADMIN], members=[USER])
