@@ -5,7 +5,6 @@ command line prints what went wrong and where, and exits with ``EXIT_FAILURE``. 
 message for a rejected token quotes the token, so it is never shown.
 """
 
-import logging
 import sqlite3
 
 from sqlalchemy.engine import make_url
@@ -15,7 +14,6 @@ from telegram.error import InvalidToken, NetworkError
 from news.config import TOKEN_ENV, Config
 
 EXIT_FAILURE = 3  # 2 is a config error
-log = logging.getLogger(__name__)
 
 
 def safe_url(url: str) -> str:

@@ -1,8 +1,7 @@
 """Fetching one feed politely and safely: conditional GET, redirects, hard limits.
 
 The client is passed in (one shared ``httpx.AsyncClient``, see ``make_http_client``). Redirects
-are followed here, each hop allowed by the outbound policy first (``news.fetch.redirects``).
-Bodies
+are followed by ``news.fetch.redirects``, each hop allowed by the outbound policy first. Bodies
 are decoded by ``news.fetch.decode``, not by httpx, so the size cap holds for the *decoded* bytes.
 
 A body that grows past ``LARGE_BODY`` waits for one of ``LARGE_BODIES`` places (held by
@@ -18,13 +17,13 @@ from contextlib import AbstractAsyncContextManager, aclosing, asynccontextmanage
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.utils import parsedate_to_datetime
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import urlsplit
 
 import httpx
 
 from news.fetch.decode import BadEncodingError, decoded_body
 from news.fetch.policy import STRICT, OutboundPolicy
-from news.fetch.redirects import Followed, RedirectRefusedError, follow
+from news.fetch.redirects import Followed, RedirectRefusedError, follow, without_credentials
 from news.fetch.sniff import challenge_hint
 from news.models import FeedStatus, Validators
 
@@ -151,8 +150,8 @@ async def fetch_feed(
     try:
         async with asyncio.timeout(limits.total_timeout.total_seconds()) as deadline:
             wait = _off_the_clock(deadline, on_large) if on_large else None
-            hops = follow(client, url, headers=headers, policy=policy, origin=origin or url)
-            return await _fetch(hops, validators, limits, now, on_large=wait)
+            request = follow(client, url, headers=headers, policy=policy, origin=origin or url)
+            return await _fetch(request, validators, limits, now, on_large=wait)
     except RedirectRefusedError as error:
         return FetchFailed(FeedStatus.REDIRECTS, str(error))
     except TimeoutError:
@@ -169,16 +168,16 @@ async def fetch_feed(
 
 
 async def _fetch(
-    followed: AbstractAsyncContextManager[Followed],
+    request: AbstractAsyncContextManager[Followed],
     old: Validators,
     limits: FetchLimits,
     now: datetime,
     *,
     on_large: LargeBodyHook | None = None,
 ) -> FetchOutcome:
-    async with followed as hops:
-        response = hops.response
-        moved_to = permanent_location(hops)
+    async with request as followed:
+        response = followed.response
+        moved_to = permanent_location(followed)
         status = response.status_code
         if status == 304:
             return NotModified(_refresh(old, response.headers), moved_to)
@@ -237,11 +236,7 @@ def permanent_location(followed: Followed) -> str | None:
     """The new URL when every hop was a permanent redirect (301/308), credentials removed."""
     if not followed.hops or any(hop.status not in (301, 308) for hop in followed.hops):
         return None
-    parts = urlsplit(str(followed.response.url))
-    netloc = parts.hostname or ""
-    if parts.port:
-        netloc += f":{parts.port}"
-    return urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+    return without_credentials(str(followed.response.url))
 
 
 def _failure(

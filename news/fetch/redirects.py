@@ -65,7 +65,7 @@ async def follow(
         if reason is not None:
             raise RedirectRefusedError(f"redirect to {_shown(target)} refused: {reason}")
         hops.append(Hop(response.status_code, target))
-        current = _without_credentials(target) if _origin(target) != _origin(current) else target
+        current = without_credentials(target) if _origin(target) != _origin(current) else target
     raise httpx.TooManyRedirects("too many redirects", request=request)
 
 
@@ -74,7 +74,8 @@ def _origin(url: str) -> tuple[str, str, int | None]:
     return parts.scheme, (parts.hostname or "").lower(), parts.port
 
 
-def _without_credentials(url: str) -> str:
+def without_credentials(url: str) -> str:
+    """``url`` without a user name, password or fragment: what may be requested or stored."""
     parts = urlsplit(url)
     host = parts.netloc.rpartition("@")[2]
     return urlunsplit((parts.scheme, host, parts.path, parts.query, ""))
@@ -82,5 +83,5 @@ def _without_credentials(url: str) -> str:
 
 def _shown(url: str) -> str:
     """A redirect target for a message: no credentials, at most 200 characters."""
-    shown = _without_credentials(url)
+    shown = without_credentials(url)
     return shown if len(shown) <= 200 else shown[:199] + "…"

@@ -204,7 +204,6 @@ def alembic_config(url: str) -> "AlembicConfig":
 def upgrade_database(url: str) -> None:
     """Apply every pending migration. Blocking: call it before the event loop or in a thread."""
     _ensure_parent_dir(url)
-    check_sqlite_file(url)
     if sqlite_revision(url) == SCHEMA_HEAD:
         return
     from alembic import command  # here, not above: see SCHEMA_HEAD
@@ -212,31 +211,25 @@ def upgrade_database(url: str) -> None:
     command.upgrade(alembic_config(url), "head")
 
 
-def check_sqlite_file(url: str) -> None:
-    """Raise ``sqlite3.Error`` now for a SQLite path that cannot be a database (a directory,
-    a file that is no database, one that cannot be opened), with SQLite's own words: found
-    later, through the async driver, the failure left its thread calling into a loop that
-    had closed, and that printed a traceback after the one-line message."""
+def sqlite_revision(url: str) -> str | None:
+    """The Alembic revision of an existing SQLite file, read without Alembic; None for any
+    other database, a file not there yet, or one Alembic has not touched.
+
+    A path that cannot be a database (a directory, a file that is none, one that cannot be
+    opened) raises ``sqlite3.Error`` here, in SQLite's words: found later, through the async
+    driver, the failure left its thread calling into a loop that had closed, and that
+    printed a traceback after the one-line message."""
     path = _sqlite_path(url)
     if path is None or not path.exists():
-        return  # not a SQLite file, or a new one: created by the migration
+        return None  # not a SQLite file, or a new one: created by the migration
     if path.is_dir():  # SQLite would call it a disk I/O error
         raise IsADirectoryError(errno.EISDIR, "the database path is a directory", str(path))
     with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as db:
         db.execute("PRAGMA schema_version").fetchone()
-
-
-def sqlite_revision(url: str) -> str | None:
-    """The Alembic revision of an existing SQLite file, read without Alembic; None for any
-    other database, a file not there yet, or one Alembic has not touched."""
-    path = _sqlite_path(url)
-    if path is None or not path.is_file():
-        return None
-    try:
-        with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as db:
+        try:
             row = db.execute("SELECT version_num FROM alembic_version").fetchone()
-    except sqlite3.Error:
-        return None
+        except sqlite3.OperationalError:  # no such table: Alembic has not touched it
+            return None
     return str(row[0]) if row else None
 
 
