@@ -23,7 +23,7 @@ from bench.fixtures import bench_config
 from bench.telegram_process import RemoteTelegram
 from bot.app import open_services
 from tests.fakes.feed_server import FeedServer
-from tests.outbox import add_chats, frozen_heap, running_sender
+from tests.outbox import add_chats, feeds_read_before, frozen_heap, running_sender
 
 CHATS = 5000
 BASELINE_CHATS = 1000
@@ -40,6 +40,7 @@ async def ours(tg: RemoteTelegram, tmp: Path) -> dict[str, Any]:
             await add_chats(
                 services.db, range(1, CHATS + 1), topic="cambodia-eba", since=NOW - timedelta(1)
             )
+            await feeds_read_before(services.db, NOW - timedelta(hours=1))  # a running bot
             await services.poller.poll_due(NOW)
             with measure() as enqueue:
                 queued = await services.dispatcher.fan_out(NOW)

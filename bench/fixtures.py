@@ -122,5 +122,6 @@ def _story(rng: random.Random, n: int, feed_id: int, seen: datetime) -> dict[str
         "published_at": seen,
         "date_is_estimated": False,
         "first_seen_at": seen,
+        "news_at": seen,
         "needs_context": False,
     }

@@ -33,6 +33,9 @@ from news.store.tables import Chat
 log = logging.getLogger(__name__)
 ALERT_HORIZON = timedelta(days=2)  # an alert older than this is news no more: /latest has it
 DIGEST_HORIZON = timedelta(days=8)  # a weekly digest plus a day of slack
+# How recently a story must have become news (its feed's date for it) to be pushed, by mode:
+# an old item a feed adds is news no more. A day of slack for time zones and late feeds.
+NEWS_WINDOW = {"instant": ALERT_HORIZON, "daily": timedelta(days=2), "weekly": DIGEST_HORIZON}
 CONTEXT_WAIT = timedelta(minutes=10)  # how long an alert may wait for its context link
 CHUNK = 500  # chats per transaction
 INSTANT = ("instant",)
@@ -57,6 +60,7 @@ class Dispatcher:
                 modes=INSTANT,
                 since=now - ALERT_HORIZON,
                 context_deadline=now - CONTEXT_WAIT,
+                news_since=_news_since(now),
             )
         added = 0
         for start in range(0, len(owed), CHUNK):
@@ -72,6 +76,7 @@ class Dispatcher:
                 modes=INSTANT,
                 since=now - ALERT_HORIZON,
                 context_deadline=now - CONTEXT_WAIT,
+                news_since=_news_since(now),
                 chat_ids=chat_ids,
             )
             by_chat = _group(pairs)
@@ -150,6 +155,7 @@ class Dispatcher:
                 modes=("daily", "weekly"),
                 since=now - DIGEST_HORIZON,
                 context_deadline=now - CONTEXT_WAIT,
+                news_since=_news_since(now),
                 chat_ids=list(periods),
             )
             # As if sent on time: a digest holds what had matched when it fell due.
@@ -184,6 +190,10 @@ class Dispatcher:
         if added:
             log.info("enqueued %d message(s)", added)
             self.wake()
+
+
+def _news_since(now: datetime) -> dict[str, datetime]:
+    return {mode: now - window for mode, window in NEWS_WINDOW.items()}
 
 
 def _group(

@@ -48,6 +48,7 @@ class DueFeed:
     story_context: bool = False
     last_status: FeedStatus = FeedStatus.NEW
     last_error: str | None = None
+    never_read: bool = False  # no poll has succeeded yet: what it brings is backlog
 
 
 @dataclass(frozen=True, slots=True)
@@ -112,6 +113,9 @@ class Entry:
     original_url: str | None
     context_url: str | None
     topics: tuple[TopicMatch, ...] = ()
+    # When the item became news in this feed (its own date, not the byline's): an aggregator
+    # relaying a week-old article today is news today; an archive item dated 2019 is not.
+    listed: datetime | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,6 +1,9 @@
 """Shared fixtures: loopback servers, configs on a temporary database, the real services."""
 
+import re
 from collections.abc import Callable, Iterator
+from datetime import datetime
+from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
 from typing import Any
 
@@ -44,3 +47,19 @@ def make_config(tmp_path: Path) -> ConfigFactory:
 def feed_entry(name: str, url: str, **extra: Any) -> dict[str, Any]:
     """A [[feeds]] table for make_config."""
     return {"name": name, "url": url, "type": "independent media", "language": "en", **extra}
+
+
+def restamp(document: bytes, newest: datetime) -> bytes:
+    """An RSS fixture with its item dates moved together so the newest is ``newest``: a test
+    that runs on the real clock needs stories that are still news (older ones are never pushed)."""
+    stamps = [parsedate_to_datetime(m.decode()) for m in _PUB_DATE.findall(document)]
+    shift = newest - max(stamps)
+
+    def moved(match: re.Match[bytes]) -> bytes:
+        when = parsedate_to_datetime(match.group(1).decode()) + shift
+        return b"<pubDate>" + format_datetime(when).encode() + b"</pubDate>"
+
+    return _PUB_DATE.sub(moved, document)
+
+
+_PUB_DATE = re.compile(rb"<pubDate>([^<]+)</pubDate>")

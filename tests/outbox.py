@@ -7,13 +7,13 @@ from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Iterat
 from datetime import datetime
 from typing import Protocol
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, insert, select, update
 from telegram import Bot
 
 from bot.sender import Sender
 from news.config import DeliveryConfig
 from news.store.db import Database
-from news.store.tables import Chat, Outbox, Subscription
+from news.store.tables import Chat, Feed, Outbox, Subscription
 from tests.fakes.telegram import FakeTelegram
 
 
@@ -52,6 +52,15 @@ async def add_chats(
         for start in range(0, len(subscriptions), 500):
             await session.execute(insert(Subscription), subscriptions[start : start + 500])
     return ids
+
+
+async def feeds_read_before(db: Database, at: datetime) -> None:
+    """As if every configured feed had been read at ``at``: what the next poll brings is news.
+
+    A feed's first read is its backlog, stored but never pushed; a test of a running bot
+    starts after it."""
+    async with db.writing() as session:
+        await session.execute(update(Feed).values(last_success_at=at))
 
 
 async def outbox_states(db: Database) -> dict[str, int]:

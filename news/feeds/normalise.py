@@ -139,6 +139,7 @@ def _normalise(
         original_url=original,
         context_url=extracted.context_url,
         topics=tuple(hits),
+        listed=plausible_date(raw.published or raw.updated, now),
     )
 
 

@@ -105,6 +105,7 @@ async def due_feeds(db: Database, now: datetime) -> list[DueFeed]:
             story_context=row.story_context,
             last_status=FeedStatus(row.last_status),
             last_error=row.last_error,
+            never_read=row.last_success_at is None,
         )
         for row in rows
     ]

@@ -6,10 +6,10 @@ separate transactions; the uniqueness of ``deliveries`` (chat, story) and of ``o
 impossible at the database level, whatever the jobs do.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 
-from sqlalchemy import Select, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Select, case, delete, exists, func, insert, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.delivery.plan import NewMessage
@@ -24,10 +24,17 @@ OPEN = (PENDING, SENDING)
 
 
 def _owed(
-    modes: Sequence[str], since: datetime, context_deadline: datetime
+    modes: Sequence[str],
+    since: datetime,
+    context_deadline: datetime,
+    news_since: Mapping[str, datetime],
 ) -> Select[int, int, datetime]:
     """(chat, story, first match) pairs a chat should get and has not: matched to a topic it
-    followed at the time, after ``since``, not waiting for its context link past the deadline."""
+    followed at the time, after ``since``, not waiting for its context link past the deadline,
+    news (``Story.news_at``) after its chat mode's cut-off in ``news_since``, and not backlog
+    from a feed's first read. An item a feed adds with a date from 2019 is old news: /latest
+    lists it, nothing pushes it."""
+    fresh = case(news_since, value=Chat.mode, else_=max(news_since.values()))
     return (
         select(Subscription.chat_id, StoryTopic.story_id, func.min(StoryTopic.matched_at))
         .join(Chat, Chat.id == Subscription.chat_id)
@@ -38,6 +45,8 @@ def _owed(
             Chat.mode.in_(list(modes)),
             StoryTopic.matched_at >= Subscription.since,
             StoryTopic.matched_at >= since,
+            StoryTopic.announce.is_(True),
+            Story.news_at >= fresh,
             or_(Story.needs_context.is_(False), Story.first_seen_at < context_deadline),
             ~exists().where(
                 Delivery.chat_id == Subscription.chat_id, Delivery.story_id == StoryTopic.story_id
@@ -53,10 +62,11 @@ async def undelivered(
     modes: Sequence[str],
     since: datetime,
     context_deadline: datetime,
+    news_since: Mapping[str, datetime],
     chat_ids: Sequence[int] | None = None,
 ) -> list[tuple[int, int, datetime]]:
     """The owed (chat, story, first match) pairs; see ``_owed``."""
-    query = _owed(modes, since, context_deadline).order_by(
+    query = _owed(modes, since, context_deadline, news_since).order_by(
         Subscription.chat_id, StoryTopic.story_id
     )
     if chat_ids is not None:
@@ -65,10 +75,15 @@ async def undelivered(
 
 
 async def owed_chats(
-    session: AsyncSession, *, modes: Sequence[str], since: datetime, context_deadline: datetime
+    session: AsyncSession,
+    *,
+    modes: Sequence[str],
+    since: datetime,
+    context_deadline: datetime,
+    news_since: Mapping[str, datetime],
 ) -> list[int]:
     """The chats owed at least one story, without loading the pairs themselves."""
-    owed = _owed(modes, since, context_deadline).subquery()
+    owed = _owed(modes, since, context_deadline, news_since).subquery()
     query = select(owed.c.chat_id).distinct().order_by(owed.c.chat_id)
     return list(await session.scalars(query))
 

@@ -43,6 +43,7 @@ _KNOWN = [
         "publisher",
         "published_at",
         "date_is_estimated",
+        "news_at",
         "needs_context",
     )
 ]
@@ -153,7 +154,7 @@ def _save(
     story_ids |= _insert_stories(session, feed, list(first_by_key.values()), now)
     update_by_id(session, STORIES, changes)
     _insert_entries(session, feed.id, fresh, story_ids, now)
-    _insert_topics(session, fresh, story_ids, now)
+    _insert_topics(session, fresh, story_ids, now, announce=not feed.never_read)
     created = tuple(
         _stored(story_ids[key], feed, entry, now) for key, entry in first_by_key.items()
     )
@@ -269,6 +270,7 @@ def _story_values(feed: DueFeed, entry: Entry, now: datetime) -> dict[str, objec
         "published_at": entry.published or now,
         "date_is_estimated": entry.published is None,
         "first_seen_at": now,
+        "news_at": min(entry.listed or now, now),
         "needs_context": feed.story_context and entry.context_url is None and bool(entry.url),
     }
 
@@ -298,6 +300,8 @@ def enrichment(story: Mapping[str, Any], feed: DueFeed, entry: Entry) -> dict[st
         change |= {"summary": entry.summary, "text": entry.text}
     if story["date_is_estimated"] and entry.published is not None:
         change |= {"published_at": entry.published, "date_is_estimated": False}
+    if not feed.never_read and entry.listed and entry.listed > story["news_at"]:
+        change["news_at"] = entry.listed  # another feed relays it as news today
     return change
 
 
@@ -328,7 +332,12 @@ def _insert_entries(
 
 
 def _insert_topics(
-    session: Session, entries: Sequence[Entry], story_ids: dict[str, int], now: datetime
+    session: Session,
+    entries: Sequence[Entry],
+    story_ids: dict[str, int],
+    now: datetime,
+    *,
+    announce: bool,
 ) -> None:
     rows = [
         {
@@ -336,6 +345,7 @@ def _insert_topics(
             "topic": hit.slug,
             "terms": json.dumps(hit.terms, ensure_ascii=False),
             "matched_at": now,
+            "announce": announce,
         }
         for e in entries
         for hit in e.topics

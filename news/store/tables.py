@@ -21,6 +21,7 @@ from sqlalchemy import (
     TypeDecorator,
     UniqueConstraint,
     false,
+    true,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -103,6 +104,9 @@ class Story(Base):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime)
     date_is_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    # When it became news: the first feed's own date for the item, else first seen. Alerts and
+    # digests push only what is recent by it; /latest sorts by ``published_at``.
+    news_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Set while the story-in-context link is being looked up (feeds with story_context).
     needs_context: Mapped[bool] = mapped_column(
         Boolean, default=False, server_default=false(), index=True
@@ -156,6 +160,8 @@ class StoryTopic(Base):
     topic: Mapped[str] = mapped_column(String(64), primary_key=True)
     terms: Mapped[str] = mapped_column(Text)
     matched_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # False for a feed's first read: its backlog is stored and listed, never pushed.
+    announce: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
 
 
 class Chat(Base):

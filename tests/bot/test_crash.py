@@ -18,10 +18,10 @@ import pytest
 
 from bot.app import open_services
 from news.config import load_config
-from tests.conftest import DATA, REPO
+from tests.conftest import DATA, REPO, restamp
 from tests.fakes.feed_server import FeedServer
 from tests.fakes.telegram import FakeTelegram
-from tests.outbox import add_chats, outbox_states
+from tests.outbox import add_chats, feeds_read_before, outbox_states
 
 pytestmark = pytest.mark.slow
 FEEDS = DATA / "feeds"
@@ -82,11 +82,13 @@ def sends(tg: FakeTelegram) -> int:
 
 async def test_sigkill_mid_broadcast_loses_nothing(tmp_path, tg):
     with FeedServer() as feeds:
-        url = feeds.feed("/bhrrc.xml", (FEEDS / "bhrrc_cambodia.xml").read_bytes())
+        now = datetime.now(UTC)
+        document = restamp((FEEDS / "bhrrc_cambodia.xml").read_bytes(), now - timedelta(hours=2))
+        url = feeds.feed("/bhrrc.xml", document)
         config_path = write_config(tmp_path, tg, url)
         config = load_config(config_path)
-        now = datetime.now(UTC)
         async with open_services(config) as services:
+            await feeds_read_before(services.db, now - timedelta(hours=1))
             await add_chats(
                 services.db,
                 range(1, CHATS + 1),

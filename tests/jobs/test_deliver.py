@@ -21,6 +21,7 @@ from tests.fakes.telegram import FakeTelegram
 from tests.outbox import (
     add_chats,
     eventually,
+    feeds_read_before,
     frozen_heap,
     outbox_states,
     received,
@@ -53,6 +54,7 @@ def config(make_config: ConfigFactory, feed_server: FeedServer) -> Config:
 @pytest.fixture
 async def services(config: Config) -> AsyncIterator[Services]:
     async with open_services(config) as opened:
+        await feeds_read_before(opened.db, T0 - timedelta(hours=1))
         yield opened
 
 

@@ -28,10 +28,10 @@ import pytest
 
 from bot.app import open_services
 from news.config import load_config
-from tests.conftest import DATA, REPO
+from tests.conftest import DATA, REPO, restamp
 from tests.fakes.feed_server import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
-from tests.outbox import add_chats, outbox_states
+from tests.outbox import add_chats, feeds_read_before, outbox_states
 
 pytestmark = pytest.mark.slow
 SEED = 20261207
@@ -143,15 +143,18 @@ def tg() -> Iterator[FakeTelegram]:
 
 async def test_kill_9_during_fan_out_digests_and_sending(tmp_path, tg):
     chance = random.Random(SEED + 1)
-    cambodia = (DATA / "feeds" / "bhrrc_cambodia.xml").read_bytes()
+    now = datetime.now(UTC)
+    cambodia = restamp(
+        (DATA / "feeds" / "bhrrc_cambodia.xml").read_bytes(), now - timedelta(hours=2)
+    )
     with FeedServer() as server:
         config_path = write_config(tmp_path, [server.feed("/b.xml", cambodia)], tg.base_url)
         config = load_config(config_path)
-        now = datetime.now(UTC)
         due = (now - timedelta(minutes=1)).strftime("%H:%M")  # today's digest: due now
         async with open_services(config) as services:
             # Matched ten minutes ago, before today's digest fell due a minute ago: a story
             # matched after a digest's time waits for the next one.
+            await feeds_read_before(services.db, now - timedelta(hours=1))
             await services.poller.poll_due(now - timedelta(minutes=10))
             since = now - timedelta(days=1)
             await add_chats(services.db, range(1, INSTANT + 1), topic="cambodia-eba", since=since)
