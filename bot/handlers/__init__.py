@@ -17,6 +17,7 @@ from telegram.ext import (
 from bot.handlers import admin, latest, membership, privacy, settings, start, topics
 from bot.handlers.errors import on_error, plain_text, stale_button, unknown_command
 from bot.keyboards import FORGET, SETTING, TOPIC
+from bot.paging import LATEST
 
 # Commands work in private chats, groups (as /cmd@bot too) and channel posts.
 WHERE = filters.UpdateType.MESSAGE | filters.UpdateType.CHANNEL_POST
@@ -45,6 +46,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CallbackQueryHandler(topics.toggle, pattern=f"^{TOPIC}"))
     application.add_handler(CallbackQueryHandler(settings.button, pattern=f"^{SETTING}"))
     application.add_handler(CallbackQueryHandler(privacy.confirm_forget, pattern=f"^{FORGET}"))
+    application.add_handler(CallbackQueryHandler(latest.older, pattern=f"^{LATEST}"))
     application.add_handler(CallbackQueryHandler(stale_button))
     application.add_handler(
         ChatMemberHandler(membership.my_chat_member, ChatMemberHandler.MY_CHAT_MEMBER)

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import exists, func, select, tuple_
 from sqlalchemy.orm import Session
 
 from news.models import StoredStory, TopicMatch
@@ -15,12 +15,16 @@ from news.store.stories import CHUNK
 from news.store.tables import Entry as EntryRow
 from news.store.tables import Feed, Story, StoryTopic
 
+SPARSE = 500  # matches at most which /latest sorts rather than walks the date index
+Cursor = tuple[datetime, int]  # (published, story id) of the last story a page showed
+
 
 async def latest_stories(
-    db: Database, topics: Sequence[str], *, limit: int, since: datetime | None = None
+    db: Database, topics: Sequence[str], *, limit: int, before: Cursor | None = None
 ) -> list[StoredStory]:
-    """The stories most recently matched to any of ``topics``, newest first, with outlets."""
-    return await db.read(partial(_latest_stories, topics=topics, limit=limit, since=since))
+    """The newest stories matched to any of ``topics`` by publication date (first seen where
+    the feed gave none), newest first, with outlets; only those older than ``before``."""
+    return await db.read(partial(_latest_stories, topics=topics, limit=limit, before=before))
 
 
 async def load_stories(db: Database, story_ids: Sequence[int]) -> dict[int, StoredStory]:
@@ -29,23 +33,24 @@ async def load_stories(db: Database, story_ids: Sequence[int]) -> dict[int, Stor
 
 
 def _latest_stories(
-    session: Session, *, topics: Sequence[str], limit: int, since: datetime | None
+    session: Session, *, topics: Sequence[str], limit: int, before: Cursor | None
 ) -> list[StoredStory]:
-    """One short index scan per topic (topic, matched_at) and a merge here: a single query over
-    several topics makes the database sort every match, which is slow at 100,000 stories."""
-    newest: dict[int, datetime] = {}
-    for topic in dict.fromkeys(topics):
-        query = (
-            select(StoryTopic.story_id, StoryTopic.matched_at)
-            .where(StoryTopic.topic == topic)
-            .order_by(StoryTopic.matched_at.desc(), StoryTopic.story_id.desc())
-            .limit(limit)
-        )
-        if since is not None:
-            query = query.where(StoryTopic.matched_at >= since)
-        for story_id, matched in session.execute(query):
-            newest[story_id] = max(matched, newest.get(story_id, matched))
-    ids = sorted(newest, key=lambda i: (newest[i], i), reverse=True)[:limit]
+    """Two plans, chosen by how many matches the topics have (counted up to ``SPARSE``, on
+    ``ix_story_topics_topic_seen`` alone). Few: sort them. Many: walk ``ix_stories_published``
+    newest first until ``limit`` match, each checked on story_topics' primary key. Either
+    reads a bounded number of rows; the walk alone read every story for an unmatched topic."""
+    slugs = list(dict.fromkeys(topics))
+    in_topics = StoryTopic.topic.in_(slugs)
+    some = select(StoryTopic.story_id).where(in_topics).limit(SPARSE + 1).subquery()
+    sparse = (session.scalar(select(func.count()).select_from(some)) or 0) <= SPARSE
+    query = select(Story.id).order_by(Story.published_at.desc(), Story.id.desc()).limit(limit)
+    if sparse:
+        query = query.where(Story.id.in_(select(StoryTopic.story_id).where(in_topics)))
+    else:
+        query = query.where(exists().where(StoryTopic.story_id == Story.id, in_topics))
+    if before is not None:
+        query = query.where(tuple_(Story.published_at, Story.id) < tuple_(*before))
+    ids = list(session.scalars(query))
     stories = _load_stories(session, story_ids=ids)
     return [stories[i] for i in ids if i in stories]
 

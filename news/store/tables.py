@@ -88,6 +88,8 @@ class Story(Base):
     """One story, however many feeds carried it: keyed by the original publisher's URL."""
 
     __tablename__ = "stories"
+    # /latest walks it newest first (news.store.listing).
+    __table_args__ = (Index("ix_stories_published", "published_at", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     url_key: Mapped[str] = mapped_column(String(2048), unique=True)
