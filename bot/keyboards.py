@@ -66,6 +66,15 @@ def settings_keyboard(chat: ChatSettings) -> InlineKeyboardMarkup:
     rows.append(
         [InlineKeyboardButton(f"Discreet mode: {discreet}", callback_data=f"{SETTING}discreet")]
     )
+    quiet = chat.quiet_hours or "off"
+    rows.append(
+        [
+            InlineKeyboardButton(
+                f"Silent: {'on' if chat.silent else 'off'}", callback_data=f"{SETTING}silent"
+            ),
+            InlineKeyboardButton(f"Quiet: {quiet}", callback_data=f"{SETTING}quiet"),
+        ]
+    )
     return InlineKeyboardMarkup(rows)
 
 

@@ -130,6 +130,7 @@ class Sender:
                 row.text,
                 parse_mode=ParseMode.HTML if row.is_html else None,
                 link_preview_options=LinkPreviewOptions(is_disabled=True),
+                disable_notification=row.silent,
             )
         except RetryAfter as error:
             await self._flooded(row, _seconds(error.retry_after))

@@ -3,6 +3,7 @@
 import re
 from dataclasses import dataclass, field
 
+from news.delivery.quiet import parse_quiet
 from news.delivery.timezones import resolve_zone, zone_name
 
 MODES = ("instant", "daily", "weekly", "off")
@@ -16,6 +17,7 @@ _DAY_NAMES = dict(
 )
 _TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 _ON = {"on", "yes", "true"}
+DEFAULT_QUIET = "22:00-07:00"
 _OFF = {"off", "no", "false", "normal"}
 
 
@@ -28,7 +30,8 @@ class SettingsChange:
 
 
 def parse_settings_args(args: list[str]) -> SettingsChange:
-    """Read mode, time, weekday, time zone and discreet mode from words in any order."""
+    """Read mode, time, weekday, time zone, discreet and silent mode and quiet hours ("quiet
+    22:00-07:00", "quiet off") from words in any order."""
     changes: dict[str, object] = {}
     rest: list[str] = []
     words = [w for w in args if w]
@@ -36,11 +39,17 @@ def parse_settings_args(args: list[str]) -> SettingsChange:
     while index < len(words):
         word = words[index]
         lowered = word.lower()
-        if lowered == "discreet":
-            following = words[index + 1].lower() if index + 1 < len(words) else "on"
+        following = words[index + 1].lower() if index + 1 < len(words) else "on"
+        if lowered in ("discreet", "silent"):
             if following in _ON | _OFF:
                 index += 1
-            changes["discreet"] = following not in _OFF
+            changes[lowered] = following not in _OFF
+        elif lowered == "quiet":
+            found = _quiet(words[index + 1 :])
+            if found is None:
+                return SettingsChange(problem=" ".join(words[index : index + 2]))
+            changes["quiet_hours"], used = found
+            index += used
         elif lowered in ("tz", "timezone", "zone"):
             pass  # a label; the zone itself is whatever words remain
         elif lowered in MODES and "mode" not in changes:
@@ -74,6 +83,21 @@ def parse_time(text: str) -> str | None:
     if hour > 23 or minute > 59:
         return None
     return f"{hour:02d}:{minute:02d}"
+
+
+def _quiet(words: list[str]) -> tuple[str | None, int] | None:
+    """Quiet hours from the words after "quiet" (a span in one word or three, "on" or "off")
+    and how many words it took; None if they are not quiet hours."""
+    first = words[0].lower() if words else "on"
+    if first in _OFF:
+        return None, 1
+    if first in _ON:
+        return DEFAULT_QUIET, min(1, len(words))
+    for taken in (3, 1):
+        hours = parse_quiet(" ".join(words[:taken])) if len(words) >= taken else None
+        if hours is not None:
+            return str(hours), taken
+    return None
 
 
 def _weekday(text: str) -> str | None:

@@ -7,7 +7,7 @@ keys, not the scheduling, are what make a double alert or a second digest imposs
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -15,6 +15,8 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from news.config import Config
 from news.delivery.periods import Period, current_period, is_newer
 from news.delivery.plan import NewMessage, PendingAlert, plan_alerts, plan_digest
+from news.delivery.quiet import alert_hold
+from news.delivery.timezones import resolve_zone
 from news.models import ChatSettings, StoredStory
 from news.store.chats import chat_settings, subscriptions_of
 from news.store.db import Database
@@ -87,18 +89,26 @@ class Dispatcher:
             stories |= await load_stories(
                 self.db, [s for rows in waiting.values() for _, ids in rows for s in ids]
             )
+            first_match = _first_match(pairs)
             messages: list[NewMessage] = []
             replaced: list[tuple[int, int, list[int]]] = []
             for chat_id, story_ids in by_chat.items():
+                chat = chats[chat_id]
+                zone = resolve_zone(chat.timezone) or UTC
+                hold = alert_hold(chat.quiet_hours, zone, now, first_match[chat_id])
+                if hold == "hold":
+                    continue  # quiet hours: still owed, sent when they end
+                coalesce_after = self.config().delivery.coalesce_after
                 pending = [
                     PendingAlert(outbox_id, tuple(stories[i] for i in ids if i in stories))
                     for outbox_id, ids in waiting.get(chat_id, [])
                 ]
                 planned, merged = plan_alerts(
-                    chats[chat_id],
+                    chat,
                     [stories[i] for i in story_ids if i in stories],
                     pending,
-                    coalesce_after=self.config().delivery.coalesce_after,
+                    # What waited overnight arrives as one batch, not a morning of buzzing.
+                    coalesce_after=1 if hold == "morning" else coalesce_after,
                     topic_titles=self._titles(),
                     followed=followed.get(chat_id, []),
                 )
@@ -194,6 +204,13 @@ class Dispatcher:
 
 def _news_since(now: datetime) -> dict[str, datetime]:
     return {mode: now - window for mode, window in NEWS_WINDOW.items()}
+
+
+def _first_match(pairs: Sequence[tuple[int, int, datetime]]) -> dict[int, datetime]:
+    first: dict[int, datetime] = {}
+    for chat_id, _story_id, matched in pairs:
+        first[chat_id] = min(matched, first.get(chat_id, matched))
+    return first
 
 
 def _group(

@@ -173,6 +173,8 @@ class ChatSettings:
     timezone: str
     weekday: str
     discreet: bool
+    silent: bool = False  # pushes arrive without sound
+    quiet_hours: str | None = None  # "22:00-07:00" in ``timezone``: instant alerts wait
     active: bool = True
     group_notice_sent: bool = False
 

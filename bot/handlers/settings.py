@@ -1,4 +1,5 @@
-"""/settings: delivery mode, digest hour and day, time zone, discreet mode."""
+"""/settings: delivery mode, digest hour and day, time zone, discreet and silent mode, quiet
+hours."""
 
 from telegram import Update
 from telegram.ext import ContextTypes
@@ -8,7 +9,7 @@ from bot.handlers.start import describe_delivery
 from bot.keyboards import SETTING, settings_keyboard
 from bot.permissions import may_change, permitted_press, refusal
 from bot.replies import current_chat, redraw, reply
-from bot.settings_args import MODES, WEEKDAYS, parse_settings_args
+from bot.settings_args import DEFAULT_QUIET, MODES, WEEKDAYS, parse_settings_args
 from bot.text_input import clean_args, echo
 from news.delivery.render import escape
 from news.delivery.timezones import is_known_zone
@@ -20,7 +21,8 @@ USAGE = (
     "Examples: <code>/settings instant</code>, "
     "<code>/settings daily 07:30 Asia/Phnom_Penh</code>, "
     "<code>/settings weekly fri 09:00</code>, <code>/settings tz UTC+7</code>, "
-    "<code>/settings discreet on</code>"
+    "<code>/settings discreet on</code>, <code>/settings silent on</code>, "
+    "<code>/settings quiet 22:00-07:00</code>"
 )
 
 
@@ -28,9 +30,15 @@ def settings_text(chat: ChatSettings) -> str:
     """The chat's current settings, in words."""
     delivery = describe_delivery(chat.mode, chat.digest_time, chat.timezone, chat.weekday)
     discreet = "on: notifications start with a neutral line" if chat.discreet else "off"
+    silent = "on: pushes arrive without sound" if chat.silent else "off"
+    quiet = (
+        f"{chat.quiet_hours} ({escape(chat.timezone)}): instant alerts wait, then come as one"
+        if chat.quiet_hours
+        else "off"
+    )
     return (
-        f"<b>Settings</b>\nDelivery: {escape(delivery)}\nDiscreet mode: {discreet}\n\n"
-        f"Tap below, or type. {USAGE}"
+        f"<b>Settings</b>\nDelivery: {escape(delivery)}\nDiscreet mode: {discreet}\n"
+        f"Silent: {silent}\nQuiet hours: {quiet}\n\nTap below, or type. {USAGE}"
     )
 
 
@@ -83,4 +91,8 @@ def button_change(chat: ChatSettings, action: str) -> dict[str, object]:
         return {"timezone": value}
     if name == "discreet":
         return {"discreet": not chat.discreet}
+    if name == "silent":
+        return {"silent": not chat.silent}
+    if name == "quiet":
+        return {"quiet_hours": None if chat.quiet_hours else DEFAULT_QUIET}
     return {}

@@ -15,7 +15,9 @@ from news.store.db import Database
 from news.store.tables import Chat, Delivery, Outbox, Subscription
 
 CHUNK = 500
-SETTING_FIELDS = frozenset({"mode", "digest_time", "timezone", "weekday", "discreet"})
+SETTING_FIELDS = frozenset(
+    {"mode", "digest_time", "timezone", "weekday", "discreet", "silent", "quiet_hours"}
+)
 # Every table that holds rows about a chat (besides chats itself); /forget empties them all.
 CHAT_TABLES: list[tuple[type, str]] = [
     (Delivery, "chat_id"),

@@ -31,6 +31,7 @@ class Claimed:
     text: str
     is_html: bool
     attempts: int
+    silent: bool = False  # the chat asked for pushes without sound
 
 
 async def claim_due(
@@ -68,7 +69,15 @@ def _claim(
     if not ids:
         return []
     query = (
-        select(Outbox.id, Outbox.chat_id, Chat.type, Outbox.text, Outbox.is_html, Outbox.attempts)
+        select(
+            Outbox.id,
+            Outbox.chat_id,
+            Chat.type,
+            Outbox.text,
+            Outbox.is_html,
+            Outbox.attempts,
+            Chat.silent,
+        )
         .join(Chat, Chat.id == Outbox.chat_id)
         .where(Outbox.id.in_(ids))
         .order_by(Outbox.id)

@@ -181,6 +181,8 @@ class Chat(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     weekday: Mapped[str] = mapped_column(String(3))
     discreet: Mapped[bool] = mapped_column(Boolean, default=False)
+    silent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    quiet_hours: Mapped[str | None] = mapped_column(String(11))  # "22:00-07:00", local
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     inactive_reason: Mapped[str | None] = mapped_column(String(200))
     inactive_since: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -317,3 +317,19 @@ async def test_logs_never_contain_message_text_or_the_token(
     assert secret not in text
     assert bot.tg.token not in text
     assert bot.tg.token.split(":")[1] not in text
+
+
+async def test_silent_and_quiet_hours_are_a_tap_or_a_word_away(bot: BotHarness):
+    [reply] = await bot.say("/settings")
+    assert "Silent: off\nQuiet hours: off" in reply.text
+    reply = await bot.tap(reply, "s:silent")
+    reply = await bot.tap(reply, "s:quiet")
+    assert "Silent: on: pushes arrive without sound" in reply.text
+    assert "Quiet hours: 22:00-07:00 (Asia/Phnom_Penh)" in reply.text
+    [reply] = await bot.say("/settings quiet 23:30-6:15 silent off")
+    assert "Silent: off\nQuiet hours: 23:30-06:15" in reply.text
+    [reply] = await bot.say("/settings quiet never")
+    assert reply.text.startswith("I didn't understand “quiet never”")
+    chat = await get_chat(bot.services.db, USER)
+    assert chat is not None
+    assert (chat.silent, chat.quiet_hours) == (False, "23:30-06:15")

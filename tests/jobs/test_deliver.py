@@ -309,3 +309,36 @@ async def test_discreet_mode_starts_with_a_neutral_line(tg, services):
     async with running_sender(services.db, tg, services.config.delivery):
         await tg.await_for(lambda: received(tg, 25))
     assert received(tg, 25)[0].startswith("New story\n")
+
+
+async def test_quiet_hours_hold_alerts_and_send_one_batch_when_they_end(services):
+    quiet, normal = 31, 32
+    await add_chats(services.db, [quiet, normal], topic="cambodia-civil-society", since=SINCE)
+    for chat in (quiet, normal):
+        await subscribe(services.db, chat, ["cambodia-eba"], SINCE)
+    from news.store.chats import update_chat
+
+    # Phnom Penh is UTC+7: T0 is 15:00 there, inside these (afternoon) quiet hours.
+    await update_chat(services.db, quiet, quiet_hours="13:00-16:00")
+    await services.poller.poll_due(T0)  # two stories, one for each topic
+    assert await services.dispatcher.fan_out(T0) == 2  # the other chat: two alerts
+    assert {chat for chat, _, _ in await digest_rows(services)} == {normal}
+    assert await services.dispatcher.fan_out(T0 + timedelta(minutes=59)) == 0
+    assert await services.dispatcher.fan_out(T0 + timedelta(hours=1)) == 1  # 16:00
+    [(_, _, batch)] = [row for row in await digest_rows(services) if row[0] == quiet]
+    assert "Everything But Arms" in batch
+    assert "registration checks" in batch
+
+
+async def test_a_silent_chat_gets_its_pushes_without_sound(tg, services):
+    await add_chats(services.db, [33, 34], topic="cambodia-eba", since=SINCE)
+    from news.store.chats import update_chat
+
+    await update_chat(services.db, 33, silent=True)
+    await services.poller.poll_due(T0)
+    await services.dispatcher.fan_out(T0)
+    for chat in (33, 34):
+        tg.add_chat(chat)
+    async with running_sender(services.db, tg, services.config.delivery):
+        await tg.await_for(lambda: received(tg, 33) and received(tg, 34))
+    assert [(r.chat_id, r.disable_notification) for r in tg.sent()] == [(33, True), (34, False)]
