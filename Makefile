@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= $(if $(wildcard config.toml),config.toml,config.example.toml)
 
-.PHONY: run test check lint fmt typecheck eval bench poll clean
+.PHONY: run test check lint fmt typecheck eval bench scenario poll clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -47,6 +47,9 @@ eval: $(VENV)/.stamp-dev  ## Topic-matching precision and recall on the labelled
 
 bench: $(VENV)/.stamp-dev  ## All benchmarks; writes docs/benchmarks.md
 	$(BIN)/python -m bench.run_all
+
+scenario: $(VENV)/.stamp-dev  ## Six chats through a week of news: what each one received
+	$(BIN)/python -m tests.scenario
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
