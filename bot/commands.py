@@ -34,8 +34,12 @@ COMMANDS: tuple[Command, ...] = (
     Command("topics", "Every topic; tap to follow or stop following"),
     Command("subscribe", "Follow a topic by name", "TOPIC"),
     Command("unsubscribe", "Stop following a topic", "TOPIC"),
-    Command("latest", "The newest stories by date (up to 10); older ones a tap away", "[TOPIC] [N]"),
-    Command("settings", "Alerts or a digest, its hour and time zone; discreet, silent, quiet hours"),
+    Command(
+        "latest", "The newest stories by date (up to 10); older ones a tap away", "[TOPIC] [N]"
+    ),
+    Command(
+        "settings", "Alerts or a digest, its hour and time zone; discreet, silent, quiet hours"
+    ),
     Command("privacy", "Exactly what is stored about this chat, and for how long"),
     Command("forget", "Erase everything stored about this chat"),
     Command("help", "What each command does"),
