@@ -93,7 +93,8 @@ def test_a_digest_splits_between_stories_under_the_utf16_limit():
         parse_html(message)
     titles = [line for m in messages for line in plain_text(m).splitlines() if "Story " in line]
     assert len(titles) == 40  # every story once, none cut in half
-    assert messages[1].startswith("<b>Daily digest</b> — 40 stories (continued)")
+    assert messages[0].startswith("<b>Daily digest</b> — 40 stories\n\n<b>▍Cambodia EBA</b>\n\n")
+    assert messages[1].startswith("<b>▍Cambodia EBA</b> (continued)\n\n<b><a href=")
 
 
 def test_one_giant_story_is_shortened_to_fit():
@@ -122,3 +123,48 @@ def test_fit_cuts_the_longest_line_at_a_word():
     assert (
         fit("short\n" + "long words here " * 10, 40) == "short\nlong words here long words here…"
     )
+
+
+def stories_of(topic: str, count: int, first_id: int) -> tuple[StoredStory, ...]:
+    words = "Words with a date. " * 17
+    return tuple(
+        replace(STORY, id=first_id + n, title=f"{topic} story {n}", summary=words)
+        for n in range(count)
+    )
+
+
+def paragraphs(message: str) -> list[str]:
+    return plain_text(message).split("\n\n")
+
+
+def test_every_message_of_a_digest_opens_with_its_topic_header():
+    sections = (
+        Section("EBA", stories_of("EBA", 3, 100)),
+        Section("NGO freedoms", stories_of("NGO", 14, 200)),
+        Section("Land", stories_of("Land", 1, 300)),
+    )
+    messages = render_digest(sections, heading="Daily digest, Mon 7 Dec 2026")
+    assert [paragraphs(m)[0] for m in messages] == [
+        "Daily digest, Mon 7 Dec 2026 — 18 stories",
+        "▍NGO freedoms (continued)",
+        "▍NGO freedoms (continued)",
+    ]
+    assert paragraphs(messages[0])[1] == "▍EBA"
+    for message in messages:
+        assert visible_length(message) <= MAX_MESSAGE - 64
+        parts = paragraphs(message)
+        headers = [i for i, part in enumerate(parts) if part.startswith("▍")]
+        assert all(i + 1 < len(parts) and not parts[i + 1].startswith("▍") for i in headers)
+    shown = [p.split("\n")[0] for m in messages for p in paragraphs(m) if " story " in p]
+    assert shown == [s.title for section in sections for s in section.stories]
+
+
+def test_a_full_discreet_digest_stays_under_the_limit_wrapper_included():
+    sections = (Section("EBA", stories_of("🇰🇭" * 20, 30, 400)),)
+    plain = render_digest(sections, heading="Mon 7 Dec 2026")
+    hidden = render_digest(sections, heading="Mon 7 Dec 2026", discreet=True)
+    assert len(hidden) >= len(plain) > 1
+    for message in hidden:
+        assert visible_length(message) <= MAX_MESSAGE - 64
+        assert message.startswith("New digest: 30 stories\n<tg-spoiler><b>")
+        parse_html(message)
