@@ -1,13 +1,15 @@
 """Stories to Telegram HTML messages. Pure.
 
-Every feed string is escaped; only http(s) links are emitted. Each message stays under
-Telegram's 4096-character limit counted in UTF-16 code units after entity parsing, wrapper
-included, and long lists split between stories, never inside one (``news.delivery.split``).
+Every feed string is escaped; only http(s) links are emitted; dates are the chat's own. Each
+message stays under Telegram's 4096-character limit counted in UTF-16 code units after entity
+parsing, wrapper included, and long lists split between stories, never inside one
+(``news.delivery.split``).
 """
 
 import html
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 from functools import lru_cache
 
 from news.delivery.split import BUDGET, MARGIN, Group, split
@@ -55,27 +57,29 @@ def link(url: str | None, label: str) -> str:
     return escape(label)
 
 
-def credit_line(story: StoredStory) -> str:
-    """Outlet (and type) · author · original date; "via" the feed when it only relayed."""
+def credit_line(story: StoredStory, zone: tzinfo = UTC) -> str:
+    """Outlet (and type) · author · original date in ``zone``; "via" the feed that relayed it."""
     kind = SOURCE_LABELS.get(story.source_type, story.source_type)
     via = f"{truncate(story.outlet, MAX_NAME)} ({kind})"
+    local = story.published.astimezone(zone)
     publisher = truncate(story.publisher, MAX_NAME) if story.publisher else None
     author = truncate(story.author, MAX_NAME) if story.author else None
-    parts = [publisher or via, author, f"{story.published:%d %b %Y}"]
+    parts = [publisher or via, author, f"{local.day} {local:%b %Y}"]
     line = " · ".join(escape(p) for p in parts if p)
     if story.publisher and story.publisher.casefold() != story.outlet.casefold():
         line += f" — via {escape(via)}"
     return line
 
 
-@lru_cache(maxsize=4096)
-def render_story(story: StoredStory) -> str:
+@lru_cache(maxsize=8192)
+def render_story(story: StoredStory, zone: tzinfo = UTC) -> str:
     """One story as an HTML block: linked title, credit, summary, links, why it matched.
 
-    Cached: a broadcast or a digest tick renders the same few stories for thousands of chats.
+    Cached by story and zone: a broadcast or a digest tick renders the same few stories for
+    thousands of chats, which live in a few zones.
     """
     title = truncate(story.title, MAX_TITLE)
-    lines = [f"<b>{link(story.context_url or story.url, title)}</b>", credit_line(story)]
+    lines = [f"<b>{link(story.context_url or story.url, title)}</b>", credit_line(story, zone)]
     if story.summary:
         lines.append(escape(truncate(story.summary, MAX_SUMMARY)))
     links = []
@@ -98,34 +102,35 @@ def _why(story: StoredStory) -> str:
     return f"Why: {escape(truncate(', '.join(terms), MAX_LIST))}" if terms else ""
 
 
-def render_alert(story: StoredStory, *, discreet: bool = False) -> str:
+def render_alert(story: StoredStory, *, discreet: bool = False, zone: tzinfo = UTC) -> str:
     """An instant alert: one story in one message."""
     notice = "New story"
     room = BUDGET - (visible_length(notice) + 1 if discreet else 0)
-    block = fit(render_story(story), room)
+    block = fit(render_story(story, zone), room)
     return _discreet(notice, block) if discreet else block
 
 
 @lru_cache(maxsize=256)
 def render_digest(
-    sections: tuple[Section, ...], *, heading: str, discreet: bool = False
+    sections: tuple[Section, ...], *, heading: str, discreet: bool = False, zone: tzinfo = UTC
 ) -> tuple[str, ...]:
     """A digest: ``heading`` and its count, then each topic's stories under its header.
 
-    Cached: chats that follow the same topics get the same digest, rendered once.
+    Cached: chats that follow the same topics in the same zone get the same digest, rendered
+    once.
     """
     count = _count(sections)
     head = f"<b>{escape(truncate(heading, MAX_NAME))}</b> — {_stories(count)}"
-    return _render_sections(head, sections, discreet=discreet)
+    return _render_sections(head, sections, discreet=discreet, zone=zone)
 
 
 def _render_sections(
-    head: str, sections: tuple[Section, ...], *, discreet: bool
+    head: str, sections: tuple[Section, ...], *, discreet: bool, zone: tzinfo
 ) -> tuple[str, ...]:
     notice = f"New digest: {_stories(_count(sections))}"
     budget = BUDGET - (visible_length(notice) + 1 if discreet else 0)
     groups = [
-        Group(_topic_header(s.title), tuple(render_story(story) for story in s.stories))
+        Group(_topic_header(s.title), tuple(render_story(story, zone) for story in s.stories))
         for s in sections
     ]
     messages = split(head, groups, budget=budget, spare_entities=1 if discreet else 0)
@@ -136,9 +141,9 @@ def _topic_header(title: str) -> str:
     return f"<b>▍{escape(truncate(title, MAX_NAME))}</b>"
 
 
-def render_list(stories: Sequence[StoredStory], *, heading: str) -> list[str]:
+def render_list(stories: Sequence[StoredStory], *, heading: str, zone: tzinfo = UTC) -> list[str]:
     """A plain list of stories (for /latest), split under the limit."""
-    return pack(f"<b>{escape(heading)}</b>", [render_story(story) for story in stories])
+    return pack(f"<b>{escape(heading)}</b>", [render_story(story, zone) for story in stories])
 
 
 def pack(heading: str, blocks: Sequence[str], limit: int = MAX_MESSAGE) -> list[str]:

@@ -2,6 +2,7 @@
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from news.delivery.render import (
     MAX_MESSAGE,
@@ -123,6 +124,34 @@ def test_fit_cuts_the_longest_line_at_a_word():
     assert (
         fit("short\n" + "long words here " * 10, 40) == "short\nlong words here long words here…"
     )
+
+
+PHNOM_PENH = ZoneInfo("Asia/Phnom_Penh")
+LATE = replace(STORY, publisher=None, author=None, published=datetime(2020, 2, 11, 18, tzinfo=UTC))
+
+
+def test_dates_are_the_chats_own():
+    # Published 12 Feb 2020 01:00 in Phnom Penh: 11 Feb in UTC.
+    assert credit_line(LATE).endswith(" · 11 Feb 2020")
+    assert credit_line(LATE, PHNOM_PENH).endswith(" · 12 Feb 2020")
+    assert "12 Feb 2020" in render_alert(LATE, zone=PHNOM_PENH)
+    [digest] = render_digest((Section("T", (LATE,)),), heading="D", zone=PHNOM_PENH)
+    assert "12 Feb 2020" in digest
+    [listed] = render_list([LATE], heading="Latest", zone=PHNOM_PENH)
+    assert "12 Feb 2020" in listed
+    assert credit_line(replace(LATE, published=datetime(2020, 2, 1, tzinfo=UTC))).endswith(
+        " · 1 Feb 2020"
+    )
+
+
+def test_a_story_is_rendered_once_per_zone_not_once_per_chat():
+    story = replace(LATE, id=991)
+    render_story.cache_clear()
+    for _ in range(1000):
+        for zone in (UTC, PHNOM_PENH):
+            render_story(story, zone)
+    info = render_story.cache_info()
+    assert (info.misses, info.hits) == (2, 1998)
 
 
 def stories_of(topic: str, count: int, first_id: int) -> tuple[StoredStory, ...]:

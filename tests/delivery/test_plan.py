@@ -1,0 +1,54 @@
+"""Planning a chat's messages: alerts, a coalesced batch, a digest, in the chat's own zone."""
+
+from dataclasses import replace
+from datetime import UTC, date, datetime
+
+from news.delivery.periods import Period
+from news.delivery.plan import chat_zone, plan_alerts, plan_digest
+from news.models import ChatSettings, StoredStory, TopicMatch
+
+TITLES = {"eba": "EBA", "ngo": "NGO freedoms", "land": "Land"}
+CHAT = ChatSettings(7, "private", "daily", "08:00", "Asia/Phnom_Penh", "mon", discreet=False)
+STORY = StoredStory(
+    id=1,
+    title="EU warns Cambodia over trade preferences",
+    summary="The Commission said the review would continue.",
+    url="https://e.org/1",
+    original_url=None,
+    context_url=None,
+    outlet="Kampuchea Weekly",
+    author=None,
+    publisher=None,
+    # 01:00 on 12 Feb in Phnom Penh; still the 11th in UTC.
+    published=datetime(2020, 2, 11, 18, tzinfo=UTC),
+    first_seen=datetime(2020, 2, 11, 18, tzinfo=UTC),
+    language="en",
+    source_type="independent media",
+    topics=(TopicMatch("eba", ("EBA",)),),
+)
+PERIOD = Period("daily:2026-12-07", date(2026, 12, 7), datetime(2026, 12, 7, 1, tzinfo=UTC))
+
+
+def story(story_id: int, slug: str) -> StoredStory:
+    return replace(
+        STORY, id=story_id, url=f"https://e.org/{story_id}", topics=(TopicMatch(slug, ("x",)),)
+    )
+
+
+def test_a_chats_messages_carry_its_own_dates():
+    [alert], _ = plan_alerts(
+        CHAT, [STORY], [], coalesce_after=3, topic_titles=TITLES, followed=["eba"]
+    )
+    [batch], _ = plan_alerts(
+        CHAT, [STORY], [], coalesce_after=0, topic_titles=TITLES, followed=["eba"]
+    )
+    [digest] = plan_digest(CHAT, PERIOD, [STORY], topic_titles=TITLES, followed=["eba"])
+    assert ["12 Feb 2020" in m.text for m in (alert, batch, digest)] == [True] * 3
+    in_utc = replace(CHAT, timezone="Nowhere/Atlantis")
+    [fallback] = plan_digest(in_utc, PERIOD, [STORY], topic_titles=TITLES, followed=["eba"])
+    assert "11 Feb 2020" in fallback.text
+
+
+def test_a_zone_is_resolved_once_per_name():
+    assert chat_zone("UTC+7") is chat_zone("UTC+7")
+    assert chat_zone("not a zone") is UTC
