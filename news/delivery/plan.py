@@ -6,7 +6,7 @@ from datetime import UTC, tzinfo
 from functools import lru_cache
 
 from news.delivery.periods import Period
-from news.delivery.render import Section, render_alert, render_digest
+from news.delivery.render import Section, render_alert, render_batch, render_digest
 from news.delivery.timezones import resolve_zone
 from news.models import ChatSettings, StoredStory
 
@@ -57,8 +57,7 @@ def plan_alerts(
         return messages, []
     merged = [s for alert in pending for s in alert.stories] + list(stories)
     sections = tuple(group_by_topic(merged, followed, topic_titles))
-    heading = f"{len(merged)} new stories"
-    texts = render_digest(sections, heading=heading, discreet=chat.discreet, zone=zone)
+    texts = render_batch(sections, discreet=chat.discreet, zone=zone)
     ids = tuple(dict.fromkeys(s.id for s in merged))
     messages = [
         NewMessage(chat.id, "batch", text, ids if part == 0 else (), part=part)

@@ -35,6 +35,7 @@ SOURCE_LABELS = {
 # Longest text shown for each part of a story. The feeds' own caps are lower (a title is at
 # most 300 characters, a summary 350); these stop a hostile or old row from filling a message.
 MAX_TITLE, MAX_NAME, MAX_SUMMARY, MAX_LIST = 400, 120, 1000, 300
+MAX_HEADING_TOPICS = 160  # characters of topic names in a batch heading; the rest are counted
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +125,30 @@ def render_digest(
     return _render_sections(head, sections, discreet=discreet, zone=zone)
 
 
+@lru_cache(maxsize=256)
+def render_batch(
+    sections: tuple[Section, ...], *, discreet: bool = False, zone: tzinfo = UTC
+) -> tuple[str, ...]:
+    """Alerts coalesced into one message (or a few): "5 new stories: EBA (3), NGO (2)"."""
+    return _render_sections(batch_heading(sections), sections, discreet=discreet, zone=zone)
+
+
+def batch_heading(sections: Sequence[Section]) -> str:
+    """The count, then the topics with their counts in section order, as many as read well."""
+    shown: list[str] = []
+    used = 0
+    for section in sections:
+        part = f"{truncate(section.title, MAX_NAME)} ({len(section.stories)})"
+        if shown and used + len(part) > MAX_HEADING_TOPICS:
+            break
+        shown.append(part)
+        used += len(part) + 2
+    topics = ", ".join(shown)
+    if rest := len(sections) - len(shown):
+        topics += f" …and {rest} more topic{'' if rest == 1 else 's'}"
+    return f"<b>{_stories(_count(sections), 'new ')}</b>: {escape(topics)}"
+
+
 def _render_sections(
     head: str, sections: tuple[Section, ...], *, discreet: bool, zone: tzinfo
 ) -> tuple[str, ...]:
@@ -157,8 +182,8 @@ def _count(sections: Sequence[Section]) -> int:
     return len({story.id for section in sections for story in section.stories})
 
 
-def _stories(count: int) -> str:
-    return f"{count} {'story' if count == 1 else 'stories'}"
+def _stories(count: int, kind: str = "") -> str:
+    return f"{count} {kind}{'story' if count == 1 else 'stories'}"
 
 
 def _discreet(notice: str, body: str) -> str:

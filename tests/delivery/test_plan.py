@@ -4,7 +4,8 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 
 from news.delivery.periods import Period
-from news.delivery.plan import chat_zone, plan_alerts, plan_digest
+from news.delivery.plan import PendingAlert, chat_zone, plan_alerts, plan_digest
+from news.delivery.render import plain_text
 from news.models import ChatSettings, StoredStory, TopicMatch
 
 TITLES = {"eba": "EBA", "ngo": "NGO freedoms", "land": "Land"}
@@ -52,3 +53,17 @@ def test_a_chats_messages_carry_its_own_dates():
 def test_a_zone_is_resolved_once_per_name():
     assert chat_zone("UTC+7") is chat_zone("UTC+7")
     assert chat_zone("not a zone") is UTC
+
+
+def test_a_batch_heading_names_its_topics_with_their_counts():
+    pending = [PendingAlert(11, (story(1, "eba"),)), PendingAlert(12, (story(2, "ngo"),))]
+    new = [story(3, "eba"), story(4, "land"), story(5, "eba")]
+    messages, replaced = plan_alerts(
+        CHAT, new, pending, coalesce_after=3, topic_titles=TITLES, followed=list(TITLES)
+    )
+    [batch] = messages
+    assert replaced == [11, 12]
+    assert (batch.kind, batch.story_ids) == ("batch", (1, 2, 3, 4, 5))
+    assert plain_text(batch.text).startswith(
+        "5 new stories: EBA (3), NGO freedoms (1), Land (1)\n\n▍EBA\n\n"
+    )

@@ -7,10 +7,12 @@ from zoneinfo import ZoneInfo
 from news.delivery.render import (
     MAX_MESSAGE,
     Section,
+    batch_heading,
     credit_line,
     fit,
     plain_text,
     render_alert,
+    render_batch,
     render_digest,
     render_list,
     render_story,
@@ -197,3 +199,24 @@ def test_a_full_discreet_digest_stays_under_the_limit_wrapper_included():
         assert visible_length(message) <= MAX_MESSAGE - 64
         assert message.startswith("New digest: 30 stories\n<tg-spoiler><b>")
         parse_html(message)
+
+
+def test_a_batch_says_which_topics_and_how_many():
+    sections = (Section("EBA", stories_of("EBA", 3, 500)), Section("NGO", stories_of("N", 2, 600)))
+    [batch] = render_batch(sections)
+    assert paragraphs(batch)[:2] == ["5 new stories: EBA (3), NGO (2)", "▍EBA"]
+    assert batch_heading(sections[:1]) == "<b>3 new stories</b>: EBA (3)"
+    one = (Section("EBA", stories_of("EBA", 1, 700)),)
+    assert plain_text(batch_heading(one)) == "1 new story: EBA (1)"
+
+
+def test_a_batch_heading_of_thirty_long_topics_names_a_few_and_counts_the_rest():
+    sections = tuple(
+        Section(f"Topic {n} " + "with a long & <odd> title " * 5, stories_of("T", 1, 800 + n))
+        for n in range(30)
+    )
+    heading = plain_text(batch_heading(sections))
+    assert heading.startswith("30 new stories: Topic 0 with a long & <odd> title")
+    assert heading.endswith(" …and 29 more topics")
+    assert len(heading) < 250
+    assert plain_text(batch_heading(sections[:2])).endswith("…and 1 more topic")

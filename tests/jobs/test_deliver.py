@@ -111,7 +111,9 @@ async def test_many_pending_alerts_become_one_batch(tg, services, feed_server):
     async with running_sender(services.db, tg, services.config.delivery):
         await tg.await_for(lambda: received(tg, 5))
     [batch] = received(tg, 5)
-    assert batch.startswith("5 new stories")
+    assert batch.startswith(
+        "5 new stories: Cambodia and the EU's Everything But Arms preferences (5)\n\n"
+    )
     assert all(f"part {n}" in batch for n in range(5))
 
 
