@@ -78,8 +78,10 @@ def plan_digest(
     if not stories:
         return []
     sections = tuple(group_by_topic(stories, followed, topic_titles))
+    # Discreet chats never see the word "digest": the day alone heads theirs.
+    heading = period.label if chat.discreet else period.title
     texts = render_digest(
-        sections, heading=period.title, discreet=chat.discreet, zone=chat_zone(chat.timezone)
+        sections, heading=heading, discreet=chat.discreet, zone=chat_zone(chat.timezone)
     )
     ids = tuple(dict.fromkeys(s.id for s in stories))
     return [

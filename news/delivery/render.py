@@ -152,7 +152,8 @@ def batch_heading(sections: Sequence[Section]) -> str:
 def _render_sections(
     head: str, sections: tuple[Section, ...], *, discreet: bool, zone: tzinfo
 ) -> tuple[str, ...]:
-    notice = f"New digest: {_stories(_count(sections))}"
+    # The discreet notice never says "digest": it may be read over a shoulder.
+    notice = "New story" if _count(sections) == 1 else "New stories"
     budget = BUDGET - (visible_length(notice) + 1 if discreet else 0)
     groups = [
         Group(_topic_header(s.title), tuple(render_story(story, zone) for story in s.stories))

@@ -55,6 +55,31 @@ def test_a_zone_is_resolved_once_per_name():
     assert chat_zone("not a zone") is UTC
 
 
+def test_a_digest_opens_with_its_period_and_count():
+    stories = [story(1, "eba"), story(2, "ngo"), story(3, "eba")]
+    [digest] = plan_digest(CHAT, PERIOD, stories, topic_titles=TITLES, followed=list(TITLES))
+    assert plain_text(digest.text).split("\n\n")[:2] == [
+        "Daily digest, Mon 7 Dec 2026 — 3 stories",
+        "▍EBA",
+    ]
+    assert (digest.kind, digest.period, digest.part, digest.story_ids) == (
+        "digest",
+        "daily:2026-12-07",
+        0,
+        (1, 2, 3),
+    )
+
+
+def test_a_discreet_chat_never_sees_the_word_digest():
+    stories = [story(n, "eba") for n in range(1, 40)]
+    discreet = replace(CHAT, discreet=True)
+    messages = plan_digest(discreet, PERIOD, stories, topic_titles=TITLES, followed=["eba"])
+    assert len(messages) > 1
+    assert all("digest" not in plain_text(m.text).casefold() for m in messages)
+    assert [m.text.split("\n")[0] for m in messages] == ["New stories"] * len(messages)
+    assert plain_text(messages[0].text).split("\n")[1] == "Mon 7 Dec 2026 — 39 stories"
+
+
 def test_a_batch_heading_names_its_topics_with_their_counts():
     pending = [PendingAlert(11, (story(1, "eba"),)), PendingAlert(12, (story(2, "ngo"),))]
     new = [story(3, "eba"), story(4, "land"), story(5, "eba")]

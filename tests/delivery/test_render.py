@@ -110,10 +110,13 @@ def test_one_giant_story_is_shortened_to_fit():
 def test_discreet_mode_opens_with_a_neutral_line():
     alert = render_alert(STORY, discreet=True)
     assert alert.splitlines()[0] == "New story"
-    [digest] = render_digest((Section("T", (STORY,)),), heading="Daily digest", discreet=True)
-    assert digest.splitlines()[0] == "New digest: 1 story"
-    assert "<tg-spoiler>" in digest
+    [digest] = render_digest((Section("T", (STORY,)),), heading="Fri 27 Nov", discreet=True)
+    assert digest.splitlines()[0] == "New story"
+    assert digest.splitlines()[1] == "<tg-spoiler><b>Fri 27 Nov</b> — 1 story"
+    assert digest.endswith("</tg-spoiler>")
     parse_html(digest)
+    two = (Section("T", (STORY, replace(STORY, id=2))),)
+    assert render_digest(two, heading="Fri 27 Nov", discreet=True)[0].startswith("New stories\n")
 
 
 def test_render_list_heading_and_utf16_length():
@@ -197,7 +200,7 @@ def test_a_full_discreet_digest_stays_under_the_limit_wrapper_included():
     assert len(hidden) >= len(plain) > 1
     for message in hidden:
         assert visible_length(message) <= MAX_MESSAGE - 64
-        assert message.startswith("New digest: 30 stories\n<tg-spoiler><b>")
+        assert message.startswith("New stories\n<tg-spoiler><b>")
         parse_html(message)
 
 
