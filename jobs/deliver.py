@@ -149,7 +149,9 @@ class Dispatcher:
                 session,
                 modes=("daily", "weekly"),
                 since=now - DIGEST_HORIZON,
-                context_deadline=now - CONTEXT_WAIT,
+                # A digest is due now: a story still looking for its context link goes with
+                # its item link rather than wait a day (or a week) for the next one.
+                context_deadline=None,
                 chat_ids=list(periods),
             )
             # As if sent on time: a digest holds what had matched when it fell due.

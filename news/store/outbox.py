@@ -24,10 +24,16 @@ OPEN = (PENDING, SENDING)
 
 
 def _owed(
-    modes: Sequence[str], since: datetime, context_deadline: datetime
+    modes: Sequence[str], since: datetime, context_deadline: datetime | None
 ) -> Select[int, int, datetime]:
     """(chat, story, first match) pairs a chat should get and has not: matched to a topic it
-    followed at the time, after ``since``, not waiting for its context link past the deadline."""
+    followed at the time, after ``since``, not waiting for its context link past the deadline.
+    With no deadline (digests) nothing waits: a story goes with its item link."""
+    settled = (
+        []
+        if context_deadline is None
+        else [or_(Story.needs_context.is_(False), Story.first_seen_at < context_deadline)]
+    )
     return (
         select(Subscription.chat_id, StoryTopic.story_id, func.min(StoryTopic.matched_at))
         .join(Chat, Chat.id == Subscription.chat_id)
@@ -38,7 +44,7 @@ def _owed(
             Chat.mode.in_(list(modes)),
             StoryTopic.matched_at >= Subscription.since,
             StoryTopic.matched_at >= since,
-            or_(Story.needs_context.is_(False), Story.first_seen_at < context_deadline),
+            *settled,
             ~exists().where(
                 Delivery.chat_id == Subscription.chat_id, Delivery.story_id == StoryTopic.story_id
             ),
@@ -52,7 +58,7 @@ async def undelivered(
     *,
     modes: Sequence[str],
     since: datetime,
-    context_deadline: datetime,
+    context_deadline: datetime | None,
     chat_ids: Sequence[int] | None = None,
 ) -> list[tuple[int, int, datetime]]:
     """The owed (chat, story, first match) pairs; see ``_owed``."""
