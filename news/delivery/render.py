@@ -51,6 +51,12 @@ def escape(text: str) -> str:
     return html.escape(text, quote=True)
 
 
+def _shown(text: str, limit: int) -> str:
+    """Feed text on one line, at most ``limit`` characters: a newline or tab in an author or a
+    summary would break the message's layout, or pass for the gap between two stories."""
+    return truncate(" ".join(text.split()), limit)
+
+
 def link(url: str | None, label: str) -> str:
     """An anchor if ``url`` is http(s), else just the escaped label."""
     if url and is_http_url(url):
@@ -61,10 +67,10 @@ def link(url: str | None, label: str) -> str:
 def credit_line(story: StoredStory, zone: tzinfo = UTC) -> str:
     """Outlet (and type) · author · original date in ``zone``; "via" the feed that relayed it."""
     kind = SOURCE_LABELS.get(story.source_type, story.source_type)
-    via = f"{truncate(story.outlet, MAX_NAME)} ({kind})"
+    via = f"{_shown(story.outlet, MAX_NAME)} ({kind})"
     local = story.published.astimezone(zone)
-    publisher = truncate(story.publisher, MAX_NAME) if story.publisher else None
-    author = truncate(story.author, MAX_NAME) if story.author else None
+    publisher = _shown(story.publisher, MAX_NAME) if story.publisher else None
+    author = _shown(story.author, MAX_NAME) if story.author else None
     parts = [publisher or via, author, f"{local.day} {local:%b %Y}"]
     line = " · ".join(escape(p) for p in parts if p)
     if story.publisher and story.publisher.casefold() != story.outlet.casefold():
@@ -79,16 +85,16 @@ def render_story(story: StoredStory, zone: tzinfo = UTC) -> str:
     Cached by story and zone: a broadcast or a digest tick renders the same few stories for
     thousands of chats, which live in a few zones.
     """
-    title = truncate(story.title, MAX_TITLE)
+    title = _shown(story.title, MAX_TITLE) or "Untitled"
     lines = [f"<b>{link(story.context_url or story.url, title)}</b>", credit_line(story, zone)]
     if story.summary:
-        lines.append(escape(truncate(story.summary, MAX_SUMMARY)))
+        lines.append(escape(_shown(story.summary, MAX_SUMMARY)))
     links = []
     original = story.original_url or (story.url if story.context_url else None)
     if original and is_http_url(original):
         links.append(link(original, "Original"))
     if story.also_reported_by:
-        others = truncate(", ".join(story.also_reported_by), MAX_LIST)
+        others = _shown(", ".join(story.also_reported_by), MAX_LIST)
         links.append("also reported by " + escape(others))
     if links:
         lines.append(" · ".join(links))
@@ -100,7 +106,7 @@ def render_story(story: StoredStory, zone: tzinfo = UTC) -> str:
 
 def _why(story: StoredStory) -> str:
     terms = list(dict.fromkeys(term for hit in story.topics for term in hit.terms))
-    return f"Why: {escape(truncate(', '.join(terms), MAX_LIST))}" if terms else ""
+    return f"Why: {escape(_shown(', '.join(terms), MAX_LIST))}" if terms else ""
 
 
 def render_alert(story: StoredStory, *, discreet: bool = False, zone: tzinfo = UTC) -> str:
@@ -121,7 +127,7 @@ def render_digest(
     once.
     """
     count = _count(sections)
-    head = f"<b>{escape(truncate(heading, MAX_NAME))}</b> — {_stories(count)}"
+    head = f"<b>{escape(_shown(heading, MAX_NAME))}</b> — {_stories(count)}"
     return _render_sections(head, sections, discreet=discreet, zone=zone)
 
 
@@ -138,7 +144,7 @@ def batch_heading(sections: Sequence[Section]) -> str:
     shown: list[str] = []
     used = 0
     for section in sections:
-        part = f"{truncate(section.title, MAX_NAME)} ({len(section.stories)})"
+        part = f"{_shown(section.title, MAX_NAME)} ({len(section.stories)})"
         if shown and used + len(part) > MAX_HEADING_TOPICS:
             break
         shown.append(part)
@@ -164,7 +170,7 @@ def _render_sections(
 
 
 def _topic_header(title: str) -> str:
-    return f"<b>▍{escape(truncate(title, MAX_NAME))}</b>"
+    return f"<b>▍{escape(_shown(title, MAX_NAME))}</b>"
 
 
 def render_list(stories: Sequence[StoredStory], *, heading: str, zone: tzinfo = UTC) -> list[str]:

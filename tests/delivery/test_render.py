@@ -70,6 +70,23 @@ def test_hostile_feed_text_is_escaped_not_interpreted():
     assert "javascript" not in block.split("<i>")[0].split("href=")[-1].split(">")[0]
 
 
+def test_feed_text_is_shown_on_one_line():
+    # As in Macworld's feed: an author name spread over lines by the page's indentation.
+    spread = replace(
+        STORY,
+        title="  EU warns\n Cambodia ",
+        author="Macworld Staff,\n\t\t\n\t\tGlenn Fleishman",
+        summary="One.\n\nTwo.",
+    )
+    assert plain_text(render_story(spread)).splitlines()[:3] == [
+        "EU warns Cambodia",
+        "The Mekong Ledger · Macworld Staff, Glenn Fleishman · 23 Nov 2026 — via Business & "
+        "Human Rights Resource Centre (NGO)",
+        "One. Two.",
+    ]
+    assert plain_text(render_story(replace(STORY, title=" \n"))).startswith("Untitled\n")
+
+
 def test_only_http_links_are_emitted():
     odd = replace(STORY, context_url="javascript:alert(1)", url="ftp://x", original_url=None)
     block = render_story(odd)
