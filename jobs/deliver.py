@@ -164,7 +164,9 @@ class Dispatcher:
                 session,
                 modes=("daily", "weekly"),
                 since=now - DIGEST_HORIZON,
-                context_deadline=now - CONTEXT_WAIT,
+                # A digest is due now: a story still looking for its context link goes with
+                # its item link rather than wait a day (or a week) for the next one.
+                context_deadline=None,
                 news_since=_news_since(now),
                 chat_ids=list(periods),
             )

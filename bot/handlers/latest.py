@@ -9,6 +9,7 @@ from bot.paging import decode_older, encode_older
 from bot.replies import current_chat, redraw, reply
 from bot.text_input import clean_args, echo
 from news.delivery.pages import Page, render_page
+from news.delivery.plan import chat_zone
 from news.models import ChatSettings
 from news.store.chats import chat_topics
 from news.store.listing import Cursor, latest_stories
@@ -100,7 +101,7 @@ async def _page(
     found = await latest_stories(bot.services.db, slugs, limit=limit + 1, before=before)
     if not found:
         return None, False
-    page = render_page(found[:limit], heading=heading, note=note)
+    page = render_page(found[:limit], heading=heading, note=note, zone=chat_zone(chat.timezone))
     return page, len(page.stories) < len(found)
 
 

@@ -5,6 +5,7 @@ Pure. Older stories come a tap away, page by page, instead of as a run of messag
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
 
 from news.delivery.render import MAX_MESSAGE, escape, fit, render_story, visible_length
 from news.models import StoredStory
@@ -20,14 +21,16 @@ class Page:
     stories: tuple[StoredStory, ...]
 
 
-def render_page(stories: Sequence[StoredStory], *, heading: str, note: str = "") -> Page:
+def render_page(
+    stories: Sequence[StoredStory], *, heading: str, note: str = "", zone: tzinfo = UTC
+) -> Page:
     """``note`` (escaped HTML) and a bold heading, then whole stories while they fit; a
     story too long on its own is shortened rather than left out (there is always one)."""
     text = f"{note}<b>{escape(heading)}</b>"
     shown: list[StoredStory] = []
     budget = MAX_MESSAGE - MARGIN
     for story in stories:
-        block = render_story(story)
+        block = render_story(story, zone)
         if not shown:
             block = fit(block, budget - visible_length(text) - 2)
         candidate = f"{text}\n\n{block}"

@@ -26,7 +26,12 @@ class Period:
     def title(self) -> str:
         """A heading for the digest: "Daily digest, Fri 27 Nov 2026"."""
         kind = self.key.partition(":")[0].capitalize()
-        return f"{kind} digest, {self.day:%a %d %b %Y}"
+        return f"{kind} digest, {self.label}"
+
+    @property
+    def label(self) -> str:
+        """The local day alone, "Mon 7 Dec 2026": what heads a discreet chat's digest."""
+        return f"{self.day:%a} {self.day.day} {self.day:%b %Y}"
 
 
 def current_period(

@@ -2,9 +2,12 @@
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from datetime import UTC, tzinfo
+from functools import lru_cache
 
 from news.delivery.periods import Period
-from news.delivery.render import Section, render_alert, render_digest
+from news.delivery.render import Section, render_alert, render_batch, render_digest
+from news.delivery.timezones import resolve_zone
 from news.models import ChatSettings, StoredStory
 
 OTHER = ""
@@ -43,16 +46,18 @@ def plan_alerts(
 
     Returns the messages to add and the pending outbox rows the batch replaces.
     """
+    zone = chat_zone(chat.timezone)
     if len(stories) + len(pending) <= coalesce_after:
         messages = [
-            NewMessage(chat.id, "alert", render_alert(s, discreet=chat.discreet), (s.id,))
+            NewMessage(
+                chat.id, "alert", render_alert(s, discreet=chat.discreet, zone=zone), (s.id,)
+            )
             for s in stories
         ]
         return messages, []
     merged = [s for alert in pending for s in alert.stories] + list(stories)
     sections = tuple(group_by_topic(merged, followed, topic_titles))
-    heading = f"{len(merged)} new stories"
-    texts = render_digest(sections, heading=heading, discreet=chat.discreet)
+    texts = render_batch(sections, discreet=chat.discreet, zone=zone)
     ids = tuple(dict.fromkeys(s.id for s in merged))
     messages = [
         NewMessage(chat.id, "batch", text, ids if part == 0 else (), part=part)
@@ -73,7 +78,11 @@ def plan_digest(
     if not stories:
         return []
     sections = tuple(group_by_topic(stories, followed, topic_titles))
-    texts = render_digest(sections, heading=period.title, discreet=chat.discreet)
+    # Discreet chats never see the word "digest": the day alone heads theirs.
+    heading = period.label if chat.discreet else period.title
+    texts = render_digest(
+        sections, heading=heading, discreet=chat.discreet, zone=chat_zone(chat.timezone)
+    )
     ids = tuple(dict.fromkeys(s.id for s in stories))
     return [
         NewMessage(chat.id, "digest", text, ids if part == 0 else (), period.key, part)
@@ -101,3 +110,9 @@ def group_by_topic(
         for slug, found in placed.items()
         if found
     ]
+
+
+@lru_cache(maxsize=1024)
+def chat_zone(name: str) -> tzinfo:
+    """The chat's time zone for dates in its messages; UTC if the name is not one we know."""
+    return resolve_zone(name) or UTC

@@ -26,15 +26,21 @@ OPEN = (PENDING, SENDING)
 def _owed(
     modes: Sequence[str],
     since: datetime,
-    context_deadline: datetime,
+    context_deadline: datetime | None,
     news_since: Mapping[str, datetime],
 ) -> Select[int, int, datetime]:
     """(chat, story, first match) pairs a chat should get and has not: matched to a topic it
-    followed at the time, after ``since``, not waiting for its context link past the deadline,
-    news (``Story.news_at``) after its chat mode's cut-off in ``news_since``, and not backlog
-    from a feed's first read. An item a feed adds with a date from 2019 is old news: /latest
-    lists it, nothing pushes it."""
+    followed at the time, after ``since``, not waiting for its context link past the deadline
+    (with none, for digests, nothing waits: a story goes with its item link), news
+    (``Story.news_at``) after its chat mode's cut-off in ``news_since``, and not backlog from a
+    feed's first read. An item a feed adds with a date from 2019 is old news: /latest lists it,
+    nothing pushes it."""
     fresh = case(news_since, value=Chat.mode, else_=max(news_since.values()))
+    settled = (
+        []
+        if context_deadline is None
+        else [or_(Story.needs_context.is_(False), Story.first_seen_at < context_deadline)]
+    )
     return (
         select(Subscription.chat_id, StoryTopic.story_id, func.min(StoryTopic.matched_at))
         .join(Chat, Chat.id == Subscription.chat_id)
@@ -47,7 +53,7 @@ def _owed(
             StoryTopic.matched_at >= since,
             StoryTopic.announce.is_(True),
             Story.news_at >= fresh,
-            or_(Story.needs_context.is_(False), Story.first_seen_at < context_deadline),
+            *settled,
             ~exists().where(
                 Delivery.chat_id == Subscription.chat_id, Delivery.story_id == StoryTopic.story_id
             ),
@@ -61,7 +67,7 @@ async def undelivered(
     *,
     modes: Sequence[str],
     since: datetime,
-    context_deadline: datetime,
+    context_deadline: datetime | None,
     news_since: Mapping[str, datetime],
     chat_ids: Sequence[int] | None = None,
 ) -> list[tuple[int, int, datetime]]:

@@ -48,6 +48,7 @@ def test_weekly_periods_fall_on_the_chosen_day():
     assert before is not None
     assert (friday.key, before.key) == ("weekly:2026-11-27", "weekly:2026-11-20")
     assert friday.title == "Weekly digest, Fri 27 Nov 2026"
+    assert before.label == "Fri 20 Nov 2026"
 
 
 @pytest.mark.parametrize("mode", ["instant", "off"])

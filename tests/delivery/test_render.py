@@ -2,14 +2,17 @@
 
 from dataclasses import replace
 from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
 
 from news.delivery.render import (
     MAX_MESSAGE,
     Section,
+    batch_heading,
     credit_line,
     fit,
     plain_text,
     render_alert,
+    render_batch,
     render_digest,
     render_list,
     render_story,
@@ -67,6 +70,23 @@ def test_hostile_feed_text_is_escaped_not_interpreted():
     assert "javascript" not in block.split("<i>")[0].split("href=")[-1].split(">")[0]
 
 
+def test_feed_text_is_shown_on_one_line():
+    # As in Macworld's feed: an author name spread over lines by the page's indentation.
+    spread = replace(
+        STORY,
+        title="  EU warns\n Cambodia ",
+        author="Macworld Staff,\n\t\t\n\t\tGlenn Fleishman",
+        summary="One.\n\nTwo.",
+    )
+    assert plain_text(render_story(spread)).splitlines()[:3] == [
+        "EU warns Cambodia",
+        "The Mekong Ledger · Macworld Staff, Glenn Fleishman · 23 Nov 2026 — via Business & "
+        "Human Rights Resource Centre (NGO)",
+        "One. Two.",
+    ]
+    assert plain_text(render_story(replace(STORY, title=" \n"))).startswith("Untitled\n")
+
+
 def test_only_http_links_are_emitted():
     odd = replace(STORY, context_url="javascript:alert(1)", url="ftp://x", original_url=None)
     block = render_story(odd)
@@ -93,7 +113,8 @@ def test_a_digest_splits_between_stories_under_the_utf16_limit():
         parse_html(message)
     titles = [line for m in messages for line in plain_text(m).splitlines() if "Story " in line]
     assert len(titles) == 40  # every story once, none cut in half
-    assert messages[1].startswith("<b>Daily digest</b> — 40 stories (continued)")
+    assert messages[0].startswith("<b>Daily digest</b> — 40 stories\n\n<b>▍Cambodia EBA</b>\n\n")
+    assert messages[1].startswith("<b>▍Cambodia EBA</b> (continued)\n\n<b><a href=")
 
 
 def test_one_giant_story_is_shortened_to_fit():
@@ -106,10 +127,13 @@ def test_one_giant_story_is_shortened_to_fit():
 def test_discreet_mode_opens_with_a_neutral_line():
     alert = render_alert(STORY, discreet=True)
     assert alert.splitlines()[0] == "New story"
-    [digest] = render_digest((Section("T", (STORY,)),), heading="Daily digest", discreet=True)
-    assert digest.splitlines()[0] == "New digest: 1 story"
-    assert "<tg-spoiler>" in digest
+    [digest] = render_digest((Section("T", (STORY,)),), heading="Fri 27 Nov", discreet=True)
+    assert digest.splitlines()[0] == "New story"
+    assert digest.splitlines()[1] == "<tg-spoiler><b>Fri 27 Nov</b> — 1 story"
+    assert digest.endswith("</tg-spoiler>")
     parse_html(digest)
+    two = (Section("T", (STORY, replace(STORY, id=2))),)
+    assert render_digest(two, heading="Fri 27 Nov", discreet=True)[0].startswith("New stories\n")
 
 
 def test_render_list_heading_and_utf16_length():
@@ -122,3 +146,97 @@ def test_fit_cuts_the_longest_line_at_a_word():
     assert (
         fit("short\n" + "long words here " * 10, 40) == "short\nlong words here long words here…"
     )
+
+
+PHNOM_PENH = ZoneInfo("Asia/Phnom_Penh")
+LATE = replace(STORY, publisher=None, author=None, published=datetime(2020, 2, 11, 18, tzinfo=UTC))
+
+
+def test_dates_are_the_chats_own():
+    # Published 12 Feb 2020 01:00 in Phnom Penh: 11 Feb in UTC.
+    assert credit_line(LATE).endswith(" · 11 Feb 2020")
+    assert credit_line(LATE, PHNOM_PENH).endswith(" · 12 Feb 2020")
+    assert "12 Feb 2020" in render_alert(LATE, zone=PHNOM_PENH)
+    [digest] = render_digest((Section("T", (LATE,)),), heading="D", zone=PHNOM_PENH)
+    assert "12 Feb 2020" in digest
+    [listed] = render_list([LATE], heading="Latest", zone=PHNOM_PENH)
+    assert "12 Feb 2020" in listed
+    assert credit_line(replace(LATE, published=datetime(2020, 2, 1, tzinfo=UTC))).endswith(
+        " · 1 Feb 2020"
+    )
+
+
+def test_a_story_is_rendered_once_per_zone_not_once_per_chat():
+    story = replace(LATE, id=991)
+    render_story.cache_clear()
+    for _ in range(1000):
+        for zone in (UTC, PHNOM_PENH):
+            render_story(story, zone)
+    info = render_story.cache_info()
+    assert (info.misses, info.hits) == (2, 1998)
+
+
+def stories_of(topic: str, count: int, first_id: int) -> tuple[StoredStory, ...]:
+    words = "Words with a date. " * 17
+    return tuple(
+        replace(STORY, id=first_id + n, title=f"{topic} story {n}", summary=words)
+        for n in range(count)
+    )
+
+
+def paragraphs(message: str) -> list[str]:
+    return plain_text(message).split("\n\n")
+
+
+def test_every_message_of_a_digest_opens_with_its_topic_header():
+    sections = (
+        Section("EBA", stories_of("EBA", 3, 100)),
+        Section("NGO freedoms", stories_of("NGO", 14, 200)),
+        Section("Land", stories_of("Land", 1, 300)),
+    )
+    messages = render_digest(sections, heading="Daily digest, Mon 7 Dec 2026")
+    assert [paragraphs(m)[0] for m in messages] == [
+        "Daily digest, Mon 7 Dec 2026 — 18 stories",
+        "▍NGO freedoms (continued)",
+        "▍NGO freedoms (continued)",
+    ]
+    assert paragraphs(messages[0])[1] == "▍EBA"
+    for message in messages:
+        assert visible_length(message) <= MAX_MESSAGE - 64
+        parts = paragraphs(message)
+        headers = [i for i, part in enumerate(parts) if part.startswith("▍")]
+        assert all(i + 1 < len(parts) and not parts[i + 1].startswith("▍") for i in headers)
+    shown = [p.split("\n")[0] for m in messages for p in paragraphs(m) if " story " in p]
+    assert shown == [s.title for section in sections for s in section.stories]
+
+
+def test_a_full_discreet_digest_stays_under_the_limit_wrapper_included():
+    sections = (Section("EBA", stories_of("🇰🇭" * 20, 30, 400)),)
+    plain = render_digest(sections, heading="Mon 7 Dec 2026")
+    hidden = render_digest(sections, heading="Mon 7 Dec 2026", discreet=True)
+    assert len(hidden) >= len(plain) > 1
+    for message in hidden:
+        assert visible_length(message) <= MAX_MESSAGE - 64
+        assert message.startswith("New stories\n<tg-spoiler><b>")
+        parse_html(message)
+
+
+def test_a_batch_says_which_topics_and_how_many():
+    sections = (Section("EBA", stories_of("EBA", 3, 500)), Section("NGO", stories_of("N", 2, 600)))
+    [batch] = render_batch(sections)
+    assert paragraphs(batch)[:2] == ["5 new stories: EBA (3), NGO (2)", "▍EBA"]
+    assert batch_heading(sections[:1]) == "<b>3 new stories</b>: EBA (3)"
+    one = (Section("EBA", stories_of("EBA", 1, 700)),)
+    assert plain_text(batch_heading(one)) == "1 new story: EBA (1)"
+
+
+def test_a_batch_heading_of_thirty_long_topics_names_a_few_and_counts_the_rest():
+    sections = tuple(
+        Section(f"Topic {n} " + "with a long & <odd> title " * 5, stories_of("T", 1, 800 + n))
+        for n in range(30)
+    )
+    heading = plain_text(batch_heading(sections))
+    assert heading.startswith("30 new stories: Topic 0 with a long & <odd> title")
+    assert heading.endswith(" …and 29 more topics")
+    assert len(heading) < 250
+    assert plain_text(batch_heading(sections[:2])).endswith("…and 1 more topic")

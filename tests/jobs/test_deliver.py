@@ -113,7 +113,9 @@ async def test_many_pending_alerts_become_one_batch(tg, services, feed_server):
     async with running_sender(services.db, tg, services.config.delivery):
         await tg.await_for(lambda: received(tg, 5))
     [batch] = received(tg, 5)
-    assert batch.startswith("5 new stories")
+    assert batch.startswith(
+        "5 new stories: Cambodia and the EU's Everything But Arms preferences (5)\n\n"
+    )
     assert all(f"part {n}" in batch for n in range(5))
 
 
@@ -288,6 +290,25 @@ async def test_digests_fall_due_in_each_chats_own_time_zone(services):
     ]
     assert rows[0][2].startswith("<b>Daily digest, Fri 27 Nov 2026</b> — 1 story")
     assert EBA_TITLE in rows[0][2]
+
+
+async def test_a_digest_takes_a_story_still_waiting_for_its_context_link(make_config, feed_server):
+    url = feed_server.feed("/bhrrc.xml", (FEEDS / "bhrrc_cambodia.xml").read_bytes())
+    feed = feed_entry("BHRRC", url, type="ngo", story_context=True)
+    due = datetime(2026, 11, 28, 1, 0, tzinfo=UTC)  # 08:00 in Phnom Penh
+    async with open_services(make_config([feed], topics=TOPICS)) as services:
+        await feeds_read_before(services.db, due - timedelta(hours=1))
+        await add_chats(services.db, [31], topic="cambodia-eba", since=SINCE, mode="daily")
+        await add_chats(services.db, [32], topic="cambodia-eba", since=SINCE)
+        # Polled three minutes before the digest; its item page has not been read yet.
+        await services.poller.poll_due(due - timedelta(minutes=3))
+        assert await services.dispatcher.fan_out(due) == 0  # an alert waits for the link
+        assert await services.dispatcher.digest_tick(due) == 1  # a digest does not
+        [(chat, period, text)] = await digest_rows(services)
+        assert (chat, period) == (31, "daily:2026-11-28")
+        item = "https://www.business-humanrights.org/en/latest-news/cambodia-eu-trade-commissioner"
+        assert f'<b><a href="{item}-eba-review/">{EBA_TITLE}' in text
+        assert await services.dispatcher.fan_out(due + jobs.deliver.CONTEXT_WAIT) == 1
 
 
 async def test_an_empty_period_sends_nothing(services):
