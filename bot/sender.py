@@ -16,7 +16,7 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
-from bot.pacing import Pacer
+from bot.outgoing import Outgoing, pacer_for, retry_seconds
 from news.config import DeliveryConfig
 from news.delivery.render import plain_text
 from news.store.claims import (
@@ -36,7 +36,6 @@ log = logging.getLogger(__name__)
 LOOKAHEAD = 2.0  # seconds of sending planned ahead, so slots never wait on the database
 IDLE = 1.0  # how often to look for new rows when nothing woke us
 MAX_BACKOFF = timedelta(minutes=15)
-GLOBAL_FLOOD_CHATS = 3  # this many chats told to wait within a second: the bot itself is limited
 
 
 class Sender:
@@ -50,17 +49,15 @@ class Sender:
         *,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        outgoing: Outgoing | None = None,
     ) -> None:
         self.db, self.bot, self.config = db, bot, config
         self.clock, self.now = clock, now
-        self.pacer = Pacer(
-            config.global_rate,
-            config.private_interval.total_seconds(),
-            60.0 / config.group_per_minute,
-        )
+        # Shared with the replies in a running bot: one pacer keeps their sum in the limits.
+        self.outgoing = outgoing or Outgoing(pacer_for(config), clock=clock)
+        self.pacer = self.outgoing.pacer
         self._busy: dict[int, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
-        self._recent_floods: list[tuple[float, int]] = []
 
     def wake(self) -> None:
         """New rows were enqueued: look now rather than at the next idle check."""
@@ -114,9 +111,6 @@ class Sender:
 
     async def _deliver(self, row: Claimed, at: float) -> None:
         await asyncio.sleep(max(0.0, at - self.clock()))
-        # Waiting for the clock, not for an event: the window frees up by time passing.
-        while (wait := self.pacer.admit(row.chat_id, row.chat_type, self.clock())) > 0:  # noqa: ASYNC110
-            await asyncio.sleep(wait)
         try:
             await self._send(row)
         except Exception:  # a bug here must cost one retry, never the row or the sender
@@ -125,15 +119,16 @@ class Sender:
 
     async def _send(self, row: Claimed) -> None:
         try:
-            message = await self.bot.send_message(
-                row.chat_id,
-                row.text,
-                parse_mode=ParseMode.HTML if row.is_html else None,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                disable_notification=row.silent,
-            )
+            async with self.outgoing.turn(row.chat_id, row.chat_type):
+                message = await self.bot.send_message(
+                    row.chat_id,
+                    row.text,
+                    parse_mode=ParseMode.HTML if row.is_html else None,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    disable_notification=row.silent,
+                )
         except RetryAfter as error:
-            await self._flooded(row, _seconds(error.retry_after))
+            await self._flooded(row, retry_seconds(error))
         except ChatMigrated as error:
             await migrate_chat(self.db, row.chat_id, error.new_chat_id)
             await retry_later(self.db, row.id, self.now(), "chat migrated", counts=False)
@@ -147,13 +142,7 @@ class Sender:
             await mark_sent(self.db, row.id, message.message_id, self.now())
 
     async def _flooded(self, row: Claimed, wait: float) -> None:
-        now = self.clock()
-        self.pacer.hold_chat(row.chat_id, now + wait)
-        self._recent_floods = [(t, c) for t, c in self._recent_floods if t > now - 1.0]
-        self._recent_floods.append((now, row.chat_id))
-        if len({chat for _, chat in self._recent_floods}) >= GLOBAL_FLOOD_CHATS:
-            log.warning("Telegram flood limit on the whole bot: pausing %.0fs", wait)
-            self.pacer.hold_all(now + wait)
+        self.outgoing.flooded(row.chat_id, wait)
         when = self.now() + timedelta(seconds=wait)
         await retry_later(self.db, row.id, when, f"429: retry after {wait:g}s", counts=False)
 
@@ -181,8 +170,3 @@ class Sender:
     def _backoff(self, row: Claimed) -> datetime:
         wait: timedelta = min(self.config.retry_base * (1 << row.attempts), MAX_BACKOFF)
         return self.now() + wait
-
-
-def _seconds(value: int | float | timedelta) -> float:
-    """RetryAfter.retry_after is an int, or a timedelta with PTB_TIMEDELTA set."""
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
