@@ -61,7 +61,7 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await add_topics(bot.services.db, chat.id, [slug], now())
         followed.add(slug)
         await query.answer("Following. " + NEW_ONLY)
-    await redraw(query, markup=topic_keyboard(bot.topics, followed))
+    await redraw(update, context, markup=topic_keyboard(bot.topics, followed))
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
