@@ -113,7 +113,7 @@ class Outgoing:
                     break
                 await asyncio.sleep(self.retry_base * 2 ** (tries - 1))
             except TelegramError as error:  # Forbidden, ChatMigrated: the chat is not there
-                reason = f"{type(error).__name__}: {error}"
+                reason = str(error)
                 break
         # Never silent: the chat and the reason, never the text.
         log.warning("could not send a reply to chat %d: %s", chat_id, reason)
