@@ -9,6 +9,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
@@ -17,11 +18,13 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot.outgoing import Outgoing, pacer_for, retry_seconds
+from bot.sizing import split
 from news.config import DeliveryConfig
-from news.delivery.render import plain_text
+from news.delivery.render import MAX_MESSAGE, plain_text, utf16_len, visible_length
 from news.store.claims import (
     Claimed,
     claim_due,
+    keep_rest,
     mark_failed,
     mark_sent,
     next_due,
@@ -82,9 +85,8 @@ class Sender:
         capacity = int(self.config.global_rate * LOOKAHEAD) - len(self._busy)
         if capacity <= 0:
             return
-        lease = max(self.config.lease, timedelta(seconds=LOOKAHEAD * 4))
         rows = await claim_due(
-            self.db, self.now(), limit=capacity, lease=lease, busy=set(self._busy)
+            self.db, self.now(), limit=capacity, lease=self._lease(), busy=set(self._busy)
         )
         for row in rows:
             at = self.pacer.reserve(row.chat_id, row.chat_type, self.clock())
@@ -117,7 +119,9 @@ class Sender:
             log.exception("settling outbox row %d failed", row.id)
             await retry_later(self.db, row.id, self._backoff(row), "internal error")
 
-    async def _send(self, row: Claimed) -> None:
+    async def _send(self, row: Claimed, rest: str | None = None) -> bool:
+        """Send the row's text and settle the outcome; True if it went. ``rest``: the row is
+        going out in parts, and this is what it holds once this part has gone."""
         try:
             async with self.outgoing.turn(row.chat_id, row.chat_type):
                 message = await self.bot.send_message(
@@ -135,18 +139,23 @@ class Sender:
         except Forbidden as error:
             await close_chat(self.db, row.chat_id, str(error), self.now())
         except BadRequest as error:
-            await self._bad_request(row, error)
+            await self._bad_request(row, error, rest)
         except TelegramError as error:  # NetworkError, TimedOut, 5xx, …: try again later
             await self._retry_or_fail(row, f"{type(error).__name__}: {error}")
         else:
-            await mark_sent(self.db, row.id, message.message_id, self.now())
+            if rest is None:
+                await mark_sent(self.db, row.id, message.message_id, self.now())
+            else:
+                await keep_rest(self.db, row.id, rest, self.now() + self._lease())
+            return True
+        return False
 
     async def _flooded(self, row: Claimed, wait: float) -> None:
         self.outgoing.flooded(row.chat_id, wait)
         when = self.now() + timedelta(seconds=wait)
         await retry_later(self.db, row.id, when, f"429: retry after {wait:g}s", counts=False)
 
-    async def _bad_request(self, row: Claimed, error: BadRequest) -> None:
+    async def _bad_request(self, row: Claimed, error: BadRequest, rest: str | None) -> None:
         text = str(error).lower()
         if "chat not found" in text:
             await close_chat(self.db, row.chat_id, "chat not found", self.now())
@@ -154,9 +163,29 @@ class Sender:
             log.warning(
                 "outbox row %d: Telegram refused its HTML; resending as plain text", row.id
             )
-            await use_plain_text(self.db, row.id, plain_text(row.text))
+            await use_plain_text(self.db, row.id, plain_text(_joined(row.text, rest)))
+        elif "message is too long" in text:
+            await self._in_parts(row, rest)
         else:  # the same request would fail the same way again
             await mark_failed(self.db, row.id, f"BadRequest: {error}")
+
+    async def _in_parts(self, row: Claimed, after: str | None) -> None:
+        """Telegram found the text too long: send it in parts, split between stories or
+        paragraphs, each part settled as it goes (``keep_rest``); ``after``: what the row
+        holds beyond this text, when it is itself a part."""
+        parts = split(row.text, _part_limit(row), is_html=row.is_html)
+        if len(parts) < 2:  # nothing shorter to send: the same request would fail again
+            await mark_failed(self.db, row.id, "BadRequest: message is too long")
+            return
+        log.warning(
+            "outbox row %d: Telegram refused it as too long; sending it in %d parts",
+            row.id,
+            len(parts),
+        )
+        for index, part in enumerate(parts):
+            rest = _joined(*parts[index + 1 :], after)
+            if not await self._send(replace(row, text=part), rest or None):
+                return
 
     async def _retry_or_fail(self, row: Claimed, error: str) -> None:
         if row.attempts + 1 >= self.config.max_attempts:
@@ -167,6 +196,20 @@ class Sender:
         else:
             await retry_later(self.db, row.id, self._backoff(row), error)
 
+    def _lease(self) -> timedelta:
+        return max(self.config.lease, timedelta(seconds=LOOKAHEAD * 4))
+
     def _backoff(self, row: Claimed) -> datetime:
         wait: timedelta = min(self.config.retry_base * (1 << row.attempts), MAX_BACKOFF)
         return self.now() + wait
+
+
+def _part_limit(row: Claimed) -> int:
+    """Parts of at most 4,000 characters; or of half the text, where Telegram counts a text
+    longer than we do (our count kept it within the limit, and it refused it)."""
+    size = visible_length(row.text) if row.is_html else utf16_len(row.text)
+    return MAX_MESSAGE - 96 if size > MAX_MESSAGE else size // 2 + 1
+
+
+def _joined(*texts: str | None) -> str:
+    return "\n".join(text for text in texts if text)
