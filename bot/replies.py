@@ -8,7 +8,7 @@ from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.context import now, services_of
-from bot.sizing import split
+from bot.sizing import split_text
 from news.models import ChatSettings
 from news.store.chats import ensure_chat, update_chat
 
@@ -31,7 +31,7 @@ async def reply(
     if chat is None:
         return None
     texts = [messages] if isinstance(messages, str) else list(messages)
-    parts = [part for text in texts for part in split(text)]
+    parts = [part for text in texts for part in split_text(text)]
     source = update.effective_message
     thread = source.message_thread_id if source is not None and source.is_topic_message else None
     outgoing = services_of(context).outgoing
@@ -78,7 +78,7 @@ async def redraw(
     if text is None:
         edit = partial(query.edit_message_reply_markup, markup)
     else:
-        edit = partial(query.edit_message_text, split(text)[0], reply_markup=markup)
+        edit = partial(query.edit_message_text, split_text(text)[0], reply_markup=markup)
     try:
         await services_of(context).outgoing.deliver(chat.id, chat.type, edit)
     except BadRequest as error:

@@ -18,7 +18,7 @@ from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
 from bot.outgoing import Outgoing, pacer_for, retry_seconds
-from bot.sizing import split
+from bot.sizing import split_text
 from news.config import DeliveryConfig
 from news.delivery.render import MAX_MESSAGE, plain_text, utf16_len, visible_length
 from news.store.claims import (
@@ -173,7 +173,7 @@ class Sender:
         """Telegram found the text too long: send it in parts, split between stories or
         paragraphs, each part settled as it goes (``keep_rest``); ``after``: what the row
         holds beyond this text, when it is itself a part."""
-        parts = split(row.text, _part_limit(row), is_html=row.is_html)
+        parts = split_text(row.text, _part_limit(row), is_html=row.is_html)
         if len(parts) < 2:  # nothing shorter to send: the same request would fail again
             await mark_failed(self.db, row.id, "BadRequest: message is too long")
             return

@@ -1,9 +1,10 @@
 """Making every message fit Telegram's 4,096 visible UTF-16 units. Pure.
 
-``split`` cuts a long text into parts at paragraph, then line, then word boundaries, and never
-inside a tag or a character reference: a tag open at a cut is closed at the end of one part
-and opened again at the start of the next. ``within`` keeps as many lines or blocks as fit
-and counts the rest ("…and 12 more").
+``split_text`` cuts a long text, already rendered, into parts at paragraph, then line, then
+word boundaries, and never inside a tag or a character reference: a tag open at a cut is
+closed at the end of one part and opened again at the start of the next. (Rendering packs
+stories into messages itself: ``news.delivery.split``.) ``within`` keeps as many lines or
+blocks as fit and counts the rest ("…and 12 more").
 """
 
 import html
@@ -30,7 +31,7 @@ class _Part:
     breaks: dict[str, tuple[int, int, tuple[str, ...]]] = field(default_factory=dict)
 
 
-def split(text: str, limit: int = MAX_MESSAGE, *, is_html: bool = True) -> list[str]:
+def split_text(text: str, limit: int = MAX_MESSAGE, *, is_html: bool = True) -> list[str]:
     """``text`` as parts of at most ``limit`` visible UTF-16 units each (one if it fits)."""
     if _size(text, is_html) <= limit:
         return [text]

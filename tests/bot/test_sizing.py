@@ -1,6 +1,6 @@
 """Every message fits: long texts split where a reader expects a break, the markup intact."""
 
-from bot.sizing import split, within
+from bot.sizing import split_text, within
 from news.delivery.render import plain_text, visible_length
 from tests.fakes.telegram import MAX_TEXT_UTF16, render_text
 
@@ -14,13 +14,13 @@ def accepted(part: str, parse_mode: str | None = "HTML") -> int:
 
 def test_a_text_that_fits_is_left_as_it_is():
     text = "<b>Short</b>\n\nand sweet"
-    assert split(text) == [text]
+    assert split_text(text) == [text]
 
 
 def test_a_long_text_splits_between_paragraphs_and_keeps_every_word():
     blocks = [STORY.format(n=n).strip() for n in range(60)]
     text = "\n\n".join(blocks)
-    parts = split(text)
+    parts = split_text(text)
     assert len(parts) > 1
     assert all(accepted(part) <= MAX_TEXT_UTF16 for part in parts)
     assert all(part.startswith("<b><a href=") for part in parts)  # a story never cut in two
@@ -30,7 +30,7 @@ def test_a_long_text_splits_between_paragraphs_and_keeps_every_word():
 def test_a_tag_open_across_the_cut_is_closed_and_opened_again():
     body = "\n".join(f"line {n} of the digest, long enough to matter" for n in range(400))
     text = f"New digest\n<tg-spoiler>{body}</tg-spoiler>"
-    parts = split(text)
+    parts = split_text(text)
     assert len(parts) > 1
     assert all(accepted(part) <= MAX_TEXT_UTF16 for part in parts)
     assert all(part.endswith("</tg-spoiler>") for part in parts)
@@ -39,7 +39,7 @@ def test_a_tag_open_across_the_cut_is_closed_and_opened_again():
 
 def test_lines_count_in_utf16_units_as_telegram_counts_them():
     text = "\n".join("🛑 ស្ដី " * 30 for _ in range(60))  # emoji count twice
-    parts = split(text)
+    parts = split_text(text)
     assert len(parts) > 1
     assert all(accepted(part) <= MAX_TEXT_UTF16 for part in parts)
     assert [visible_length(p) for p in parts] == [accepted(p) for p in parts]
@@ -47,13 +47,13 @@ def test_lines_count_in_utf16_units_as_telegram_counts_them():
 
 def test_a_word_longer_than_a_message_is_cut_all_the_same():
     text = "x" * 9000
-    parts = split(text)
+    parts = split_text(text)
     assert [len(part) for part in parts] == [4096, 4096, 808]
 
 
 def test_plain_text_is_split_without_reading_markup():
     text = "a < b & c\n" * 1000
-    parts = split(text, is_html=False)
+    parts = split_text(text, is_html=False)
     assert all(accepted(part, None) <= MAX_TEXT_UTF16 for part in parts)
     assert "\n".join(parts) == text.strip()
 
