@@ -3,8 +3,9 @@
 Measured from the update being handed to the bot (queued at the Bot API stand-in) to the
 stand-in receiving the reply's sendMessage, by the stand-in, which runs in a process of its own
 (``bench.telegram_process``) as Telegram is remote. It adds no latency here: this is our own
-time. "During" runs the B1 cold cycle (500 feeds) in the same process, as in production;
-the publishers serve from a process of their own (``bench.publishers``), as real ones do.
+time, and the bot does not pace its replies here either (B6 measures that). "During" runs the
+B1 cold cycle (500 feeds) in the same process, as in production; the publishers serve from a
+process of their own (``bench.publishers``), as real ones do.
 Baseline in the same run: /help, which touches no database, so its time is PTB's and the
 stand-in's own round trip; the ratio shows what /latest's query and rendering add.
 
@@ -26,8 +27,10 @@ from bench.fixtures import bench_config, seed_stories
 from bench.publishers import publishers
 from bench.telegram_process import RemoteTelegram
 from bot.app import Services, open_services
+from bot.pacing import Pacer
 from bot.telegram_app import build_application, serve
 from news.config import Config
+from tests.bot.harness import unpaced
 from tests.outbox import add_chats
 
 STORIES = 100_000
@@ -53,12 +56,14 @@ def percentiles(samples: list[float]) -> dict[str, float]:
 
 
 @contextlib.asynccontextmanager
-async def running_bot(tg: RemoteTelegram, config: Config) -> AsyncIterator[Services]:
+async def running_bot(
+    tg: RemoteTelegram, config: Config, *, pacer: Pacer | None = None
+) -> AsyncIterator[Services]:
     """The bot as ``rights-digest run`` serves it, without the scheduled jobs: the benchmark
-    runs the poll cycle itself."""
+    runs the poll cycle itself. ``pacer``: another than the config's limits."""
     async with open_services(config) as services:
         stop = asyncio.Event()
-        application = build_application(services, tg.token, config_path=None)
+        application = build_application(services, tg.token, config_path=None, pacer=pacer)
         serving = asyncio.create_task(serve(application, stop, []))
         await tg.wait_polling()
         try:
@@ -91,7 +96,8 @@ async def run(tmp: Path) -> dict[str, Any]:
                 ],
                 telegram={"api_base_url": tg.base_url},
             )
-            async with running_bot(tg, config) as services:
+            # Limits off at both ends: B3 times our own work; the pacing of replies is B6's.
+            async with running_bot(tg, config, pacer=unpaced()) as services:
                 with measure() as seeding:
                     await seed_stories(
                         services.db, STORIES, ["cambodia-eba", "cambodia-civil-society"], until=NOW

@@ -9,7 +9,7 @@ from typing import Any
 
 from bench.common import OUT, REPO, commit, machine
 
-SCENARIOS = ("b1_poll", "b2_broadcast", "b3_latency", "b4_digest", "b5_footprint")
+SCENARIOS = ("b1_poll", "b2_broadcast", "b3_latency", "b4_digest", "b5_footprint", "b6_burst")
 DOC = REPO / "docs" / "benchmarks.md"
 
 
@@ -192,7 +192,42 @@ def rows() -> list[tuple[str, str, str, str, str, str]]:
                 mark(b5["idle_tree_mb"]["rss"] <= 150),
             ),
         ]
-    return table
+    return table + _b6_rows()
+
+
+def _b6_rows() -> list[tuple[str, str, str, str, str, str]]:
+    b6 = load("b6_burst")
+    if not b6:
+        return []
+    ours, direct = b6["ours"], b6["direct"]
+    return [
+        (
+            "B6 burst",
+            f"{b6['chats']} chats send /start within {b6['spread_s']:g} s: answered / lost",
+            f"{ours['answered']} / {ours['lost']}",
+            f"direct send_message {direct['answered']} / {direct['lost']} "
+            f"(ours answers {b6['answered_vs_direct']}×)",
+            f"{b6['chats']} / 0",
+            mark(ours["answered"] == b6["chats"] and ours["lost"] == 0),
+        ),
+        (
+            "B6 burst",
+            "429 answers, share of sends",
+            f"{ours['http_429']} ({ours['http_429_share']:.2%})",
+            f"direct {direct['http_429']} ({direct['http_429_share']:.2%})",
+            "≤ 0.1%",
+            mark(ours["http_429_share"] <= 0.001),
+        ),
+        (
+            "B6 burst",
+            "time to the last reply (a chat's wait: p50, p95)",
+            f"{ours['last_reply_s']} s ({ours['p50_s']} s, {ours['p95_s']} s)",
+            f"floor at 30 messages/s {b6['floor_last_reply_s']} s; direct's last answered "
+            f"{direct['last_reply_s']} s",
+            "",
+            f"{b6['last_reply_vs_floor']}× the floor",
+        ),
+    ]
 
 
 def _cpu(step: dict[str, Any]) -> str:
@@ -275,6 +310,14 @@ def process_rows() -> list[tuple[str, str, str, str, str]]:
              f"(with its helper processes; the bot's own {b5['idle_rss_main_mb']} and "
              f"{b5['peak_rss_main_during_cycle_mb']} MB)"),
             ("B5 footprint", "bare PTB bot, idle", "", "", f"{bare_ptb['idle_rss_mb']} MB now"),
+        ]  # fmt: skip
+    if b6 := load("b6_burst"):
+        ours, direct = b6["ours"], b6["direct"]
+        table += [
+            ("B6 burst", f"ours, {ours['sent']} replies", f"{ours['last_reply_s']} s",
+             f"{ours['cpu']} s", _rss(b6["peak_rss_mb"])),
+            ("B6 burst", f"direct send_message, {direct['sent']} replies",
+             f"{direct['last_reply_s']} s", f"{direct['cpu']} s", "(same process)"),
         ]  # fmt: skip
     return table
 

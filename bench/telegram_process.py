@@ -80,6 +80,21 @@ class RemoteTelegram:
         result: dict[str, Any] = await self._call("sends", first=first, last=last)
         return result
 
+    async def burst(self, first: int, last: int, text: str, *, over: float) -> None:
+        """``text`` from each chat ``first``..``last``, spread evenly over ``over`` seconds."""
+        await self._call("burst", first=first, last=last, text=text, over=over)
+
+    async def settle(self, first: int, last: int, *, within: float, quiet: float) -> None:
+        """Until every chat has had a message, or none came for ``quiet`` seconds (some
+        never will), or ``within`` seconds have passed."""
+        await self._call("settle", first=first, last=last, within=within, quiet=quiet)
+
+    async def replies(self, first: int, last: int) -> dict[str, Any]:
+        """How long each chat of the last ``burst`` waited for its first reply, and the
+        time from the burst's start to the last reply."""
+        result: dict[str, Any] = await self._call("replies", first=first, last=last)
+        return result
+
 
 # ---- in the child -------------------------------------------------------------------------
 
@@ -128,11 +143,62 @@ def sends(tg: FakeTelegram, params: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+PUSHED: dict[int, float] = {}  # when each chat of a burst sent its command
+
+
+def burst(tg: FakeTelegram, params: dict[str, Any]) -> None:
+    chats = range(params["first"], params["last"] + 1)
+    start = time.monotonic()
+    for index, chat in enumerate(chats):
+        time.sleep(max(0.0, start + index * params["over"] / len(chats) - time.monotonic()))
+        PUSHED[chat] = time.monotonic()
+        tg.push_message(chat, chat, params["text"])
+
+
+def settle(tg: FakeTelegram, params: dict[str, Any]) -> None:
+    wanted = set(range(params["first"], params["last"] + 1))
+    deadline = time.monotonic() + params["within"]
+
+    def answered() -> bool:
+        return len({r.chat_id for r in tg.sent() if r.chat_id in wanted}) >= len(wanted)
+
+    def progress(before: int) -> Callable[[], bool]:
+        return lambda: answered() or len(tg.sent()) > before
+
+    while not answered() and time.monotonic() < deadline:
+        try:
+            tg.wait_for(progress(len(tg.sent())), timeout=params["quiet"])
+        except AssertionError:  # quiet for that long: nothing more is coming
+            return
+
+
+def replies(tg: FakeTelegram, params: dict[str, Any]) -> dict[str, Any]:
+    wanted = range(params["first"], params["last"] + 1)
+    first_reply: dict[int, float] = {}
+    for record in tg.sent():
+        if record.chat_id in wanted and record.method == "sendMessage":
+            first_reply.setdefault(record.chat_id, record.at)
+    if not first_reply:
+        return {"answered": 0}
+    waits = sorted(first_reply[chat] - PUSHED[chat] for chat in first_reply)
+    start = min(PUSHED[chat] for chat in wanted)
+    return {
+        "answered": len(first_reply),
+        "p50_s": round(waits[len(waits) // 2], 2),
+        "p95_s": round(waits[min(len(waits) - 1, int(len(waits) * 0.95))], 2),
+        "max_s": round(waits[-1], 2),
+        "last_reply_s": round(max(first_reply.values()) - start, 2),
+    }
+
+
 HANDLERS: dict[str, Handler] = {
     "command": command,
     "wait_polling": wait_polling,
     "wait_chats": wait_chats,
     "sends": sends,
+    "burst": burst,
+    "settle": settle,
+    "replies": replies,
 }
 
 

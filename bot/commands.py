@@ -31,7 +31,7 @@ SHORT_DESCRIPTION = "Human-rights news digests: short summaries, links to the fu
 
 COMMANDS: tuple[Command, ...] = (
     Command("start", "Welcome, privacy in one line, and the topic picker"),
-    Command("topics", "Every topic; tap to follow or stop following"),
+    Command("topics", "Every topic, a page at a time; tap to follow or stop following"),
     Command("subscribe", "Follow a topic by name", "TOPIC"),
     Command("unsubscribe", "Stop following a topic", "TOPIC"),
     Command(

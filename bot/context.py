@@ -8,6 +8,7 @@ from typing import cast
 from telegram.ext import ContextTypes
 
 from bot.app import Services
+from bot.outgoing import Outgoing
 from news.config import Config
 from news.topics.config import TopicConfig
 
@@ -19,6 +20,7 @@ class BotServices:
     """The bot's collaborators, kept in ``application.bot_data``."""
 
     services: Services
+    outgoing: Outgoing  # every reply, edit and push leaves through it
     config_path: Path | None = None
 
     @property

@@ -9,6 +9,7 @@ from news.models import ChatSettings
 from news.topics.config import TopicConfig
 
 TOPIC = "t:"
+PAGE = "p:"
 SETTING = "s:"
 FORGET = "f:"
 ZONES = (
@@ -22,20 +23,35 @@ ZONES = (
 
 
 def topic_keyboard(
-    topics: Sequence[TopicConfig], followed: Collection[str]
+    topics: Sequence[TopicConfig],
+    followed: Collection[str],
+    *,
+    page: int | None = None,
+    pages: int = 1,
 ) -> InlineKeyboardMarkup:
-    """One button per topic; ✓ marks those the chat follows; a tap toggles."""
-    return InlineKeyboardMarkup(
+    """One button per topic; ✓ marks those the chat follows; a tap toggles. On a page of
+    /topics (``page`` from 0), a tap says which page to redraw (at most 46 bytes of data),
+    and "‹ Prev" / "Next ›" turn the pages."""
+    where = "" if page is None else f":{page}"
+    rows = [
         [
-            [
-                InlineKeyboardButton(
-                    f"{'✓ ' if t.slug in followed else ''}{t.title}",
-                    callback_data=f"{TOPIC}{t.slug}",
-                )
-            ]
-            for t in topics
+            InlineKeyboardButton(
+                f"{'✓ ' if t.slug in followed else ''}{t.title}",
+                callback_data=f"{TOPIC}{t.slug}{where}",
+            )
         ]
-    )
+        for t in topics
+    ]
+    if page is not None and pages > 1:
+        turn = [("‹ Prev", page - 1), ("Next ›", page + 1)]
+        rows.append(
+            [
+                InlineKeyboardButton(label, callback_data=f"{PAGE}{to}")
+                for label, to in turn
+                if 0 <= to < pages
+            ]
+        )
+    return InlineKeyboardMarkup(rows)
 
 
 def settings_keyboard(chat: ChatSettings) -> InlineKeyboardMarkup:

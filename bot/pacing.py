@@ -1,55 +1,111 @@
 """Planning send times within Telegram's limits. Pure bookkeeping over a monotonic clock.
 
 Telegram allows about 30 messages a second overall, one a second per private chat and 20 a
-minute per group or channel. Sends are spaced, not burst: a fixed slot every 1/rate seconds,
-and per-chat spacing, so the bot never provokes a 429 by its own pacing. Telegram counts in
-rolling windows, so a send that wakes late (a busy event loop) is also checked against the sends
-actually made in the last second before it goes.
+minute per group or channel, counted in rolling windows. Every message the bot sends or
+edits, reply or push, is admitted here, so their sum keeps the limits:
+
+- overall, at most ``global_rate`` admitted in any second;
+- per chat, counted from when each message was answered, and a message still in flight
+  counts: a reply never races a push to the same chat, and a slow answer cannot bunch two
+  messages together at Telegram's end;
+- replies first: while replies wait, pushes leave them room in the window.
+
+Sends are spaced, not burst: pushes are planned a slot every 1/rate seconds (``reserve``),
+replies take tickets in a sequence of their own (``ticket``). A send that wakes late (a busy
+event loop) is still checked against the sends actually made in the last second.
 """
 
+import math
 from collections import deque
 from dataclasses import dataclass, field
 
 GROUP_TYPES = ("group", "supergroup", "channel")
+GROUP_WINDOW = 60.0  # Telegram counts a group's messages per minute
+UNTIL_ANSWERED = math.inf  # the wait while the chat's limit is taken by messages in flight
+
+
+@dataclass(slots=True)
+class _Chat:
+    """One chat's recent sends: those in flight, and when the others were answered."""
+
+    window: float
+    hold_until: float = 0.0
+    in_flight: int = 0
+    answered: deque[float] = field(default_factory=deque)
 
 
 @dataclass(slots=True)
 class Pacer:
-    """Reserves a send time for a chat: the next free global slot the chat may use."""
+    """Reserves and admits sends for chats; shared by replies, edits and pushes."""
 
     global_rate: float
     private_interval: float
-    group_interval: float
+    group_per_minute: int
+    urgent: int = 0  # replies waiting to be admitted: pushes leave them as many places
     _next_slot: float = 0.0
-    _chat_next: dict[int, float] = field(default_factory=dict)
+    _next_ticket: float = 0.0
+    _planned: dict[int, float] = field(default_factory=dict)
+    _chats: dict[int, _Chat] = field(default_factory=dict)
     _hold_until: float = 0.0
     _sent: deque[float] = field(default_factory=deque)
 
     def reserve(self, chat_id: int, chat_type: str, now: float) -> float:
-        """The time to send the chat's next message, and book it."""
-        at = max(now, self._next_slot, self._hold_until, self._chat_next.get(chat_id, 0.0))
+        """A push's planned send time: the next free slot its chat may use; booked."""
+        held = self._chats[chat_id].hold_until if chat_id in self._chats else 0.0
+        at = max(now, self._next_slot, self._hold_until, held, self._planned.get(chat_id, 0.0))
         self._next_slot = at + 1.0 / self.global_rate
-        spacing = self.group_interval if chat_type in GROUP_TYPES else self.private_interval
-        self._chat_next[chat_id] = at + spacing
+        group = chat_type in GROUP_TYPES
+        self._planned[chat_id] = at + (
+            GROUP_WINDOW / self.group_per_minute if group else self.private_interval
+        )
         return at
 
-    def admit(self, chat_id: int, chat_type: str, now: float) -> float:
-        """Seconds to wait before this send may go; 0.0 means it goes now and is recorded."""
-        while self._sent and self._sent[0] <= now - 1.0:
-            self._sent.popleft()
-        if self._hold_until > now:
-            return self._hold_until - now
-        if len(self._sent) >= max(1, int(self.global_rate)):
-            return self._sent[0] + 1.0 - now
+    def ticket(self, now: float) -> float:
+        """When a reply may first ask to go: spaced like pushes, so a burst of replies never
+        wakes at once, and in a sequence of its own, so replies never queue behind pushes."""
+        at = max(now, self._next_ticket)
+        self._next_ticket = at + 1.0 / self.global_rate
+        return at
+
+    def admit(self, chat_id: int, chat_type: str, now: float, *, urgent: bool = False) -> float:
+        """Seconds to wait before this send may go; 0.0 means it goes now, recorded and in
+        flight until ``answered``. ``urgent``: a reply, which pushes make room for."""
+        held = self._hold_until - now
+        wait = max(held, self.chat_wait(chat_id, chat_type, now), self._room(now, urgent))
+        if wait > 0:
+            return wait
         self._sent.append(now)
-        # Space the chat's next message from when this one actually went, not from its plan.
-        spacing = self.group_interval if chat_type in GROUP_TYPES else self.private_interval
-        self._chat_next[chat_id] = max(self._chat_next.get(chat_id, 0.0), now + spacing)
+        self._chat(chat_id, chat_type).in_flight += 1
         return 0.0
+
+    def answered(self, chat_id: int, now: float) -> None:
+        """The admitted send to this chat is over: sent, refused or failed."""
+        chat = self._chats.get(chat_id)
+        if chat is not None and chat.in_flight > 0:
+            chat.in_flight -= 1
+            chat.answered.append(now)
+
+    def chat_wait(self, chat_id: int, chat_type: str, now: float) -> float:
+        """Seconds until the chat may get another message (``UNTIL_ANSWERED``: after one in
+        flight is answered); 0.0 if it may now."""
+        chat = self._chats.get(chat_id)
+        if chat is None:
+            return 0.0
+        limit = self.group_per_minute if chat_type in GROUP_TYPES else 1
+        while chat.answered and chat.answered[0] <= now - chat.window:
+            chat.answered.popleft()
+        held = chat.hold_until - now
+        excess = chat.in_flight + len(chat.answered) - limit + 1
+        if excess <= 0:
+            return max(0.0, held)
+        if excess > len(chat.answered):
+            return UNTIL_ANSWERED
+        return max(held, chat.answered[excess - 1] + chat.window - now)
 
     def hold_chat(self, chat_id: int, until: float) -> None:
         """No message to this chat before ``until`` (Telegram said retry_after)."""
-        self._chat_next[chat_id] = max(self._chat_next.get(chat_id, 0.0), until)
+        chat = self._chats.setdefault(chat_id, _Chat(GROUP_WINDOW))
+        chat.hold_until = max(chat.hold_until, until)
 
     def hold_all(self, until: float) -> None:
         """No message at all before ``until`` (a flood limit on the whole bot)."""
@@ -57,4 +113,27 @@ class Pacer:
 
     def forget_before(self, now: float) -> None:
         """Drop bookkeeping for chats that may send again already (memory stays bounded)."""
-        self._chat_next = {c: t for c, t in self._chat_next.items() if t > now}
+        self._planned = {c: t for c, t in self._planned.items() if t > now}
+        self._chats = {c: chat for c, chat in self._chats.items() if _busy(chat, now)}
+
+    def _room(self, now: float, urgent: bool) -> float:
+        """Seconds until the rolling second has a place for this send."""
+        while self._sent and self._sent[0] <= now - 1.0:
+            self._sent.popleft()
+        places = max(1, int(self.global_rate)) - (0 if urgent else self.urgent)
+        if len(self._sent) < places:
+            return 0.0
+        if places <= 0:  # replies want every place: look again when the oldest send leaves
+            return self._sent[0] + 1.0 - now if self._sent else 1.0 / self.global_rate
+        return self._sent[len(self._sent) - places] + 1.0 - now
+
+    def _chat(self, chat_id: int, chat_type: str) -> _Chat:
+        window = GROUP_WINDOW if chat_type in GROUP_TYPES else self.private_interval
+        chat = self._chats.setdefault(chat_id, _Chat(window))
+        chat.window = window
+        return chat
+
+
+def _busy(chat: _Chat, now: float) -> bool:
+    recent = bool(chat.answered) and chat.answered[-1] > now - chat.window
+    return chat.in_flight > 0 or chat.hold_until > now or recent

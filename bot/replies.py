@@ -1,12 +1,14 @@
-"""Sending replies: split to fit, in the right forum thread, previews off (via Defaults)."""
+"""Sending replies: split to fit, paced, in the right forum thread, previews off (Defaults)."""
 
 from collections.abc import Sequence
+from functools import partial
 
-from telegram import CallbackQuery, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardMarkup, Message, Update
 from telegram.error import BadRequest
 from telegram.ext import ContextTypes
 
 from bot.context import now, services_of
+from bot.sizing import split_text
 from news.models import ChatSettings
 from news.store.chats import ensure_chat, update_chat
 
@@ -23,21 +25,28 @@ async def reply(
     *,
     markup: InlineKeyboardMarkup | None = None,
 ) -> Message | None:
-    """Send one or more HTML messages to the chat the update came from; markup on the last."""
+    """Send one or more HTML messages to the chat the update came from, each split to fit
+    and paced ahead of pushes; markup on the last. None if one could not be sent (logged)."""
     chat = update.effective_chat
     if chat is None:
         return None
     texts = [messages] if isinstance(messages, str) else list(messages)
+    parts = [part for text in texts for part in split_text(text)]
     source = update.effective_message
     thread = source.message_thread_id if source is not None and source.is_topic_message else None
+    outgoing = services_of(context).outgoing
     sent = None
-    for index, text in enumerate(texts):
-        sent = await context.bot.send_message(
+    for index, text in enumerate(parts):
+        send = partial(
+            context.bot.send_message,
             chat.id,
             text,
-            reply_markup=markup if index == len(texts) - 1 else None,
+            reply_markup=markup if index == len(parts) - 1 else None,
             message_thread_id=thread,
         )
+        sent = await outgoing.deliver(chat.id, chat.type, send)
+        if sent is None:  # logged; the parts after it would make no sense alone
+            return None
     return sent
 
 
@@ -54,16 +63,24 @@ async def current_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Ch
 
 
 async def redraw(
-    query: CallbackQuery, text: str | None = None, markup: InlineKeyboardMarkup | None = None
+    update: Update,
+    context: ContextTypes.DEFAULT_TYPE,
+    text: str | None = None,
+    markup: InlineKeyboardMarkup | None = None,
 ) -> None:
-    """Edit the message under a pressed button in place: its text and buttons, or only its
-    buttons. A second press on a message that already shows the result asks for no change,
-    and Telegram's "message is not modified" is then no error."""
+    """Edit the message under a pressed button in place, paced like a reply: its text (cut
+    to fit) and buttons, or only its buttons. A second press on a message that already
+    shows the result asks for no change, and Telegram's "message is not modified" is then
+    no error."""
+    query, chat = update.callback_query, update.effective_chat
+    if query is None or chat is None:
+        return
+    if text is None:
+        edit = partial(query.edit_message_reply_markup, markup)
+    else:
+        edit = partial(query.edit_message_text, split_text(text)[0], reply_markup=markup)
     try:
-        if text is None:
-            await query.edit_message_reply_markup(markup)
-        else:
-            await query.edit_message_text(text, reply_markup=markup)
+        await services_of(context).outgoing.deliver(chat.id, chat.type, edit)
     except BadRequest as error:
         if "not modified" not in str(error).lower():
             raise

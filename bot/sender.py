@@ -9,6 +9,7 @@ import asyncio
 import logging
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from functools import partial
 
@@ -16,12 +17,14 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
-from bot.pacing import Pacer
+from bot.outgoing import Outgoing, pacer_for, retry_seconds
+from bot.sizing import split_text
 from news.config import DeliveryConfig
-from news.delivery.render import plain_text
+from news.delivery.render import MAX_MESSAGE, plain_text, utf16_len, visible_length
 from news.store.claims import (
     Claimed,
     claim_due,
+    keep_rest,
     mark_failed,
     mark_sent,
     next_due,
@@ -36,7 +39,6 @@ log = logging.getLogger(__name__)
 LOOKAHEAD = 2.0  # seconds of sending planned ahead, so slots never wait on the database
 IDLE = 1.0  # how often to look for new rows when nothing woke us
 MAX_BACKOFF = timedelta(minutes=15)
-GLOBAL_FLOOD_CHATS = 3  # this many chats told to wait within a second: the bot itself is limited
 
 
 class Sender:
@@ -50,17 +52,15 @@ class Sender:
         *,
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
+        outgoing: Outgoing | None = None,
     ) -> None:
         self.db, self.bot, self.config = db, bot, config
         self.clock, self.now = clock, now
-        self.pacer = Pacer(
-            config.global_rate,
-            config.private_interval.total_seconds(),
-            60.0 / config.group_per_minute,
-        )
+        # Shared with the replies in a running bot: one pacer keeps their sum in the limits.
+        self.outgoing = outgoing or Outgoing(pacer_for(config), clock=clock)
+        self.pacer = self.outgoing.pacer
         self._busy: dict[int, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
-        self._recent_floods: list[tuple[float, int]] = []
 
     def wake(self) -> None:
         """New rows were enqueued: look now rather than at the next idle check."""
@@ -85,9 +85,8 @@ class Sender:
         capacity = int(self.config.global_rate * LOOKAHEAD) - len(self._busy)
         if capacity <= 0:
             return
-        lease = max(self.config.lease, timedelta(seconds=LOOKAHEAD * 4))
         rows = await claim_due(
-            self.db, self.now(), limit=capacity, lease=lease, busy=set(self._busy)
+            self.db, self.now(), limit=capacity, lease=self._lease(), busy=set(self._busy)
         )
         for row in rows:
             at = self.pacer.reserve(row.chat_id, row.chat_type, self.clock())
@@ -114,50 +113,49 @@ class Sender:
 
     async def _deliver(self, row: Claimed, at: float) -> None:
         await asyncio.sleep(max(0.0, at - self.clock()))
-        # Waiting for the clock, not for an event: the window frees up by time passing.
-        while (wait := self.pacer.admit(row.chat_id, row.chat_type, self.clock())) > 0:  # noqa: ASYNC110
-            await asyncio.sleep(wait)
         try:
             await self._send(row)
         except Exception:  # a bug here must cost one retry, never the row or the sender
             log.exception("settling outbox row %d failed", row.id)
             await retry_later(self.db, row.id, self._backoff(row), "internal error")
 
-    async def _send(self, row: Claimed) -> None:
+    async def _send(self, row: Claimed, rest: str | None = None) -> bool:
+        """Send the row's text and settle the outcome; True if it went. ``rest``: the row is
+        going out in parts, and this is what it holds once this part has gone."""
         try:
-            message = await self.bot.send_message(
-                row.chat_id,
-                row.text,
-                parse_mode=ParseMode.HTML if row.is_html else None,
-                link_preview_options=LinkPreviewOptions(is_disabled=True),
-                disable_notification=row.silent,
-            )
+            async with self.outgoing.turn(row.chat_id, row.chat_type):
+                message = await self.bot.send_message(
+                    row.chat_id,
+                    row.text,
+                    parse_mode=ParseMode.HTML if row.is_html else None,
+                    link_preview_options=LinkPreviewOptions(is_disabled=True),
+                    disable_notification=row.silent,
+                )
         except RetryAfter as error:
-            await self._flooded(row, _seconds(error.retry_after))
+            await self._flooded(row, retry_seconds(error))
         except ChatMigrated as error:
             await migrate_chat(self.db, row.chat_id, error.new_chat_id)
             await retry_later(self.db, row.id, self.now(), "chat migrated", counts=False)
         except Forbidden as error:
             await close_chat(self.db, row.chat_id, str(error), self.now())
         except BadRequest as error:
-            await self._bad_request(row, error)
+            await self._bad_request(row, error, rest)
         except TelegramError as error:  # NetworkError, TimedOut, 5xx, …: try again later
             await self._retry_or_fail(row, f"{type(error).__name__}: {error}")
         else:
-            await mark_sent(self.db, row.id, message.message_id, self.now())
+            if rest is None:
+                await mark_sent(self.db, row.id, message.message_id, self.now())
+            else:
+                await keep_rest(self.db, row.id, rest, self.now() + self._lease())
+            return True
+        return False
 
     async def _flooded(self, row: Claimed, wait: float) -> None:
-        now = self.clock()
-        self.pacer.hold_chat(row.chat_id, now + wait)
-        self._recent_floods = [(t, c) for t, c in self._recent_floods if t > now - 1.0]
-        self._recent_floods.append((now, row.chat_id))
-        if len({chat for _, chat in self._recent_floods}) >= GLOBAL_FLOOD_CHATS:
-            log.warning("Telegram flood limit on the whole bot: pausing %.0fs", wait)
-            self.pacer.hold_all(now + wait)
+        self.outgoing.flooded(row.chat_id, wait)
         when = self.now() + timedelta(seconds=wait)
         await retry_later(self.db, row.id, when, f"429: retry after {wait:g}s", counts=False)
 
-    async def _bad_request(self, row: Claimed, error: BadRequest) -> None:
+    async def _bad_request(self, row: Claimed, error: BadRequest, rest: str | None) -> None:
         text = str(error).lower()
         if "chat not found" in text:
             await close_chat(self.db, row.chat_id, "chat not found", self.now())
@@ -165,9 +163,29 @@ class Sender:
             log.warning(
                 "outbox row %d: Telegram refused its HTML; resending as plain text", row.id
             )
-            await use_plain_text(self.db, row.id, plain_text(row.text))
+            await use_plain_text(self.db, row.id, plain_text(_joined(row.text, rest)))
+        elif "message is too long" in text:
+            await self._in_parts(row, rest)
         else:  # the same request would fail the same way again
             await mark_failed(self.db, row.id, f"BadRequest: {error}")
+
+    async def _in_parts(self, row: Claimed, after: str | None) -> None:
+        """Telegram found the text too long: send it in parts, split between stories or
+        paragraphs, each part settled as it goes (``keep_rest``); ``after``: what the row
+        holds beyond this text, when it is itself a part."""
+        parts = split_text(row.text, _part_limit(row), is_html=row.is_html)
+        if len(parts) < 2:  # nothing shorter to send: the same request would fail again
+            await mark_failed(self.db, row.id, "BadRequest: message is too long")
+            return
+        log.warning(
+            "outbox row %d: Telegram refused it as too long; sending it in %d parts",
+            row.id,
+            len(parts),
+        )
+        for index, part in enumerate(parts):
+            rest = _joined(*parts[index + 1 :], after)
+            if not await self._send(replace(row, text=part), rest or None):
+                return
 
     async def _retry_or_fail(self, row: Claimed, error: str) -> None:
         if row.attempts + 1 >= self.config.max_attempts:
@@ -178,11 +196,20 @@ class Sender:
         else:
             await retry_later(self.db, row.id, self._backoff(row), error)
 
+    def _lease(self) -> timedelta:
+        return max(self.config.lease, timedelta(seconds=LOOKAHEAD * 4))
+
     def _backoff(self, row: Claimed) -> datetime:
         wait: timedelta = min(self.config.retry_base * (1 << row.attempts), MAX_BACKOFF)
         return self.now() + wait
 
 
-def _seconds(value: int | float | timedelta) -> float:
-    """RetryAfter.retry_after is an int, or a timedelta with PTB_TIMEDELTA set."""
-    return value.total_seconds() if isinstance(value, timedelta) else float(value)
+def _part_limit(row: Claimed) -> int:
+    """Parts of at most 4,000 characters; or of half the text, where Telegram counts a text
+    longer than we do (our count kept it within the limit, and it refused it)."""
+    size = visible_length(row.text) if row.is_html else utf16_len(row.text)
+    return MAX_MESSAGE - 96 if size > MAX_MESSAGE else size // 2 + 1
+
+
+def _joined(*texts: str | None) -> str:
+    return "\n".join(text for text in texts if text)

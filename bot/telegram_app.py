@@ -16,6 +16,8 @@ from bot.commands import ADMIN, DESCRIPTION, PUBLIC, SHORT_DESCRIPTION
 from bot.context import SERVICES_KEY, BotServices
 from bot.handlers import register
 from bot.logs import redact_token
+from bot.outgoing import Outgoing, pacer_for
+from bot.pacing import Pacer
 from bot.sender import Sender
 from bot.updates import PerChatOrder
 from jobs.schedule import RecurringJob, schedule_on_job_queue
@@ -24,8 +26,11 @@ from news.config import Config
 log = logging.getLogger(__name__)
 
 
-def build_application(services: Services, token: str, *, config_path: Path | None) -> Application:  # type: ignore[type-arg]
-    """The PTB Application with our handlers, defaults and services; not started."""
+def build_application(
+    services: Services, token: str, *, config_path: Path | None, pacer: Pacer | None = None
+) -> Application:  # type: ignore[type-arg]
+    """The PTB Application with our handlers, defaults and services; not started. Replies
+    and pushes share one pacer, by default for the configured limits."""
     base = services.config.telegram.api_base_url.rstrip("/")
     application = (
         ApplicationBuilder()
@@ -41,7 +46,8 @@ def build_application(services: Services, token: str, *, config_path: Path | Non
         .concurrent_updates(PerChatOrder(64))
         .build()
     )
-    application.bot_data[SERVICES_KEY] = BotServices(services, config_path)
+    outgoing = Outgoing(pacer or pacer_for(services.config.delivery))
+    application.bot_data[SERVICES_KEY] = BotServices(services, outgoing, config_path)
     register(application)
     return application
 
@@ -68,7 +74,12 @@ async def serve(
     async with application:
         await publish_commands(application, services.config.telegram.admins)
         assert application.job_queue is not None
-        sender = Sender(services.services.db, application.bot, services.config.delivery)
+        sender = Sender(
+            services.services.db,
+            application.bot,
+            services.config.delivery,
+            outgoing=services.outgoing,
+        )
         services.services.dispatcher.wake = sender.wake
         schedule_on_job_queue(application.job_queue, jobs)
         await application.start()

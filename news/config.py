@@ -31,6 +31,7 @@ from news.units import format_duration, parse_duration, parse_size
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"  # noqa: S105 (the variable's name, not a secret)
 DATABASE_URL_ENV = "RIGHTS_DIGEST_DATABASE_URL"
+MAX_TOPICS = 30  # what /start and /topics are laid out for
 
 DeliveryMode = Literal["instant", "daily", "weekly", "off"]
 
@@ -264,6 +265,18 @@ class Config(_Section):
     retention: RetentionConfig = RetentionConfig()
     feeds: tuple[FeedConfig, ...] = ()
     topics: tuple[TopicConfig, ...] = ()
+
+    @field_validator("topics")
+    @classmethod
+    def _few_enough_topics(cls, topics: tuple[TopicConfig, ...]) -> tuple[TopicConfig, ...]:
+        # /start shows a button for every topic; Telegram takes at most 100 under a message.
+        if len(topics) > MAX_TOPICS:
+            raise PydanticCustomError(
+                "topic",
+                "at most {most} topics, for the buttons of /start and /topics; found {count}",
+                {"most": MAX_TOPICS, "count": len(topics)},
+            )
+        return topics
 
     @model_validator(mode="after")
     def _unique_feeds(self) -> "Config":

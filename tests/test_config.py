@@ -12,6 +12,7 @@ from news.units import format_duration, parse_duration, parse_size
 from tests.conftest import REPO
 
 FEED = {"name": "A", "url": "https://example.org/feed", "type": "ngo"}
+TOPIC = {"slug": "t", "title": "T", "description": "D", "any_of": {"terms": ["word"]}}
 
 
 def check(raw: dict[str, Any], tmp_path: Path) -> str:
@@ -88,6 +89,10 @@ def test_a_bad_duration_names_the_key_and_value(tmp_path):
         ({"chats": {"timezone": "localtime"}}, "chats.timezone: expected an IANA time zone"),
         ({"chats": {"timezone": "right/UTC"}}, "chats.timezone: expected an IANA time zone"),
         ({"telegram": {"bot_token": "123:abc"}}, "the bot token must not be in the config file"),
+        (
+            {"topics": [TOPIC | {"slug": f"t{n}"} for n in range(31)]},
+            "topics: at most 30 topics, for the buttons of /start and /topics; found 31",
+        ),
     ],
 )
 def test_mistakes_are_explained(tmp_path, raw, message):

@@ -16,7 +16,7 @@ from telegram.ext import (
 
 from bot.handlers import admin, latest, membership, privacy, settings, start, topics
 from bot.handlers.errors import on_error, plain_text, stale_button, unknown_command
-from bot.keyboards import FORGET, SETTING, TOPIC
+from bot.keyboards import FORGET, PAGE, SETTING, TOPIC
 from bot.paging import LATEST
 
 # Commands work in private chats, groups (as /cmd@bot too) and channel posts.
@@ -44,6 +44,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     for name, callback in HANDLERS.items():
         application.add_handler(CommandHandler(name, callback, filters=WHERE))
     application.add_handler(CallbackQueryHandler(topics.toggle, pattern=f"^{TOPIC}"))
+    application.add_handler(CallbackQueryHandler(topics.turn_page, pattern=f"^{PAGE}"))
     application.add_handler(CallbackQueryHandler(settings.button, pattern=f"^{SETTING}"))
     application.add_handler(CallbackQueryHandler(privacy.confirm_forget, pattern=f"^{FORGET}"))
     application.add_handler(CallbackQueryHandler(latest.older, pattern=f"^{LATEST}"))

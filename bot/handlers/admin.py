@@ -9,14 +9,18 @@ from telegram import Chat, Update
 from telegram.ext import ContextTypes
 
 from bot.app import apply_config
+from bot.console import OK_STATUSES
 from bot.context import now, services_of
 from bot.handlers.errors import unknown_command
 from bot.replies import reply
+from bot.sizing import within
 from news.config import ConfigError, load_config
-from news.delivery.render import escape, pack
+from news.delivery.render import MAX_MESSAGE, escape, visible_length
+from news.models import FeedStatus
 from news.store.feeds import FeedHealth, feed_health
 from news.store.stats import gather_stats
 
+FINE = {*OK_STATUSES, FeedStatus.NEW}  # a feed not polled yet has not failed
 Handler = Callable[[Update, ContextTypes.DEFAULT_TYPE], Coroutine[Any, Any, None]]
 
 
@@ -39,28 +43,45 @@ def admin_only(handler: Handler) -> Handler:
 
 @admin_only
 async def stats(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Counts only: chats by type, subscriptions per topic, stories today, the outbox."""
+    """Counts only: chats by type, subscriptions per topic, stories today, the outbox; in
+    one message, however many topics (the last ones counted, not shown, if need be)."""
     bot = services_of(context)
     found = await gather_stats(bot.services.db, now())
     titles = bot.topic_titles()
-    lines = [
+    head = [
         "<b>Stats</b>",
         "Chats: " + _counts(found.chats_by_type) + f"; {found.inactive_chats} inactive",
+        "Subscriptions:",
     ]
-    lines.append("Subscriptions:")
-    lines += [f"• {escape(titles.get(t, t))}: {n}" for t, n in sorted(found.subscriptions.items())]
-    lines.append(f"Stories found in the last 24 hours: {found.stories_last_day}")
+    tail = [f"Stories found in the last 24 hours: {found.stories_last_day}"]
     if found.outbox:
-        lines.append("Outbox: " + _counts(found.outbox))
-    await reply(update, context, "\n".join(lines))
+        tail.append("Outbox: " + _counts(found.outbox))
+    lines = [f"• {escape(titles.get(t, t))}: {n}" for t, n in sorted(found.subscriptions.items())]
+    room = MAX_MESSAGE - visible_length("\n".join(head + tail)) - 2
+    await reply(update, context, "\n".join(head + within(lines, room) + tail))
 
 
 @admin_only
 async def feeds(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Each feed: status, last success, error and next poll."""
+    """Each feed: status, last success, error and next poll; those that need a look first,
+    in one message (the rest counted, not shown, if they do not all fit)."""
     health = await feed_health(services_of(context).services.db)
-    blocks = [feed_block(item) for item in health] or ["No feeds configured."]
-    await reply(update, context, pack("<b>Feeds</b>", blocks))
+    failing = [f for f in health if f.enabled and f.status not in FINE]
+    stopped = [f for f in health if not f.enabled]
+    head = (
+        f"<b>Feeds</b>: {len(health)}; {len(failing)} failing, {len(stopped)} stopped"
+        if health
+        else "No feeds configured."
+    )
+    first = {f.id for f in failing + stopped}
+    ordered = failing + stopped + [f for f in health if f.id not in first]
+    blocks = within(
+        [feed_block(f) for f in ordered],
+        MAX_MESSAGE - visible_length(head) - 2,
+        separator="\n\n",
+        more="…and {n} more feeds",
+    )
+    await reply(update, context, "\n\n".join([head, *blocks]))
 
 
 def feed_block(feed: FeedHealth) -> str:

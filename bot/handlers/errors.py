@@ -33,11 +33,12 @@ async def stale_button(update: Update, _context: ContextTypes.DEFAULT_TYPE) -> N
 
 
 async def on_error(update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """Log the exception (never the message text) and apologise without details."""
+    """Log the exception (never the message text) and apologise without details: paced and
+    retried like any reply, so a 429 cannot swallow the apology too."""
     update_id = update.update_id if isinstance(update, Update) else None
     log.error("handler failed on update %s", update_id, exc_info=context.error)
     if isinstance(update, Update) and update.effective_chat is not None:
         try:
-            await context.bot.send_message(update.effective_chat.id, SORRY)
+            await reply(update, context, SORRY)
         except Exception:  # the apology itself failing must not loop back here
             log.warning("could not tell chat about the error", exc_info=True)

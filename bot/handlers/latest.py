@@ -73,7 +73,7 @@ async def older(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         bot, chat, press.scope, press.count, before=press.before, older=True, note=""
     )
     await query.answer(None if page else NO_OLDER)
-    await redraw(query, markup=None)  # one "Older" button at a time: under the newest page
+    await redraw(update, context, markup=None)  # one "Older" button at a time: the newest page
     if page is not None:
         await reply(
             update, context, page.text, markup=_older_button(press.scope, press.count, page, more)

@@ -52,11 +52,12 @@ async def confirm_forget(update: Update, context: ContextTypes.DEFAULT_TYPE) -> 
         return
     await query.answer()
     if query.data != f"{FORGET}yes":
-        await redraw(query, "Nothing was erased.")
+        await redraw(update, context, "Nothing was erased.")
         return
     await forget_chat(services_of(context).services.db, chat.id)
     await redraw(
-        query,
+        update,
+        context,
         "Done: everything I stored about this chat is erased, pending messages included. "
         "/start begins again.",
     )

@@ -74,7 +74,7 @@ async def button(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     if changes:
         chat = await update_chat(services_of(context).services.db, chat.id, **changes)
     await query.answer()
-    await redraw(query, settings_text(chat), settings_keyboard(chat))
+    await redraw(update, context, settings_text(chat), settings_keyboard(chat))
 
 
 def button_change(chat: ChatSettings, action: str) -> dict[str, object]:

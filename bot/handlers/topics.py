@@ -1,14 +1,17 @@
-"""/topics with its toggle buttons, /subscribe and /unsubscribe."""
+"""/topics, a page at a time with its toggle buttons; /subscribe and /unsubscribe."""
 
-from telegram import Update
+from collections.abc import Sequence
+
+from telegram import InlineKeyboardMarkup, Update
 from telegram.ext import ContextTypes
 
 from bot.context import BotServices, now, services_of
-from bot.keyboards import TOPIC, topic_keyboard
+from bot.handlers.errors import STALE
+from bot.keyboards import PAGE, TOPIC, topic_keyboard
 from bot.permissions import may_change, permitted_press, refusal
 from bot.replies import current_chat, redraw, reply
 from bot.text_input import clean_args, echo
-from news.delivery.render import escape
+from news.delivery.render import MAX_MESSAGE, escape, visible_length
 from news.store.chats import chat_topics
 from news.store.chats import subscribe as add_topics
 from news.store.chats import unsubscribe as drop_topics
@@ -17,38 +20,72 @@ from news.topics.names import find_topic, suggest_topics
 
 ADMINS_ONLY = "Only this {chat}'s administrators can change what it follows."
 NEW_ONLY = "You'll get new stories from now on; /latest shows the last few."
+PAGE_ROOM = MAX_MESSAGE - 200  # a page's topics; its heading and a margin take the rest
 
 
-def topics_text(topics: tuple[TopicConfig, ...], followed: set[str]) -> str:
-    """Every topic with its description; followed ones marked."""
-    lines = ["<b>Topics</b> — tap to follow or stop following:"]
+def topic_pages(topics: Sequence[TopicConfig]) -> list[tuple[TopicConfig, ...]]:
+    """Topics in config order, as many to a page as fit one message with every one marked
+    followed: the same pages whatever the chat follows, so a page's buttons stay its own."""
+    pages: list[tuple[TopicConfig, ...]] = []
+    page: list[TopicConfig] = []
+    size = 0
     for topic in topics:
-        mark = "✓ " if topic.slug in followed else ""
-        lines.append(f"\n{mark}<b>{escape(topic.title)}</b>\n{escape(topic.description)}")
+        block = visible_length(_block(topic, followed=True)) + 2  # and the blank line
+        if page and size + block > PAGE_ROOM:
+            pages.append(tuple(page))
+            page, size = [], 0
+        page.append(topic)
+        size += block
+    return [*pages, tuple(page)]
+
+
+def topics_text(
+    topics: Sequence[TopicConfig], followed: set[str], *, page: int = 0, pages: int = 1
+) -> str:
+    """A page of topics with their descriptions; followed ones marked."""
+    where = f" (page {page + 1} of {pages})" if pages > 1 else ""
+    lines = [f"<b>Topics</b>{where} — tap to follow or stop following:"]
+    lines += [f"\n{_block(topic, followed=topic.slug in followed)}" for topic in topics]
     return "\n".join(lines)
 
 
+def _block(topic: TopicConfig, *, followed: bool) -> str:
+    mark = "✓ " if followed else ""
+    return f"{mark}<b>{escape(topic.title)}</b>\n{escape(topic.description)}"
+
+
 async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """List topics with toggle buttons."""
+    """The first page of topics, with toggle buttons and the way to the other pages."""
     chat = await current_chat(update, context)
-    bot = services_of(context)
-    followed = await chat_topics(bot.services.db, chat.id)
-    await reply(
-        update,
-        context,
-        topics_text(bot.topics, followed),
-        markup=topic_keyboard(bot.topics, followed),
-    )
+    followed = await chat_topics(services_of(context).services.db, chat.id)
+    text, markup = _page(services_of(context), followed, 0)
+    await reply(update, context, text, markup=markup)
+
+
+async def turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+    """ "‹ Prev" / "Next ›": redraw the message with another page of topics."""
+    query = await permitted_press(update, context, ADMINS_ONLY)
+    if query is None or query.data is None:
+        return
+    number = _page_number(query.data.removeprefix(PAGE))
+    if number is None:
+        await query.answer(STALE)
+        return
+    chat = await current_chat(update, context)
+    followed = await chat_topics(services_of(context).services.db, chat.id)
+    await query.answer()
+    await redraw(update, context, *_page(services_of(context), followed, number))
 
 
 async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-    """A topic button: follow or stop following, then redraw the buttons in place."""
+    """A topic button: follow or stop following, then redraw in place: the page of /topics
+    it is on (data ``t:SLUG:PAGE``), or the buttons under /start (``t:SLUG``)."""
     query = await permitted_press(update, context, ADMINS_ONLY)
     if query is None or query.data is None:
         return
     bot = services_of(context)
     chat = await current_chat(update, context)
-    slug = query.data.removeprefix(TOPIC)
+    slug, paged, page = query.data.removeprefix(TOPIC).partition(":")
     if slug not in {t.slug for t in bot.topics}:
         await query.answer("That topic no longer exists.")
         return
@@ -61,7 +98,23 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         await add_topics(bot.services.db, chat.id, [slug], now())
         followed.add(slug)
         await query.answer("Following. " + NEW_ONLY)
-    await redraw(query, markup=topic_keyboard(bot.topics, followed))
+    if paged:
+        await redraw(update, context, *_page(bot, followed, _page_number(page) or 0))
+    else:
+        await redraw(update, context, markup=topic_keyboard(bot.topics, followed))
+
+
+def _page(bot: BotServices, followed: set[str], number: int) -> tuple[str, InlineKeyboardMarkup]:
+    """Page ``number`` (the last one if there are fewer now): its text and buttons."""
+    pages = topic_pages(bot.topics)
+    number = min(number, len(pages) - 1)
+    text = topics_text(pages[number], followed, page=number, pages=len(pages))
+    return text, topic_keyboard(pages[number], followed, page=number, pages=len(pages))
+
+
+def _page_number(data: str) -> int | None:
+    """A page number from button data, or None if it is none (an old or forged button)."""
+    return int(data) if data.isascii() and data.isdigit() and len(data) <= 3 else None
 
 
 async def subscribe(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:

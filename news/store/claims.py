@@ -5,7 +5,8 @@ queue. Most leased rows were still waiting for their slot and are simply sent la
 row whose request Telegram had received, and whose answer was not yet recorded, is sent
 twice. Telegram has no idempotency key, so that window (the messages in flight, one per
 chat) is the least a sender that never drops a message can leave. Every outcome (sent,
-retry later, failed, sent again as plain text) is settled in a transaction of its own.
+retry later, failed, sent again as plain text, a part of a row too long for one message
+sent) is settled in a transaction of its own.
 """
 
 from collections.abc import Container, Iterable
@@ -170,6 +171,15 @@ async def mark_failed(db: Database, outbox_id: int, error: str) -> None:
 async def use_plain_text(db: Database, outbox_id: int, text: str) -> None:
     """Telegram refused the HTML: send the same words as plain text next."""
     await _settle(db, outbox_id, state=PENDING, text=text, is_html=False, lease_until=None)
+
+
+async def keep_rest(db: Database, outbox_id: int, rest: str, lease_until: datetime) -> None:
+    """Telegram refused the row as too long, and the sender sends it in parts: one went,
+    and the row now holds the rest, still leased. The row keeps its place in the chat's
+    queue and its stories; a crash repeats at most the part in flight, as for any row."""
+    await _settle(
+        db, outbox_id, text=rest, lease_until=lease_until, error="too long: sent in parts"
+    )
 
 
 async def _settle(db: Database, outbox_id: int, **values: object) -> None:

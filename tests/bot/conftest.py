@@ -17,7 +17,7 @@ EXAMPLE_TOPICS = tomllib.loads((REPO / "config.example.toml").read_text("utf-8")
 
 @pytest.fixture
 def tg() -> Iterator[FakeTelegram]:
-    # Limits are the sender's business (tests/jobs/test_deliver.py); here replies may burst.
+    # Limits off, and so the bot unpaced (see running_bot): tests/bot/test_limits.py turns them on.
     with FakeTelegram(enforce_limits=False) as fake:
         yield fake
 

@@ -8,6 +8,7 @@ from datetime import datetime
 from pathlib import Path
 
 from bot.app import Services, open_services
+from bot.pacing import Pacer
 from bot.telegram_app import build_application, serve
 from news.config import Config
 from tests.fakes.telegram import FakeTelegram, SentRecord
@@ -24,11 +25,14 @@ class BotHarness:
     tg: FakeTelegram
     services: Services
     config_path: Path | None = None
+    pacer: Pacer | None = None  # None: the configured limits
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _task: asyncio.Task[None] | None = None
 
     async def start(self) -> None:
-        application = build_application(self.services, self.tg.token, config_path=self.config_path)
+        application = build_application(
+            self.services, self.tg.token, config_path=self.config_path, pacer=self.pacer
+        )
         # No scheduled jobs: tests run polls and ticks themselves, with their own clock.
         self._task = asyncio.create_task(serve(application, self._stop, []))
         await self.tg.await_for(lambda: self.tg.pollers > 0 or self._task_failed())
@@ -101,13 +105,21 @@ class BotHarness:
         await eventually(predicate)
 
 
+def unpaced() -> Pacer:
+    """A pacer for a stand-in without limits: one message in flight per chat, nothing more."""
+    return Pacer(global_rate=10_000.0, private_interval=0.0, group_per_minute=10_000)
+
+
 @contextlib.asynccontextmanager
 async def running_bot(
     tg: FakeTelegram, config: Config, *, config_path: Path | None = None
 ) -> AsyncIterator[BotHarness]:
-    """Open the services and run the bot until the block ends."""
+    """Open the services and run the bot until the block ends. Against a stand-in that
+    enforces Telegram's limits the bot paces itself by the config; against one that does
+    not, it need not wait either (the limit tests turn them on)."""
+    pacer = None if tg.enforce_limits else unpaced()
     async with open_services(config) as services:
-        harness = BotHarness(tg, services, config_path)
+        harness = BotHarness(tg, services, config_path, pacer)
         await harness.start()
         try:
             yield harness

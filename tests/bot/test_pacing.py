@@ -1,10 +1,12 @@
 """The pacer's bookkeeping: planned slots, and the check against sends actually made."""
 
+import math
+
 from bot.pacing import Pacer
 
 
 def pacer(rate: float = 4.0) -> Pacer:
-    return Pacer(global_rate=rate, private_interval=1.0, group_interval=3.0)
+    return Pacer(global_rate=rate, private_interval=1.0, group_per_minute=20)
 
 
 def test_slots_are_spaced_by_the_global_rate_and_per_chat_interval():
@@ -23,11 +25,46 @@ def test_late_sends_that_bunch_up_are_held_to_the_rolling_window():
     assert p.admit(5, "private", 1.9) == 0.0
 
 
-def test_a_chat_is_respaced_from_when_its_message_actually_went():
+def test_a_private_chat_is_spaced_from_when_its_message_was_answered():
     p = pacer()
-    planned = p.reserve(1, "private", 0.0)
-    assert p.admit(1, "private", planned + 0.3) == 0.0  # went 0.3 s late
-    assert p.reserve(1, "private", 0.5) == 1.3  # not 1.0: Telegram counts the real send
+    assert p.admit(1, "private", 0.0) == 0.0
+    assert p.admit(1, "private", 0.1) == math.inf  # in flight: wait for its answer
+    p.answered(1, 0.3)
+    assert p.admit(1, "private", 0.5) == 0.8  # a second after the answer, not the send
+    assert p.admit(1, "private", 1.3) == 0.0
+
+
+def test_a_group_takes_twenty_messages_a_minute_in_any_rhythm():
+    p = pacer(rate=30.0)
+    for n in range(20):
+        assert p.admit(-5, "supergroup", n * 0.1) == 0.0
+        p.answered(-5, n * 0.1)
+    assert p.admit(-5, "supergroup", 2.0) == 58.0  # the 21st waits for the first to age out
+    assert p.admit(-5, "supergroup", 60.0) == 0.0
+
+
+def test_pushes_leave_waiting_replies_the_last_places():
+    p = pacer(rate=4.0)
+    assert [p.admit(chat, "private", 0.0) for chat in (1, 2, 3)] == [0.0] * 3
+    p.urgent = 1  # a reply is waiting
+    assert p.admit(4, "private", 0.1) == 0.9  # the push would take the reply's place
+    assert p.admit(5, "private", 0.1, urgent=True) == 0.0
+    p.urgent = 0
+    assert p.admit(4, "private", 1.0) == 0.0
+
+
+def test_reply_tickets_are_spaced_and_independent_of_planned_pushes():
+    p = pacer(rate=4.0)
+    assert [p.reserve(chat, "private", 0.0) for chat in (1, 2, 3, 4)] == [0.0, 0.25, 0.5, 0.75]
+    assert [p.ticket(0.0) for _ in range(3)] == [0.0, 0.25, 0.5]
+
+
+def test_a_held_chat_waits_and_others_do_not():
+    p = pacer()
+    p.hold_chat(1, 5.0)
+    assert p.admit(1, "private", 2.0) == 3.0
+    assert p.admit(2, "private", 2.0) == 0.0
+    assert p.reserve(1, "private", 2.0) == 5.0
 
 
 def test_a_global_hold_stops_admission_until_it_ends():
@@ -35,3 +72,13 @@ def test_a_global_hold_stops_admission_until_it_ends():
     p.hold_all(5.0)
     assert p.admit(1, "private", 2.0) == 3.0
     assert p.admit(1, "private", 5.0) == 0.0
+
+
+def test_chats_that_may_send_again_are_forgotten():
+    p = pacer()
+    p.admit(1, "private", 0.0)
+    p.admit(2, "private", 0.0)
+    p.answered(2, 0.1)
+    p.forget_before(5.0)
+    assert p.chat_wait(1, "private", 5.0) == math.inf  # still in flight: kept
+    assert p._chats.keys() == {1}
