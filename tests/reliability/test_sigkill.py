@@ -87,6 +87,10 @@ def kill_after(process: subprocess.Popen[bytes], seconds: float) -> None:
     kill(process)
 
 
+def tail(log: Path) -> str:
+    return log.read_text(errors="replace")[-2000:]
+
+
 def rows(database: Path, query: str) -> list[tuple[object, ...]]:
     with closing(sqlite3.connect(database)) as db:
         return db.execute(query).fetchall()
@@ -114,7 +118,7 @@ async def test_kill_9_during_the_first_poll_loses_and_repeats_no_item(tmp_path):
             kill_after(start(config, log), chance.uniform(0.5, 2.5))
         process = start(config, log)
         try:
-            await server_polled_all(tmp_path / "trials.db")
+            await server_polled_all(tmp_path / "trials.db", process, log)
         finally:
             kill(process)
     database = tmp_path / "trials.db"
@@ -125,14 +129,17 @@ async def test_kill_9_during_the_first_poll_loses_and_repeats_no_item(tmp_path):
     assert rows(database, "SELECT COUNT(*) FROM stories") == [(FEEDS * ITEMS,)]
 
 
-async def server_polled_all(database: Path) -> None:
-    """Until every feed has a stored cycle (the bot is another process: its file is read)."""
-    for _ in range(600):
+async def server_polled_all(database: Path, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Until every feed has a stored cycle (the bot is another process: its file is read).
+    A deadline for a stuck bot, not a timing: a loaded machine may take minutes."""
+    for _ in range(3000):
+        if process.poll() is not None:
+            raise AssertionError(f"the bot exited: {tail(log)}")
         done = rows(database, "SELECT COUNT(*) FROM feeds WHERE last_status = 'ok'")
         if done == [(FEEDS,)]:
             return
         await asyncio.sleep(0.1)
-    raise AssertionError(f"feeds polled: {done}")
+    raise AssertionError(f"feeds polled: {done}; log: {tail(log)}")
 
 
 @pytest.fixture
