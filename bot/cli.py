@@ -94,6 +94,17 @@ def _parser() -> argparse.ArgumentParser:
     latest.add_argument("-n", type=int, default=5, help="how many (default 5)")
     latest.set_defaults(command=_latest)
 
+    opml_in = command("import-opml", "add the feeds an OPML file lists to the config file")
+    opml_in.add_argument("file", type=Path, help="an OPML file (as feed readers export)")
+    opml_in.add_argument("--type", default="independent media", help="their source type")
+    opml_in.add_argument("--language", default="en", help="their language (ISO 639)")
+    opml_in.add_argument("--dry-run", action="store_true", help="say what would change")
+    opml_in.set_defaults(command=_import_opml)
+
+    opml_out = command("export-opml", "print the configured feeds as OPML")
+    opml_out.add_argument("-o", "--output", type=Path, help="write to a file, not stdout")
+    opml_out.set_defaults(command=_export_opml)
+
     run = command("run", f"run the bot and its jobs (a dry run without {TOKEN_ENV})")
     run.set_defaults(command=_run)
     return parser
@@ -153,6 +164,31 @@ def _latest(config: "Config", _path: Path, args: argparse.Namespace) -> int:
     return asyncio.run(
         print_latest(config, [args.topic] if args.topic else slugs, args.n, sys.stdout)
     )
+
+
+def _import_opml(_config: "Config", path: Path, args: argparse.Namespace) -> int:
+    from bot.feed_lists import import_opml
+
+    return import_opml(
+        path,
+        args.file,
+        sys.stdout,
+        source_type=args.type,
+        language=args.language,
+        dry_run=args.dry_run,
+    )
+
+
+def _export_opml(config: "Config", _path: Path, args: argparse.Namespace) -> int:
+    from news.opml import write_opml
+
+    text = write_opml(config.feeds)
+    if args.output is None:
+        sys.stdout.write(text)
+    else:
+        args.output.write_text(text, encoding="utf-8")
+        print(f"Wrote {len(config.feeds)} feeds to {args.output}")
+    return 0
 
 
 def _run(config: "Config", path: Path, _args: argparse.Namespace) -> int:
