@@ -22,6 +22,7 @@ from bot.console import (
     format_poll_table,
     format_story,
 )
+from bot.health import Observer, listening
 from jobs.deliver import Dispatcher
 from jobs.poll import Poller, summarise_cycle
 from jobs.schedule import RecurringJob, schedule_on_scheduler
@@ -47,6 +48,7 @@ class Services:
     workers: WorkerPool
     poller: Poller
     dispatcher: Dispatcher = field(init=False)
+    observer: Observer = field(default_factory=Observer)  # for /healthz and /metrics
 
     def __post_init__(self) -> None:
         self.dispatcher = Dispatcher(self.db, lambda: self.config)
@@ -88,7 +90,11 @@ def recurring_jobs(
     dispatcher = services.dispatcher
 
     async def poll(now: datetime) -> None:
-        reports = await services.poller.poll_due(now)
+        with services.observer.cycle.time():
+            reports = await services.poller.poll_due(now)
+        for report in reports:
+            services.observer.polls.labels(report.status.value).inc()
+            services.observer.stored.inc(len(report.new_stories))
         if reports:
             log.info("poll cycle: %s", summarise_cycle(reports))
             if on_poll is not None:
@@ -107,7 +113,17 @@ def recurring_jobs(
             RecurringJob("digests", timedelta(minutes=1), dispatcher.digest_tick),
             RecurringJob("housekeeping", timedelta(hours=1), dispatcher.housekeeping),
         ]
-    return jobs
+    return [_heartbeat(job, services.observer) for job in jobs]
+
+
+def _heartbeat(job: RecurringJob, observer: Observer) -> RecurringJob:
+    """The job, telling ``observer`` when each run has finished (for /healthz)."""
+
+    async def run(now: datetime) -> None:
+        await job.run(now)
+        observer.ran(job.name, job.every)
+
+    return RecurringJob(job.name, job.every, run)
 
 
 async def apply_config(services: Services, config: Config) -> None:
@@ -189,7 +205,10 @@ async def run_dry(config: Config, out: TextIO, reason: str) -> None:
         runs = schedule_on_scheduler(scheduler, jobs)
         scheduler.start()
         try:
-            await asyncio.Event().wait()
+            with listening(
+                config.health.listen, services.observer, services.db, config.polling.every
+            ):
+                await asyncio.Event().wait()
         finally:
             scheduler.shutdown(wait=False)
             await runs.stop()  # before the services they use are closed

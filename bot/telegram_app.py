@@ -15,6 +15,7 @@ from bot.app import Services, open_services, recurring_jobs
 from bot.commands import ADMIN, DESCRIPTION, PUBLIC, SHORT_DESCRIPTION
 from bot.context import SERVICES_KEY, BotServices
 from bot.handlers import register
+from bot.health import listening
 from bot.logs import redact_token
 from bot.outgoing import Outgoing, pacer_for
 from bot.pacing import Pacer
@@ -91,7 +92,11 @@ async def serve(
         # collector's scans, whose pauses would otherwise grow with it and stall replies.
         gc.collect()
         gc.freeze()
-        await stop.wait()
+        config, app_services = services.config, services.services
+        with listening(
+            config.health.listen, app_services.observer, app_services.db, config.polling.every
+        ):
+            await stop.wait()
         await application.updater.stop()
         await sending
         await application.stop()

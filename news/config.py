@@ -253,6 +253,25 @@ class RetentionConfig(_Section):
     )
 
 
+class HealthConfig(_Section):
+    """The health and metrics listener (``/healthz``, ``/metrics``); off unless ``listen`` is
+    set. A bare port listens on loopback only: what it tells is for the operator."""
+
+    listen: str | None = None
+
+    @field_validator("listen")
+    @classmethod
+    def _address(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        host, _, port = value.rpartition(":")
+        if not port.isdigit() or not 0 < int(port) < 65536:
+            raise PydanticCustomError(
+                "listen", 'expected "HOST:PORT" or ":PORT", like "127.0.0.1:9464"', {}
+            )
+        return f"{host.strip('[]') or '127.0.0.1'}:{port}"
+
+
 class Config(_Section):
     """The whole validated config file."""
 
@@ -263,6 +282,7 @@ class Config(_Section):
     chats: ChatDefaults = ChatDefaults()
     delivery: DeliveryConfig = DeliveryConfig()
     retention: RetentionConfig = RetentionConfig()
+    health: HealthConfig = HealthConfig()
     feeds: tuple[FeedConfig, ...] = ()
     topics: tuple[TopicConfig, ...] = ()
 
