@@ -3,13 +3,15 @@
 import asyncio
 import gc
 import logging
+import secrets
 import signal
 from collections.abc import Sequence
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from telegram import BotCommand, BotCommandScopeChat, LinkPreviewOptions
 from telegram.constants import ParseMode
-from telegram.ext import Application, ApplicationBuilder, Defaults
+from telegram.ext import Application, ApplicationBuilder, Defaults, Updater
 
 from bot.app import Services, open_services, recurring_jobs
 from bot.commands import ADMIN, DESCRIPTION, PUBLIC, SHORT_DESCRIPTION
@@ -22,7 +24,7 @@ from bot.pacing import Pacer
 from bot.sender import Sender
 from bot.updates import PerChatOrder
 from jobs.schedule import RecurringJob, schedule_on_job_queue
-from news.config import Config
+from news.config import Config, WebhookConfig
 
 log = logging.getLogger(__name__)
 
@@ -86,7 +88,7 @@ async def serve(
         await application.start()
         sending = asyncio.create_task(sender.run(stop), name="sender")
         assert application.updater is not None
-        await application.updater.start_polling(allowed_updates=None, drop_pending_updates=False)
+        await receive_updates(application.updater, services.config.telegram.webhook)
         log.info("bot running as @%s", application.bot.username)
         # Everything loaded so far lives as long as the process: keep it out of the garbage
         # collector's scans, whose pauses would otherwise grow with it and stall replies.
@@ -100,6 +102,25 @@ async def serve(
         await application.updater.stop()
         await sending
         await application.stop()
+
+
+async def receive_updates(updater: Updater, webhook: WebhookConfig | None) -> None:
+    """Long polling, or Telegram posting to ``webhook.url`` with a secret new at each start:
+    a request without it is refused (403) before any handler sees it."""
+    if webhook is None:
+        await updater.start_polling(allowed_updates=None, drop_pending_updates=False)
+        return
+    host, _, port = webhook.listen.rpartition(":")
+    await updater.start_webhook(
+        listen=host,
+        port=int(port),
+        url_path=urlsplit(webhook.url).path.lstrip("/"),
+        webhook_url=webhook.url,
+        secret_token=secrets.token_urlsafe(32),
+        allowed_updates=None,
+        drop_pending_updates=False,
+    )
+    log.info("receiving updates at %s (listening on %s)", webhook.url, webhook.listen)
 
 
 async def run(config: Config, token: str, config_path: Path | None) -> None:

@@ -199,6 +199,39 @@ class FeedConfig(_Section):
     _url = field_validator("url")(_check_http_url)
 
 
+def _listen_address(value: str) -> str:
+    """ "HOST:PORT", ":PORT" or "PORT" (loopback) to "HOST:PORT"."""
+    host, _, port = value.rpartition(":")
+    if not port.isdigit() or not 0 < int(port) < 65536:
+        raise PydanticCustomError(
+            "listen",
+            'expected "HOST:PORT" or ":PORT", like "127.0.0.1:9464", got {value}',
+            {"value": _show(value)},
+        )
+    return f"{host.strip('[]') or '127.0.0.1'}:{port}"
+
+
+def _webhook_url(value: str) -> str:
+    parts = urlsplit(_check_http_url(value))
+    loopback = parts.hostname in ("127.0.0.1", "localhost", "::1")
+    if parts.scheme != "https" and not loopback:
+        raise PydanticCustomError(
+            "webhook_url",
+            "Telegram posts only to https URLs, got {value}",
+            {"value": _show(value)},
+        )
+    return value
+
+
+class WebhookConfig(_Section):
+    """Updates pushed by Telegram instead of long polling: ``url`` is the public https
+    address (a reverse proxy in front passes it on to ``listen``). Each start sets a new
+    random secret that Telegram sends with every update; other requests are refused."""
+
+    url: Annotated[str, AfterValidator(_webhook_url)]
+    listen: Annotated[str, AfterValidator(_listen_address)] = "127.0.0.1:8443"
+
+
 class TelegramConfig(_Section):
     """Talking to Telegram; ``api_base_url`` can point at a self-hosted Bot API server."""
 
@@ -206,6 +239,7 @@ class TelegramConfig(_Section):
     # Strict: TOML's true is not user 1, nor "42" user 42; a Telegram user id is positive
     # and fits in 64 bits.
     admins: tuple[Annotated[StrictInt, Field(gt=0, lt=2**63)], ...] = ()
+    webhook: WebhookConfig | None = None
 
     _url = field_validator("api_base_url")(_check_http_url)
 
@@ -257,19 +291,7 @@ class HealthConfig(_Section):
     """The health and metrics listener (``/healthz``, ``/metrics``); off unless ``listen`` is
     set. A bare port listens on loopback only: what it tells is for the operator."""
 
-    listen: str | None = None
-
-    @field_validator("listen")
-    @classmethod
-    def _address(cls, value: str | None) -> str | None:
-        if value is None:
-            return None
-        host, _, port = value.rpartition(":")
-        if not port.isdigit() or not 0 < int(port) < 65536:
-            raise PydanticCustomError(
-                "listen", 'expected "HOST:PORT" or ":PORT", like "127.0.0.1:9464"', {}
-            )
-        return f"{host.strip('[]') or '127.0.0.1'}:{port}"
+    listen: Annotated[str, AfterValidator(_listen_address)] | None = None
 
 
 class Config(_Section):

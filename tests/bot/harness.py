@@ -35,7 +35,9 @@ class BotHarness:
         )
         # No scheduled jobs: tests run polls and ticks themselves, with their own clock.
         self._task = asyncio.create_task(serve(application, self._stop, []))
-        await self.tg.await_for(lambda: self.tg.pollers > 0 or self._task_failed())
+        await self.tg.await_for(
+            lambda: self.tg.pollers > 0 or self.tg.webhook_url or self._task_failed()
+        )
 
     async def stop(self) -> None:
         self._stop.set()

@@ -27,6 +27,7 @@ from tests.fakes.telegram.params import (
 from tests.fakes.telegram.profile import Profile
 from tests.fakes.telegram.rules import check_reply_markup, render_text
 from tests.fakes.telegram.state import Chat, SentRecord, member
+from tests.fakes.telegram.webhook import Webhook
 
 CHAT_ACTIONS = frozenset({
     "typing", "upload_photo", "record_video", "upload_video", "record_voice", "upload_voice",
@@ -37,7 +38,7 @@ NO_GIFTS = dict.fromkeys(
 ) | {"gifts_from_channels": False}
 
 
-class Methods(RateLimits, Faults, Profile):
+class Methods(RateLimits, Faults, Profile, Webhook):
     """Bot API methods; all but getUpdates run with the lock held."""
 
     async def _call(self, method: str, params: JSON) -> Any:
@@ -64,11 +65,6 @@ class Methods(RateLimits, Faults, Profile):
             "has_main_web_app": False,
         }
 
-    def _delete_webhook(self, params: JSON) -> bool:
-        if flag_param(params, "drop_pending_updates"):
-            self._updates.clear()
-        return True
-
     # ---- long polling -----------------------------------------------------------------------
 
     async def _get_updates(self, params: JSON) -> list[JSON]:
@@ -76,6 +72,8 @@ class Methods(RateLimits, Faults, Profile):
         offset = int_param(params, "offset") or 0
         limit = int_param(params, "limit") or 100
         limit = limit if 1 <= limit <= 100 else 100
+        with self._cond:
+            self._refuse_polling_while_hooked()
         generation = self._start_poll(offset, json_param(params, "allowed_updates"))
 
         def answerable() -> bool:
@@ -264,7 +262,9 @@ class Methods(RateLimits, Faults, Profile):
 
     _HANDLERS: ClassVar[dict[str, Callable[[Methods, JSON], Any]]] = {
         "getMe": _get_me,
-        "deleteWebhook": _delete_webhook,
+        "deleteWebhook": Webhook._delete_webhook,
+        "setWebhook": Webhook._set_webhook,
+        "getWebhookInfo": Webhook._get_webhook_info,
         "setMyCommands": Profile._set_my_commands,
         "getMyCommands": Profile._get_my_commands,
         "deleteMyCommands": Profile._delete_my_commands,

@@ -14,7 +14,8 @@ METHODS = (
     "deleteMyCommands", "sendMessage", "editMessageText", "editMessageReplyMarkup",
     "answerCallbackQuery", "sendChatAction", "getChat", "getChatMember",
     "getChatAdministrators", "deleteMessage", "leaveChat", "setMyDescription",
-    "getMyDescription", "setMyShortDescription", "getMyShortDescription",
+    "getMyDescription", "setMyShortDescription", "getMyShortDescription", "setWebhook",
+    "getWebhookInfo",
 )  # fmt: skip
 _CANONICAL = {name.lower(): name for name in METHODS}
 

@@ -92,6 +92,7 @@ class Server(Methods):
             ready.set()
             return
         self._loop = loop
+        self._pusher = loop.create_task(self._push_updates(), name="webhook-pusher")
         ready.set()
         try:
             loop.run_forever()

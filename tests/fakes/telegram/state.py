@@ -109,6 +109,7 @@ class State:
         clock: Callable[[], float] = time.monotonic,
         strict_html: bool = True,
         implicit_chats: bool = False,
+        allow_http_webhook: bool = False,
     ) -> None:
         self.token = token
         self.bot_id = int(token.split(":", 1)[0])
@@ -123,6 +124,7 @@ class State:
         self.clock = clock
         self.strict_html = strict_html  # False: a bare "&" or "&nbsp;" shows literally
         self.implicit_chats = implicit_chats  # True: any chat id exists without add_chat
+        self.allow_http_webhook = allow_http_webhook  # True: a loopback http webhook is fine
         self._init_runtime()
         self._clear()
 
@@ -157,6 +159,8 @@ class State:
         self._commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self._profile: dict[tuple[str, str], str] = {}  # (field, language) -> text
         self._windows = Windows()
+        self._webhook: JSON | None = None  # url, secret, error: set by setWebhook
+        self.webhook_posts: list[tuple[str, int]] = []
 
     @property
     def bot_user(self) -> JSON:
