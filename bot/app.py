@@ -23,6 +23,7 @@ from bot.console import (
     format_story,
 )
 from bot.health import Observer, listening
+from bot.roles import ALL, JOB_ROLES
 from jobs.deliver import Dispatcher
 from jobs.poll import Poller, summarise_cycle
 from jobs.schedule import RecurringJob, schedule_on_scheduler
@@ -85,8 +86,9 @@ def recurring_jobs(
     *,
     deliver: bool,
     on_poll: Callable[[list[FeedReport]], None] | None = None,
+    roles: frozenset[str] = ALL,
 ) -> list[RecurringJob]:
-    """Every job a running process does on the clock; the dry run does not ``deliver``."""
+    """The jobs ``roles`` run on the clock; the dry run does not ``deliver``."""
     dispatcher = services.dispatcher
 
     async def poll(now: datetime) -> None:
@@ -99,7 +101,7 @@ def recurring_jobs(
             log.info("poll cycle: %s", summarise_cycle(reports))
             if on_poll is not None:
                 on_poll(reports)
-            if deliver:
+            if deliver and "schedule" in roles:
                 await dispatcher.fan_out(now)  # alerts right after the stories arrive
 
     async def resolve_contexts(now: datetime) -> None:
@@ -113,7 +115,7 @@ def recurring_jobs(
             RecurringJob("digests", timedelta(minutes=1), dispatcher.digest_tick),
             RecurringJob("housekeeping", timedelta(hours=1), dispatcher.housekeeping),
         ]
-    return [_heartbeat(job, services.observer) for job in jobs]
+    return [_heartbeat(job, services.observer) for job in jobs if JOB_ROLES[job.name] in roles]
 
 
 def _heartbeat(job: RecurringJob, observer: Observer) -> RecurringJob:

@@ -106,6 +106,10 @@ def _parser() -> argparse.ArgumentParser:
     opml_out.set_defaults(command=_export_opml)
 
     run = command("run", f"run the bot and its jobs (a dry run without {TOKEN_ENV})")
+    run.add_argument(
+        "--role",
+        help="what this process does, of updates,send,schedule,poll (default: all four)",
+    )
     run.set_defaults(command=_run)
     return parser
 
@@ -191,9 +195,16 @@ def _export_opml(config: "Config", _path: Path, args: argparse.Namespace) -> int
     return 0
 
 
-def _run(config: "Config", path: Path, _args: argparse.Namespace) -> int:
+def _run(config: "Config", path: Path, args: argparse.Namespace) -> int:
     from bot.app import run_dry
+    from bot.roles import RoleError, parse_roles
     from news.config import TOKEN_ENV
+
+    try:
+        roles = parse_roles(args.role)
+    except RoleError as error:
+        print(f"run: {error}", file=sys.stderr)
+        return 2
 
     # `kill -USR1 <pid>` prints where every thread of a running bot is (stderr must be a
     # file: not so when a test calls main in its own process).
@@ -202,11 +213,16 @@ def _run(config: "Config", path: Path, _args: argparse.Namespace) -> int:
 
     token = os.environ.get(TOKEN_ENV, "").strip()
     if not token:
+        if "poll" not in roles:
+            print(
+                f"{TOKEN_ENV} is not set, and without the poll role a dry run has nothing to do."
+            )
+            return 2
         asyncio.run(run_dry(config, sys.stdout, f"{TOKEN_ENV} is not set"))
         return 0
     from bot.telegram_app import run_bot
 
-    run_bot(config, token, path)
+    run_bot(config, token, path, roles)
     return 0
 
 

@@ -21,6 +21,7 @@ from bot.health import listening
 from bot.logs import redact_token
 from bot.outgoing import Outgoing, pacer_for
 from bot.pacing import Pacer
+from bot.roles import ALL
 from bot.sender import Sender
 from bot.updates import PerChatOrder
 from jobs.schedule import RecurringJob, schedule_on_job_queue
@@ -71,36 +72,41 @@ async def serve(
     application: Application,  # type: ignore[type-arg]
     stop: asyncio.Event,
     jobs: Sequence[RecurringJob],
+    roles: frozenset[str] = ALL,
 ) -> None:
-    """Run the bot and ``jobs`` with long polling until ``stop`` is set, then shut down."""
+    """Run ``roles`` (updates by long polling or webhook, the sender) and ``jobs`` until
+    ``stop`` is set, then shut down."""
     services: BotServices = application.bot_data[SERVICES_KEY]
+    app_services, config = services.services, services.config
     async with application:
-        await publish_commands(application, services.config.telegram.admins)
+        if "updates" in roles:
+            await publish_commands(application, config.telegram.admins)
         assert application.job_queue is not None
-        sender = Sender(
-            services.services.db,
-            application.bot,
-            services.config.delivery,
-            outgoing=services.outgoing,
-        )
-        services.services.dispatcher.wake = sender.wake
+        sending = None
+        if "send" in roles:
+            sender = Sender(
+                app_services.db, application.bot, config.delivery, outgoing=services.outgoing
+            )
+            app_services.dispatcher.wake = sender.wake
+            sending = asyncio.create_task(sender.run(stop), name="sender")
         schedule_on_job_queue(application.job_queue, jobs)
         await application.start()
-        sending = asyncio.create_task(sender.run(stop), name="sender")
         assert application.updater is not None
-        await receive_updates(application.updater, services.config.telegram.webhook)
-        log.info("bot running as @%s", application.bot.username)
+        if "updates" in roles:
+            await receive_updates(application.updater, config.telegram.webhook)
+        log.info("bot running as @%s: %s", application.bot.username, ", ".join(sorted(roles)))
         # Everything loaded so far lives as long as the process: keep it out of the garbage
         # collector's scans, whose pauses would otherwise grow with it and stall replies.
         gc.collect()
         gc.freeze()
-        config, app_services = services.config, services.services
         with listening(
             config.health.listen, app_services.observer, app_services.db, config.polling.every
         ):
             await stop.wait()
-        await application.updater.stop()
-        await sending
+        if application.updater.running:
+            await application.updater.stop()
+        if sending is not None:
+            await sending
         await application.stop()
 
 
@@ -123,8 +129,10 @@ async def receive_updates(updater: Updater, webhook: WebhookConfig | None) -> No
     log.info("receiving updates at %s (listening on %s)", webhook.url, webhook.listen)
 
 
-async def run(config: Config, token: str, config_path: Path | None) -> None:
-    """Open the services, run the bot until SIGINT/SIGTERM, close everything."""
+async def run(
+    config: Config, token: str, config_path: Path | None, roles: frozenset[str] = ALL
+) -> None:
+    """Open the services, run ``roles`` until SIGINT/SIGTERM, close everything."""
     redact_token(token)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
@@ -132,9 +140,12 @@ async def run(config: Config, token: str, config_path: Path | None) -> None:
         loop.add_signal_handler(signum, stop.set)
     async with open_services(config) as services:
         application = build_application(services, token, config_path=config_path)
-        await serve(application, stop, recurring_jobs(services, deliver=True))
+        jobs = recurring_jobs(services, deliver=True, roles=roles)
+        await serve(application, stop, jobs, roles)
 
 
-def run_bot(config: Config, token: str, config_path: Path | None = None) -> None:
+def run_bot(
+    config: Config, token: str, config_path: Path | None = None, roles: frozenset[str] = ALL
+) -> None:
     """``rights-digest run`` with a token."""
-    asyncio.run(run(config, token, config_path))
+    asyncio.run(run(config, token, config_path, roles))

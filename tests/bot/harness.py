@@ -9,6 +9,7 @@ from pathlib import Path
 
 from bot.app import Services, open_services
 from bot.pacing import Pacer
+from bot.roles import ALL
 from bot.telegram_app import build_application, serve
 from news.config import Config
 from tests.fakes.telegram import FakeTelegram, SentRecord
@@ -26,6 +27,7 @@ class BotHarness:
     services: Services
     config_path: Path | None = None
     pacer: Pacer | None = None  # None: the configured limits
+    roles: frozenset[str] = ALL
     _stop: asyncio.Event = field(default_factory=asyncio.Event)
     _task: asyncio.Task[None] | None = None
 
@@ -34,10 +36,11 @@ class BotHarness:
             self.services, self.tg.token, config_path=self.config_path, pacer=self.pacer
         )
         # No scheduled jobs: tests run polls and ticks themselves, with their own clock.
-        self._task = asyncio.create_task(serve(application, self._stop, []))
-        await self.tg.await_for(
-            lambda: self.tg.pollers > 0 or self.tg.webhook_url or self._task_failed()
-        )
+        self._task = asyncio.create_task(serve(application, self._stop, [], self.roles))
+        if "updates" in self.roles:
+            await self.tg.await_for(
+                lambda: self.tg.pollers > 0 or self.tg.webhook_url or self._task_failed()
+            )
 
     async def stop(self) -> None:
         self._stop.set()
