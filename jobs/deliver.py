@@ -7,16 +7,15 @@ keys, not the scheduling, are what make a double alert or a second digest imposs
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.config import Config
 from news.delivery.periods import Period, current_period, is_newer
-from news.delivery.plan import NewMessage, PendingAlert, plan_alerts, plan_digest
+from news.delivery.plan import NewMessage, PendingAlert, chat_zone, plan_alerts, plan_digest
 from news.delivery.quiet import alert_hold
-from news.delivery.timezones import resolve_zone
 from news.models import ChatSettings, StoredStory
 from news.store.chats import chat_settings, subscriptions_of
 from news.store.db import Database
@@ -94,32 +93,45 @@ class Dispatcher:
             replaced: list[tuple[int, int, list[int]]] = []
             for chat_id, story_ids in by_chat.items():
                 chat = chats[chat_id]
-                zone = resolve_zone(chat.timezone) or UTC
+                zone = chat_zone(chat.timezone)
                 hold = alert_hold(chat.quiet_hours, zone, now, first_match[chat_id])
                 if hold == "hold":
                     continue  # quiet hours: still owed, sent when they end
-                coalesce_after = self.config().delivery.coalesce_after
-                pending = [
-                    PendingAlert(outbox_id, tuple(stories[i] for i in ids if i in stories))
-                    for outbox_id, ids in waiting.get(chat_id, [])
-                ]
-                planned, merged = plan_alerts(
-                    chat,
-                    [stories[i] for i in story_ids if i in stories],
-                    pending,
-                    # What waited overnight arrives as one batch, not a morning of buzzing.
-                    coalesce_after=1 if hold == "morning" else coalesce_after,
-                    topic_titles=self._titles(),
-                    followed=followed.get(chat_id, []),
+                rows = waiting.get(chat_id, [])
+                planned, merged = self._plan(
+                    chat, story_ids, rows, stories, followed, morning=hold == "morning"
                 )
                 messages += planned
                 replaced += [
-                    (outbox_id, chat_id, ids)
-                    for outbox_id, ids in waiting.get(chat_id, [])
-                    if outbox_id in merged
+                    (outbox_id, chat_id, ids) for outbox_id, ids in rows if outbox_id in merged
                 ]
             await replace_alerts(session, replaced, messages, now)
         return len(messages)
+
+    def _plan(
+        self,
+        chat: ChatSettings,
+        story_ids: list[int],
+        rows: list[tuple[int, list[int]]],
+        stories: dict[int, StoredStory],
+        followed: dict[int, list[str]],
+        *,
+        morning: bool,
+    ) -> tuple[list[NewMessage], list[int]]:
+        """One chat's alerts, or a batch replacing its pending ones."""
+        pending = [
+            PendingAlert(outbox_id, tuple(stories[i] for i in ids if i in stories))
+            for outbox_id, ids in rows
+        ]
+        return plan_alerts(
+            chat,
+            [stories[i] for i in story_ids if i in stories],
+            pending,
+            # What waited through quiet hours arrives as one batch, not a morning of buzzing.
+            coalesce_after=1 if morning else self.config().delivery.coalesce_after,
+            topic_titles=self._titles(),
+            followed=followed.get(chat.id, []),
+        )
 
     async def digest_tick(self, now: datetime) -> int:
         """Digests for chats whose period came due; an empty period sends nothing."""
