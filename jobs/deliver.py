@@ -17,6 +17,8 @@ from news.delivery.periods import Period, current_period, is_newer
 from news.delivery.plan import NewMessage, PendingAlert, plan_alerts, plan_digest
 from news.delivery.quiet import alert_hold
 from news.delivery.timezones import resolve_zone
+from news.i18n.catalogs import translator
+from news.i18n.translator import Translator
 from news.models import ChatSettings, StoredStory
 from news.store.chats import chat_settings, subscriptions_of
 from news.store.db import Database
@@ -31,6 +33,7 @@ from news.store.outbox import (
 )
 from news.store.retention import purge_old_stories
 from news.store.tables import Chat
+from news.topics.config import titles_in
 
 log = logging.getLogger(__name__)
 ALERT_HORIZON = timedelta(days=2)  # an alert older than this is news no more: /latest has it
@@ -103,14 +106,16 @@ class Dispatcher:
                     PendingAlert(outbox_id, tuple(stories[i] for i in ids if i in stories))
                     for outbox_id, ids in waiting.get(chat_id, [])
                 ]
+                tr = self._translator(chat)
                 planned, merged = plan_alerts(
                     chat,
                     [stories[i] for i in story_ids if i in stories],
                     pending,
                     # What waited overnight arrives as one batch, not a morning of buzzing.
                     coalesce_after=1 if hold == "morning" else coalesce_after,
-                    topic_titles=self._titles(),
+                    topic_titles=titles_in(self.config().topics, tr.language),
                     followed=followed.get(chat_id, []),
+                    tr=tr,
                 )
                 messages += planned
                 replaced += [
@@ -175,12 +180,14 @@ class Dispatcher:
             chats, followed, stories = await self._context(session, by_chat)
             messages: list[NewMessage] = []
             for chat_id, story_ids in by_chat.items():
+                tr = self._translator(chats[chat_id])
                 messages += plan_digest(
                     chats[chat_id],
                     periods[chat_id],
                     [stories[i] for i in story_ids if i in stories],
-                    topic_titles=self._titles(),
+                    topic_titles=titles_in(self.config().topics, tr.language),
                     followed=followed.get(chat_id, []),
+                    tr=tr,
                 )
             await add_messages(session, messages, now)
             await _mark_periods(session, periods)
@@ -195,8 +202,10 @@ class Dispatcher:
         story_ids = sorted({story for stories in by_chat.values() for story in stories})
         return chats, followed, await load_stories(self.db, story_ids)
 
-    def _titles(self) -> dict[str, str]:
-        return {topic.slug: topic.title for topic in self.config().topics}
+    def _translator(self, chat: ChatSettings) -> Translator:
+        """The chat's language, or the config's default until it picks one."""
+        language = chat.language or self.config().chats.language
+        return translator(language, native_digits=chat.native_digits)
 
     def _woken(self, added: int) -> None:
         if added:

@@ -28,12 +28,12 @@ class Translator:
     language: str
     catalog: gettext.NullTranslations = field(compare=False, repr=False)
     native_digits: bool = True  # the chat's choice; a no-op where the language has none
-    _digits: dict[int, str] = field(init=False, compare=False, repr=False)
+    _digits: dict[int, int] = field(init=False, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         own = self.catalog.gettext(DIGITS) if self.native_digits else ASCII_DIGITS
         table = str.maketrans(ASCII_DIGITS, own) if len(own) == len(ASCII_DIGITS) else {}
-        object.__setattr__(self, "_digits", {k: v for k, v in table.items() if chr(k) != v})
+        object.__setattr__(self, "_digits", {k: v for k, v in table.items() if k != v})
 
     def gettext(self, message: str) -> str:
         """``message`` in this language (itself where the catalog has nothing)."""
