@@ -220,7 +220,8 @@ def render_list(
     """A plain list of stories (for /latest), split under the limit."""
     blocks = [render_story(story, zone, tr) for story in stories]
     head = f"<b>{escape(heading)}</b>"
-    return pack(head, blocks, continued=f"{head} {escape(tr.gettext('(continued)'))}")
+    continued = escape(tr.gettext("(continued)"))
+    return pack(head, blocks, continued=f"{head} {continued}")
 
 
 def pack(
