@@ -171,7 +171,8 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     except (ConfigError, ValueError) as error:
         # i18n: Then the config's problems, as the config checker writes them (in English).
         kept = tr.gettext("Config not reloaded; still running the old one.")
-        await reply(update, context, f"{kept}\n<pre>{escape(config_problems(str(error)))}</pre>")
+        problems = config_problems(str(error), more=tr.gettext("…and {n} more"))
+        await reply(update, context, f"{kept}\n<pre>{escape(problems)}</pre>")
         return
     done = tr.gettext("Config reloaded: {feeds} feeds, {topics} topics.")
     await reply(
@@ -181,13 +182,14 @@ async def reload(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     )
 
 
-def config_problems(message: str, *, shown: int = 10, width: int = 300) -> str:
+def config_problems(message: str, *, more: str, shown: int = 10, width: int = 300) -> str:
     """The first ``shown`` problems of a config error, each cut to ``width`` characters, and
-    how many more: a file with hundreds of mistakes still fits one message."""
+    how many more (``more``: "…and {n} more"): a file with hundreds of mistakes still fits
+    one message."""
     lines = [line.strip() for line in message.splitlines() if line.strip()]
     cut = [line if len(line) <= width else line[: width - 1] + "…" for line in lines[:shown]]
-    more = len(lines) - shown
-    return "\n".join(cut + ([f"… and {more} more"] if more > 0 else []))
+    rest = len(lines) - shown
+    return "\n".join(cut + ([more.format(n=rest)] if rest > 0 else []))
 
 
 def _counts(counts: dict[str, int], labels: dict[str, str], tr: Translator) -> str:

@@ -62,6 +62,11 @@ def _messages(language: str) -> gettext.NullTranslations:
     po = catalog_path(language)
     if not po.exists():
         return gettext.NullTranslations()  # the source language needs no catalog
+    return load_catalog(po)
+
+
+def load_catalog(po: Path) -> gettext.GNUTranslations:
+    """The ``.mo`` beside ``po`` if it is at least as new, else ``po`` compiled in memory."""
     mo = po.with_suffix(".mo")
     if mo.exists() and mo.stat().st_mtime >= po.stat().st_mtime:
         with mo.open("rb") as compiled:

@@ -218,7 +218,7 @@ async def test_a_reload_with_hundreds_of_mistakes_shows_the_first_ten_and_a_coun
     assert "feeds[0].every: expected a duration" in reply.text
     assert "feeds[9].every" in reply.text
     assert "feeds[10].every" not in reply.text
-    assert reply.text.endswith("… and 290 more")
+    assert reply.text.endswith("…and 290 more")
 
 
 async def test_in_a_group_only_administrators_change_subscriptions(bot: BotHarness):
