@@ -19,9 +19,10 @@ from news.delivery.render import (
     utf16_len,
     visible_length,
 )
+from news.i18n.catalogs import translator
 from news.models import StoredStory, TopicMatch
 from tests.fakes.telegram import parse_html
-from tests.languages import EN
+from tests.languages import EN, KM
 
 STORY = StoredStory(
     id=1,
@@ -169,14 +170,30 @@ def test_dates_are_the_chats_own():
     ).endswith(" · 1 Feb 2020")
 
 
-def test_a_story_is_rendered_once_per_zone_not_once_per_chat():
+def test_a_story_is_rendered_once_per_zone_and_language_not_once_per_chat():
     story = replace(LATE, id=991)
     render_story.cache_clear()
     for _ in range(1000):
         for zone in (UTC, PHNOM_PENH):
-            render_story(story, zone, EN)
+            for tr in (EN, KM, translator("km")):  # the same language: the same Translator
+                render_story(story, zone, tr)
     info = render_story.cache_info()
-    assert (info.misses, info.hits) == (2, 1998)
+    assert (info.misses, info.hits) == (4, 5996)
+
+
+def test_a_story_in_khmer_keeps_its_own_words_and_translates_the_rest():
+    block = render_story(STORY, UTC, KM)
+    assert block.splitlines() == [
+        '<b><a href="https://www.business-humanrights.org/en/eu-story/#c42">'
+        "EU warns Cambodia over trade preferences</a></b>",
+        "The Mekong Ledger · Sreymom Chan · ២៣ វិច្ឆិកា ២០២៦ — តាមរយៈ Business &amp; Human "
+        "Rights Resource Centre (អង្គការមិនមែនរដ្ឋាភិបាល)",
+        "The Commission said the review would continue. Unions welcomed it.",
+        '<a href="https://www.mekongledger.example/eu-warns">ច្បាប់ដើម</a> · ក៏ផ្សាយដោយ '
+        "Kampuchea Weekly",
+        "<i>មូលហេតុ៖ Cambodia, EBA</i>",
+    ]
+    parse_html(block)
 
 
 def stories_of(topic: str, count: int, first_id: int) -> tuple[StoredStory, ...]:
