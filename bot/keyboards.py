@@ -135,7 +135,7 @@ def _hours(chat: ChatSettings, tr: Translator) -> list[InlineKeyboardButton]:
 
 
 def _toggles(chat: ChatSettings, tr: Translator) -> list[list[InlineKeyboardButton]]:
-    on, off = tr.gettext(N_("on")), tr.gettext(MODE_LABELS["off"])
+    on, off = tr.gettext("on"), tr.gettext(MODE_LABELS["off"])
     quiet = tr.digits(chat.quiet_hours) if chat.quiet_hours else off
     # i18n: Buttons that switch discreet mode, silent pushes and quiet hours.
     discreet = tr.gettext("Discreet mode: {state}").format(state=on if chat.discreet else off)

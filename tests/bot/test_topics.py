@@ -14,6 +14,7 @@ from news.config import Config
 from tests.bot.harness import ADMIN, USER, BotHarness, buttons, running_bot
 from tests.conftest import ConfigFactory
 from tests.fakes.telegram import MAX_TEXT_UTF16, FakeTelegram, SentRecord
+from tests.languages import EN, KM
 
 GROUP = -1009876543210
 TOPICS = [
@@ -102,6 +103,21 @@ async def test_in_khmer_too_every_topic_is_on_one_page(bot: BotHarness):
     assert [title for titles in seen for title in titles] == TITLES_KM
     assert page.text.startswith(f"ប្រធានបទ (ទំព័រ {len(seen)} នៃ {len(seen)})".translate(DIGITS))
     assert all(len(data.encode()) <= 64 for _, data in buttons(page))
+
+
+@pytest.mark.parametrize("language", ["en", "km"])
+async def test_every_command_fits_one_message_in_every_language(bot: BotHarness, language: str):
+    """The stand-in refuses what Telegram would (over 4,096 UTF-16 units, broken HTML): a
+    refused reply would never arrive, and the apology would."""
+    sorry = (EN if language == "en" else KM).gettext(SORRY)
+    for chat in (USER, ADMIN):
+        await bot.begin(language, chat_id=chat)
+        for command in ("/help", "/topics", "/settings", "/privacy", "/latest", "/language"):
+            [reply] = await bot.say(command, chat_id=chat)
+            assert utf16(reply.text) <= MAX_TEXT_UTF16
+            assert reply.text != sorry
+    [stats] = await bot.say("/stats", chat_id=ADMIN)
+    assert stats.text.split("\n")[0] in ("Stats", "ស្ថិតិ")
 
 
 async def test_a_topic_followed_on_a_later_page_is_marked_there(bot: BotHarness):
