@@ -42,19 +42,22 @@ SECOND_FEED = """<?xml version="1.0" encoding="utf-8"?>
     <link>https://khmer.example/2026/eba-review</link>
     <guid isPermaLink="false">khmer-desk-1</guid>
     <pubDate>Thu, 26 Nov 2026 09:30:00 +0000</pubDate>
-    <description>គណៈកម្មការអឺរ៉ុបបាននិយាយថា ខ្លួននឹងពិនិត្យឡើងវិញនូវប្រព័ន្ធអនុគ្រោះពន្ធ EBA
-    សម្រាប់កម្ពុជា។ រដ្ឋាភិបាលបានឆ្លើយតបថា ការពិនិត្យនេះមិនយុត្តិធម៌។</description>
+    <description>{khmer}</description>
   </item>
   <item>
     <title>EU envoy meets garment unions in Phnom Penh over trade preferences</title>
     <link>https://khmer.example/2026/envoy-unions</link>
     <guid isPermaLink="false">khmer-desk-2</guid>
     <pubDate>Thu, 26 Nov 2026 08:00:00 +0000</pubDate>
-    <description>The European Union's envoy met union leaders in Phnom Penh to discuss the
-    Everything But Arms review.</description>
+    <description>{english}</description>
   </item>
 </channel></rss>
-"""
+""".format(
+    khmer="គណៈកម្មការអឺរ៉ុបបាននិយាយថា ខ្លួននឹងពិនិត្យឡើងវិញនូវប្រព័ន្ធអនុគ្រោះពន្ធ EBA "
+    "សម្រាប់កម្ពុជា។ រដ្ឋាភិបាលបានឆ្លើយតបថា ការពិនិត្យនេះមិនយុត្តិធម៌។",
+    english="The European Union's envoy met union leaders in Phnom Penh to discuss the "
+    "Everything But Arms review.",
+)
 
 
 def khmer_digits(text: str) -> str:
