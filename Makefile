@@ -3,8 +3,12 @@ PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= $(if $(wildcard config.toml),config.toml,config.example.toml)
+# The message catalogs (docs/translating.md): a language is a folder under $(LOCALE).
+LOCALE := news/i18n/locale
+POT := $(LOCALE)/rights_digest.pot
+MO := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/rights_digest.po))
 
-.PHONY: run test check lint fmt typecheck eval bench scenario poll clean
+.PHONY: run test check lint fmt typecheck eval bench scenario poll clean extract compile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -19,13 +23,13 @@ $(VENV)/.stamp-dev: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@ $(VENV)/.stamp-run
 
-run: $(VENV)/.stamp-run  ## Run the bot (or a dry run without TELEGRAM_BOT_TOKEN)
+run: $(VENV)/.stamp-run compile  ## Run the bot (or a dry run without TELEGRAM_BOT_TOKEN)
 	$(BIN)/rights-digest run --config $(CONFIG)
 
-poll: $(VENV)/.stamp-run  ## Poll every due feed once and print what came in
+poll: $(VENV)/.stamp-run compile  ## Poll every due feed once and print what came in
 	$(BIN)/rights-digest poll --once --config $(CONFIG)
 
-test: $(VENV)/.stamp-dev  ## Run the whole test suite
+test: $(VENV)/.stamp-dev compile  ## Run the whole test suite
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
 
 lint: $(VENV)/.stamp-dev  ## ruff, formatting, and the layers (import-linter contracts in pyproject.toml)
@@ -51,5 +55,16 @@ bench: $(VENV)/.stamp-dev  ## All benchmarks; writes docs/benchmarks.md
 scenario: $(VENV)/.stamp-dev  ## Six chats through a week of news: what each one received
 	$(BIN)/python -m tests.scenario
 
+# Babel's options for both are in pyproject.toml ([tool.babel.*]).
+extract: $(VENV)/.stamp-run  ## Messages from the code into the template, and every catalog updated
+	$(BIN)/pybabel extract bot jobs news
+	$(BIN)/pybabel update
+
+compile: $(MO)  ## Compile the catalogs (the bot also compiles a .po newer than its .mo itself)
+
+$(LOCALE)/%.mo: $(LOCALE)/%.po | $(VENV)/.stamp-run
+	$(BIN)/pybabel compile --use-fuzzy --input-file $< --output-file $@
+
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache .pytest_cache
+	rm -f $(MO)

@@ -10,7 +10,10 @@ from telegram.ext import ContextTypes
 from bot.app import Services
 from bot.outgoing import Outgoing
 from news.config import Config
-from news.topics.config import TopicConfig
+from news.i18n.catalogs import translator
+from news.i18n.translator import Translator
+from news.models import ChatSettings
+from news.topics.config import TopicConfig, titles_in
 
 SERVICES_KEY = "rights_digest"
 
@@ -33,9 +36,16 @@ class BotServices:
         """Topics subscribers can follow, in config order."""
         return self.services.config.topics
 
-    def topic_titles(self) -> dict[str, str]:
-        """Slug to title."""
-        return {t.slug: t.title for t in self.topics}
+    def topic_titles(self, language: str) -> dict[str, str]:
+        """Slug to title in ``language``."""
+        return titles_in(self.topics, language)
+
+    def translator(self, chat: ChatSettings | None) -> Translator:
+        """The chat's language and digits; the config's default until it picks one."""
+        default = self.services.config.chats.language
+        if chat is None:
+            return translator(default)
+        return translator(chat.language or default, native_digits=chat.native_digits)
 
     def is_admin(self, user_id: int | None) -> bool:
         """Whether a Telegram user id is listed in ``telegram.admins``."""

@@ -1,10 +1,12 @@
-"""Inline keyboards: the topic picker, settings, and the /forget confirmation."""
+"""Inline keyboards: the topic picker, settings, languages, and the /forget confirmation."""
 
 from collections.abc import Collection, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
-from bot.settings_args import MODES
+from bot.settings_args import MODES, WEEKDAYS
+from news.i18n.catalogs import available_languages, language_name
+from news.i18n.translator import N_, Translator
 from news.models import ChatSettings
 from news.topics.config import TopicConfig
 
@@ -12,19 +14,37 @@ TOPIC = "t:"
 PAGE = "p:"
 SETTING = "s:"
 FORGET = "f:"
+LANGUAGE = "lang:"
 ZONES = (
-    ("Phnom Penh", "Asia/Phnom_Penh"),
-    ("Bangkok", "Asia/Bangkok"),
-    ("UTC", "UTC"),
-    ("Brussels", "Europe/Brussels"),
-    ("Geneva", "Europe/Zurich"),
-    ("New York", "America/New_York"),
+    # i18n: A city naming its time zone, on a /settings button.
+    (N_("Phnom Penh"), "Asia/Phnom_Penh"),
+    # i18n: A city naming its time zone, on a /settings button.
+    (N_("Bangkok"), "Asia/Bangkok"),
+    # i18n: The time zone UTC, on a /settings button.
+    (N_("UTC"), "UTC"),
+    # i18n: A city naming its time zone, on a /settings button.
+    (N_("Brussels"), "Europe/Brussels"),
+    # i18n: A city naming its time zone, on a /settings button.
+    (N_("Geneva"), "Europe/Zurich"),
+    # i18n: A city naming its time zone, on a /settings button.
+    (N_("New York"), "America/New_York"),
 )
+MODE_LABELS = {
+    # i18n: A delivery mode: each story as it arrives.
+    "instant": N_("instant"),
+    # i18n: A delivery mode: one digest a day.
+    "daily": N_("daily"),
+    # i18n: A delivery mode: one digest a week.
+    "weekly": N_("weekly"),
+    # i18n: A delivery mode: nothing is pushed; also "off" for a setting.
+    "off": N_("off"),
+}
 
 
 def topic_keyboard(
     topics: Sequence[TopicConfig],
     followed: Collection[str],
+    tr: Translator,
     *,
     page: int | None = None,
     pages: int = 1,
@@ -36,14 +56,15 @@ def topic_keyboard(
     rows = [
         [
             InlineKeyboardButton(
-                f"{'✓ ' if t.slug in followed else ''}{t.title}",
+                f"{'✓ ' if t.slug in followed else ''}{t.title_in(tr.language)}",
                 callback_data=f"{TOPIC}{t.slug}{where}",
             )
         ]
         for t in topics
     ]
     if page is not None and pages > 1:
-        turn = [("‹ Prev", page - 1), ("Next ›", page + 1)]
+        # i18n: Buttons that turn the pages of /topics.
+        turn = [(tr.gettext("‹ Prev"), page - 1), (tr.gettext("Next ›"), page + 1)]
         rows.append(
             [
                 InlineKeyboardButton(label, callback_data=f"{PAGE}{to}")
@@ -54,53 +75,96 @@ def topic_keyboard(
     return InlineKeyboardMarkup(rows)
 
 
-def settings_keyboard(chat: ChatSettings) -> InlineKeyboardMarkup:
-    """Mode, hour, weekday, time zone and discreet mode, each a tap away."""
-    modes = [
+def language_row(current: str | None, data: str) -> list[InlineKeyboardButton]:
+    """A button per language, each in its own name, ✓ on ``current``; ``data`` is the
+    callback data with ``{code}`` for the language."""
+    return [
         InlineKeyboardButton(
-            f"{'✓ ' if chat.mode == mode else ''}{mode}", callback_data=f"{SETTING}mode:{mode}"
+            f"{'✓ ' if code == current else ''}{language_name(code)}",
+            callback_data=data.format(code=code),
         )
-        for mode in MODES
+        for code in available_languages()
     ]
-    hour = [
-        InlineKeyboardButton("− 1h", callback_data=f"{SETTING}hour:-1"),
-        InlineKeyboardButton(f"🕗 {chat.digest_time}", callback_data=f"{SETTING}noop"),
-        InlineKeyboardButton("+ 1h", callback_data=f"{SETTING}hour:+1"),
-    ]
+
+
+def language_keyboard(current: str | None, *, then: str = "") -> InlineKeyboardMarkup:
+    """The language picker of /language and of a chat's first /start (``then="start"``)."""
+    suffix = f":{then}" if then else ""
+    return InlineKeyboardMarkup([language_row(current, f"{LANGUAGE}{{code}}{suffix}")])
+
+
+def settings_keyboard(chat: ChatSettings, tr: Translator) -> InlineKeyboardMarkup:
+    """Mode, hour, weekday, time zone, discreet, silent and quiet, language, each a tap away."""
+    rows = [_modes(chat, tr), _hours(chat, tr)]
+    if chat.mode == "weekly":
+        day = tr.weekday(WEEKDAYS.index(chat.weekday))
+        # i18n: The weekly digest's day, on a button that moves it to the next day.
+        label = tr.gettext("Day: {weekday} ▸").format(weekday=day)
+        rows.append([InlineKeyboardButton(label, callback_data=f"{SETTING}day:+1")])
     zones = [
         InlineKeyboardButton(
-            f"{'✓ ' if chat.timezone == zone else ''}{label}", callback_data=f"{SETTING}tz:{zone}"
+            f"{'✓ ' if chat.timezone == zone else ''}{tr.gettext(label)}",
+            callback_data=f"{SETTING}tz:{zone}",
         )
         for label, zone in ZONES
     ]
-    rows = [modes, hour, zones[:3], zones[3:]]
-    if chat.mode == "weekly":
-        rows.insert(
-            2, [InlineKeyboardButton(f"Day: {chat.weekday} ▸", callback_data=f"{SETTING}day:+1")]
-        )
-    discreet = "on" if chat.discreet else "off"
-    rows.append(
-        [InlineKeyboardButton(f"Discreet mode: {discreet}", callback_data=f"{SETTING}discreet")]
-    )
-    quiet = chat.quiet_hours or "off"
-    rows.append(
-        [
-            InlineKeyboardButton(
-                f"Silent: {'on' if chat.silent else 'off'}", callback_data=f"{SETTING}silent"
-            ),
-            InlineKeyboardButton(f"Quiet: {quiet}", callback_data=f"{SETTING}quiet"),
-        ]
-    )
+    rows += [zones[:3], zones[3:], *_toggles(chat, tr)]
+    rows.append(language_row(tr.language, f"{SETTING}lang:{{code}}"))
     return InlineKeyboardMarkup(rows)
 
 
-def forget_keyboard() -> InlineKeyboardMarkup:
+def _modes(chat: ChatSettings, tr: Translator) -> list[InlineKeyboardButton]:
+    return [
+        InlineKeyboardButton(
+            f"{'✓ ' if chat.mode == mode else ''}{tr.gettext(MODE_LABELS[mode])}",
+            callback_data=f"{SETTING}mode:{mode}",
+        )
+        for mode in MODES
+    ]
+
+
+def _hours(chat: ChatSettings, tr: Translator) -> list[InlineKeyboardButton]:
+    # i18n: Buttons moving the digest an hour earlier or later: "−1h", "+1h".
+    earlier, later = tr.gettext("−{n}h"), tr.gettext("+{n}h")
+    one = tr.number(1)
+    return [
+        InlineKeyboardButton(earlier.format(n=one), callback_data=f"{SETTING}hour:-1"),
+        InlineKeyboardButton(f"🕗 {tr.digits(chat.digest_time)}", callback_data=f"{SETTING}noop"),
+        InlineKeyboardButton(later.format(n=one), callback_data=f"{SETTING}hour:+1"),
+    ]
+
+
+def _toggles(chat: ChatSettings, tr: Translator) -> list[list[InlineKeyboardButton]]:
+    on, off = tr.gettext("on"), tr.gettext(MODE_LABELS["off"])
+    quiet = tr.digits(chat.quiet_hours) if chat.quiet_hours else off
+    # i18n: Buttons that switch discreet mode, silent pushes and quiet hours.
+    discreet = tr.gettext("Discreet mode: {state}").format(state=on if chat.discreet else off)
+    silent = tr.gettext("Silent: {state}").format(state=on if chat.silent else off)
+    rows = [
+        [InlineKeyboardButton(discreet, callback_data=f"{SETTING}discreet")],
+        [
+            InlineKeyboardButton(silent, callback_data=f"{SETTING}silent"),
+            InlineKeyboardButton(
+                tr.gettext("Quiet: {hours}").format(hours=quiet), callback_data=f"{SETTING}quiet"
+            ),
+        ],
+    ]
+    if tr.has_own_digits:
+        # i18n: A button: numbers in your language's own digits, or in 0-9.
+        digits = tr.gettext("Own digits: {state}").format(state=on if chat.native_digits else off)
+        rows.append([InlineKeyboardButton(digits, callback_data=f"{SETTING}digits")])
+    return rows
+
+
+def forget_keyboard(tr: Translator) -> InlineKeyboardMarkup:
     """Confirm or cancel erasing the chat."""
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton("Yes, erase everything", callback_data=f"{FORGET}yes"),
-                InlineKeyboardButton("Cancel", callback_data=f"{FORGET}no"),
+                InlineKeyboardButton(
+                    tr.gettext("Yes, erase everything"), callback_data=f"{FORGET}yes"
+                ),
+                InlineKeyboardButton(tr.gettext("Cancel"), callback_data=f"{FORGET}no"),
             ]
         ]
     )

@@ -10,13 +10,19 @@ from telegram import CallbackQuery, Chat, ChatMember, Update, User
 from telegram.error import TelegramError
 from telegram.ext import ContextTypes
 
+from bot.replies import chat_translator
+from news.i18n.translator import Translator
+
 CHANGERS = (ChatMember.ADMINISTRATOR, ChatMember.OWNER)
 
 
-def refusal(update: Update, template: str) -> str:
+def refusal(update: Update, tr: Translator, template: str) -> str:
     """``template`` ("Only this {chat}'s administrators …") for this kind of chat."""
     chat = update.effective_chat
-    return template.format(chat="channel" if chat and chat.type == Chat.CHANNEL else "group")
+    channel = chat is not None and chat.type == Chat.CHANNEL
+    # i18n: Fills {chat} in "Only this {chat}'s administrators…"; also a kind of chat.
+    kind = tr.gettext("channel") if channel else tr.gettext("group")
+    return tr.gettext(template).format(chat=kind)
 
 
 async def permitted_press(
@@ -27,7 +33,8 @@ async def permitted_press(
     if query is None or query.data is None:
         return None
     if not await may_change(update, context):
-        await query.answer(refusal(update, refused), show_alert=True)
+        tr = await chat_translator(update, context)
+        await query.answer(refusal(update, tr, refused), show_alert=True)
         return None
     return query
 

@@ -9,10 +9,11 @@ from telegram.ext import ContextTypes
 
 from bot.context import now, services_of
 from bot.sizing import split_text
+from news.i18n.translator import N_, Translator
 from news.models import ChatSettings
-from news.store.chats import ensure_chat, update_chat
+from news.store.chats import ensure_chat, get_chat, update_chat
 
-GROUP_NOTICE = (
+GROUP_NOTICE = N_(
     "Note for this group: every member can see which topics it follows and the stories "
     "I post here. Only the group's administrators can change its topics or settings."
 )
@@ -57,9 +58,17 @@ async def current_chat(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Ch
     bot = services_of(context)
     settings = await ensure_chat(bot.services.db, chat.id, chat.type, bot.config.chats, now())
     if settings.is_group and not settings.group_notice_sent:
-        await reply(update, context, GROUP_NOTICE)
+        await reply(update, context, bot.translator(settings).gettext(GROUP_NOTICE))
         settings = await update_chat(bot.services.db, chat.id, group_notice_sent=True)
     return settings
+
+
+async def chat_translator(update: Update, context: ContextTypes.DEFAULT_TYPE) -> Translator:
+    """The language of the chat the update came from, without storing the chat: for a
+    refusal or an error, which must leave no row behind."""
+    chat = update.effective_chat
+    bot = services_of(context)
+    return bot.translator(await get_chat(bot.services.db, chat.id) if chat else None)
 
 
 async def redraw(

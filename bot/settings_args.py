@@ -5,6 +5,8 @@ from dataclasses import dataclass, field
 
 from news.delivery.quiet import parse_quiet
 from news.delivery.timezones import resolve_zone, zone_name
+from news.i18n.translator import N_, Translator
+from news.topics.khmer import matching_key
 
 MODES = ("instant", "daily", "weekly", "off")
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -19,6 +21,27 @@ _TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 _ON = {"on", "yes", "true"}
 DEFAULT_QUIET = "22:00-07:00"
 _OFF = {"off", "no", "false", "normal"}
+
+
+# Words typed after /settings besides the modes: each language's own are understood too.
+KEYWORDS = (
+    # i18n: A word typed after /settings: "/settings discreet on".
+    N_("on"),
+    # i18n: A word typed after /settings to switch discreet mode: "/settings discreet on".
+    N_("discreet"),
+    # i18n: A word typed after /settings to switch silent pushes: "/settings silent on".
+    N_("silent"),
+    # i18n: A word typed after /settings before quiet hours: "/settings quiet 22:00-07:00".
+    N_("quiet"),
+)
+
+
+def typed_in_english(args: list[str], tr: Translator) -> list[str]:
+    """Typed words in the chat's language as the ones the parser reads: "ប្រចាំថ្ងៃ" is
+    "daily", "ច័ន្ទ" "mon" (digits of any script are read as they are)."""
+    words = {matching_key(tr.gettext(word)): word for word in (*MODES, *KEYWORDS)}
+    words |= {matching_key(tr.weekday(index)): day for index, day in enumerate(WEEKDAYS)}
+    return [words.get(matching_key(arg), arg) for arg in args]
 
 
 @dataclass(frozen=True, slots=True)

@@ -14,7 +14,7 @@ from telegram.constants import ParseMode
 from telegram.ext import Application, ApplicationBuilder, Defaults, Updater
 
 from bot.app import Services, open_services, recurring_jobs
-from bot.commands import ADMIN, DESCRIPTION, PUBLIC, SHORT_DESCRIPTION
+from bot.commands import ADMIN, DESCRIPTION, PUBLIC, SHORT_DESCRIPTION, Command
 from bot.context import SERVICES_KEY, BotServices
 from bot.handlers import register
 from bot.health import listening
@@ -26,6 +26,8 @@ from bot.sender import Sender
 from bot.updates import PerChatOrder
 from jobs.schedule import RecurringJob, schedule_on_job_queue
 from news.config import Config, WebhookConfig
+from news.i18n.catalogs import SOURCE, available_languages, translator
+from news.i18n.translator import Translator
 
 log = logging.getLogger(__name__)
 
@@ -56,16 +58,37 @@ def build_application(
     return application
 
 
-async def publish_commands(application: Application, admins: Sequence[int]) -> None:  # type: ignore[type-arg]
+async def publish_commands(
+    application: Application,  # type: ignore[type-arg]
+    admins: Sequence[int],
+    default: str = SOURCE,
+) -> None:
     """The bot's profile: what a new user's empty chat says before /start, the line on its
-    profile page, and the command menu (admin commands in admins' private chats only)."""
-    await application.bot.set_my_description(DESCRIPTION)
-    await application.bot.set_my_short_description(SHORT_DESCRIPTION)
-    public = [BotCommand(c.name, c.description) for c in PUBLIC]
-    await application.bot.set_my_commands(public)
-    everything = public + [BotCommand(c.name, c.description) for c in ADMIN]
+    profile page, and the command menu (admin commands in admins' private chats only): in
+    each language for the Telegram clients set to it, and in ``default`` for all others."""
+    await _publish(application, admins, translator(default), None)
+    for language in available_languages():
+        await _publish(application, admins, translator(language), language)
+
+
+async def _publish(
+    application: Application,  # type: ignore[type-arg]
+    admins: Sequence[int],
+    tr: Translator,
+    code: str | None,
+) -> None:
+    bot = application.bot
+    await bot.set_my_description(tr.gettext(DESCRIPTION), language_code=code)
+    await bot.set_my_short_description(tr.gettext(SHORT_DESCRIPTION), language_code=code)
+    public = _menu(PUBLIC, tr)
+    await bot.set_my_commands(public, language_code=code)
     for admin in admins:
-        await application.bot.set_my_commands(everything, scope=BotCommandScopeChat(admin))
+        scope = BotCommandScopeChat(admin)
+        await bot.set_my_commands(public + _menu(ADMIN, tr), scope=scope, language_code=code)
+
+
+def _menu(commands: Sequence[Command], tr: Translator) -> list[BotCommand]:
+    return [BotCommand(c.name, tr.gettext(c.description)) for c in commands]
 
 
 async def serve(
@@ -80,7 +103,7 @@ async def serve(
     app_services, config = services.services, services.config
     async with application:
         if "updates" in roles:
-            await publish_commands(application, config.telegram.admins)
+            await publish_commands(application, config.telegram.admins, config.chats.language)
         assert application.job_queue is not None
         sending = None
         if "send" in roles:

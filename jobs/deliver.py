@@ -16,6 +16,8 @@ from news.config import Config
 from news.delivery.periods import Period, current_period, is_newer
 from news.delivery.plan import NewMessage, PendingAlert, chat_zone, plan_alerts, plan_digest
 from news.delivery.quiet import alert_hold
+from news.i18n.catalogs import translator
+from news.i18n.translator import Translator
 from news.models import ChatSettings, StoredStory
 from news.store.chats import chat_settings, subscriptions_of
 from news.store.db import Database
@@ -30,6 +32,7 @@ from news.store.outbox import (
 )
 from news.store.retention import purge_old_stories
 from news.store.tables import Chat
+from news.topics.config import titles_in
 
 log = logging.getLogger(__name__)
 ALERT_HORIZON = timedelta(days=2)  # an alert older than this is news no more: /latest has it
@@ -123,14 +126,16 @@ class Dispatcher:
             PendingAlert(outbox_id, tuple(stories[i] for i in ids if i in stories))
             for outbox_id, ids in rows
         ]
+        tr = self._translator(chat)
         return plan_alerts(
             chat,
             [stories[i] for i in story_ids if i in stories],
             pending,
             # What waited through quiet hours arrives as one batch, not a morning of buzzing.
             coalesce_after=1 if morning else self.config().delivery.coalesce_after,
-            topic_titles=self._titles(),
+            topic_titles=titles_in(self.config().topics, tr.language),
             followed=followed.get(chat.id, []),
+            tr=tr,
         )
 
     async def digest_tick(self, now: datetime) -> int:
@@ -187,12 +192,14 @@ class Dispatcher:
             chats, followed, stories = await self._context(session, by_chat)
             messages: list[NewMessage] = []
             for chat_id, story_ids in by_chat.items():
+                tr = self._translator(chats[chat_id])
                 messages += plan_digest(
                     chats[chat_id],
                     periods[chat_id],
                     [stories[i] for i in story_ids if i in stories],
-                    topic_titles=self._titles(),
+                    topic_titles=titles_in(self.config().topics, tr.language),
                     followed=followed.get(chat_id, []),
+                    tr=tr,
                 )
             await add_messages(session, messages, now)
             await _mark_periods(session, periods)
@@ -207,8 +214,10 @@ class Dispatcher:
         story_ids = sorted({story for stories in by_chat.values() for story in stories})
         return chats, followed, await load_stories(self.db, story_ids)
 
-    def _titles(self) -> dict[str, str]:
-        return {topic.slug: topic.title for topic in self.config().topics}
+    def _translator(self, chat: ChatSettings) -> Translator:
+        """The chat's language, or the config's default until it picks one."""
+        language = chat.language or self.config().chats.language
+        return translator(language, native_digits=chat.native_digits)
 
     def _woken(self, added: int) -> None:
         if added:

@@ -25,8 +25,14 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from news.i18n.catalogs import SOURCE, available_languages
 from news.text.urls import canonical_url
-from news.topics.config import SourceType, TopicConfig, check_topic_references
+from news.topics.config import (
+    SourceType,
+    TopicConfig,
+    check_topic_languages,
+    check_topic_references,
+)
 from news.units import format_duration, parse_duration, parse_size
 
 TOKEN_ENV = "TELEGRAM_BOT_TOKEN"  # noqa: S105 (the variable's name, not a secret)
@@ -251,6 +257,19 @@ class ChatDefaults(_Section):
     hour: str = Field(default="08:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$")
     timezone: str = "Asia/Phnom_Penh"
     weekday: Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"] = "mon"
+    # Until a chat picks its own (/start asks): replies, pushes and the bot's profile.
+    language: str = SOURCE
+
+    @field_validator("language")
+    @classmethod
+    def _has_catalog(cls, value: str) -> str:
+        if value not in available_languages():
+            raise PydanticCustomError(
+                "language",
+                "expected a language with a catalog ({languages}), got {value}",
+                {"languages": ", ".join(available_languages()), "value": _show(value)},
+            )
+        return value
 
     @field_validator("timezone")
     @classmethod
@@ -344,6 +363,7 @@ class Config(_Section):
     @model_validator(mode="after")
     def _topics_refer_to_feeds(self) -> "Config":
         check_topic_references(self.topics, {feed.name for feed in self.feeds})
+        check_topic_languages(self.topics, available_languages(), SOURCE)
         return self
 
     def interval_for(self, feed: FeedConfig) -> timedelta:

@@ -177,6 +177,8 @@ class ChatSettings:
     quiet_hours: str | None = None  # "22:00-07:00" in ``timezone``: instant alerts wait
     active: bool = True
     group_notice_sent: bool = False
+    language: str | None = None  # None until the chat picks one: the config's default
+    native_digits: bool = True  # numbers in the language's own digits, if it has them
 
     @property
     def is_group(self) -> bool:

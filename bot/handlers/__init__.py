@@ -14,9 +14,9 @@ from telegram.ext import (
     filters,
 )
 
-from bot.handlers import admin, latest, membership, privacy, settings, start, topics
+from bot.handlers import admin, language, latest, membership, privacy, settings, start, topics
 from bot.handlers.errors import on_error, plain_text, stale_button, unknown_command
-from bot.keyboards import FORGET, PAGE, SETTING, TOPIC
+from bot.keyboards import FORGET, LANGUAGE, PAGE, SETTING, TOPIC
 from bot.paging import LATEST
 
 # Commands work in private chats, groups (as /cmd@bot too) and channel posts.
@@ -31,6 +31,7 @@ HANDLERS: dict[str, Callback] = {
     "unsubscribe": topics.unsubscribe,
     "latest": latest.latest,
     "settings": settings.settings,
+    "language": language.language,
     "privacy": privacy.privacy,
     "forget": privacy.forget,
     "stats": admin.stats,
@@ -47,6 +48,7 @@ def register(application: Application) -> None:  # type: ignore[type-arg]
     application.add_handler(CallbackQueryHandler(topics.turn_page, pattern=f"^{PAGE}"))
     application.add_handler(CallbackQueryHandler(settings.button, pattern=f"^{SETTING}"))
     application.add_handler(CallbackQueryHandler(privacy.confirm_forget, pattern=f"^{FORGET}"))
+    application.add_handler(CallbackQueryHandler(language.choose, pattern=f"^{LANGUAGE}"))
     application.add_handler(CallbackQueryHandler(latest.older, pattern=f"^{LATEST}"))
     application.add_handler(CallbackQueryHandler(stale_button))
     application.add_handler(

@@ -6,10 +6,12 @@ from telegram.ext import ContextTypes
 from bot.context import BotServices, services_of
 from bot.handlers.errors import STALE
 from bot.paging import decode_older, encode_older
-from bot.replies import current_chat, redraw, reply
+from bot.replies import chat_translator, current_chat, redraw, reply
 from bot.text_input import clean_args, echo
 from news.delivery.pages import Page, render_page
 from news.delivery.plan import chat_zone
+from news.delivery.render import escape
+from news.i18n.translator import N_, Translator
 from news.models import ChatSettings
 from news.store.chats import chat_topics
 from news.store.listing import Cursor, latest_stories
@@ -17,8 +19,8 @@ from news.topics.names import find_topic, suggest_topics
 
 DEFAULT_COUNT = 5
 MAX_COUNT = 10
-NONE_YET = "No matching stories yet; they arrive as feeds are polled."
-NO_OLDER = "No older stories."
+NONE_YET = N_("No matching stories yet; they arrive as feeds are polled.")
+NO_OLDER = N_("No older stories.")
 EVERYTHING = "*"  # the scope of a page: the chat's topics (all, if it follows none)
 
 
@@ -36,25 +38,38 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     as fit one message, with an "Older" button when there are more."""
     chat = await current_chat(update, context)
     bot = services_of(context)
+    tr = bot.translator(chat)
     name, count = split_latest_args(clean_args(context.args))
     limit = max(1, min(count or DEFAULT_COUNT, MAX_COUNT))
-    note = f"(I show at most {MAX_COUNT}.)\n" if count and count > MAX_COUNT else ""
+    note = ""
+    if count and count > MAX_COUNT:
+        note = tr.gettext("(I show at most {n}.)").format(n=tr.number(MAX_COUNT)) + "\n"
     scope = EVERYTHING
     if name:
         topic = find_topic(name, bot.topics)
         if topic is None:
-            close = ", ".join(f"<code>{t.slug}</code>" for t in suggest_topics(name, bot.topics))
-            hint = f" Did you mean {close}?" if close else ""
-            await reply(update, context, f"No topic called “{echo(name)}”.{hint} See /topics.")
+            await reply(update, context, _not_found(name, bot, tr))
             return
         scope = topic.slug
     elif not await chat_topics(bot.services.db, chat.id):
-        note += "You don't follow any topic yet: /topics.\n"
+        note += tr.gettext("You don't follow any topic yet: /topics.") + "\n"
     page, more = await _page(bot, chat, scope, limit, before=None, older=False, note=note)
     if page is None:
-        await reply(update, context, note + NONE_YET)
+        await reply(update, context, note + tr.gettext(NONE_YET))
         return
-    await reply(update, context, page.text, markup=_older_button(scope, limit, page, more))
+    markup = _older_button(scope, limit, page, more, tr)
+    await reply(update, context, page.text, markup=markup)
+
+
+def _not_found(name: str, bot: BotServices, tr: Translator) -> str:
+    text = tr.gettext("No topic called “{name}”.").format(name=echo(name))
+    close = suggest_topics(name, bot.topics)
+    if close:
+        names = ", ".join(
+            f"<b>{escape(t.title_in(tr.language))}</b> (<code>{t.slug}</code>)" for t in close
+        )
+        text += " " + tr.gettext("Did you mean: {topics}?").format(topics=names)
+    return text + " " + tr.gettext("/topics lists them all.")
 
 
 async def older(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -64,20 +79,20 @@ async def older(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     press = decode_older(query.data)
     bot = services_of(context)
-    known = press is not None and (press.scope == EVERYTHING or press.scope in bot.topic_titles())
-    if press is None or not known:
-        await query.answer(STALE)
+    slugs = {t.slug for t in bot.topics}
+    if press is None or not (press.scope == EVERYTHING or press.scope in slugs):
+        await query.answer((await chat_translator(update, context)).gettext(STALE))
         return
     chat = await current_chat(update, context)
+    tr = bot.translator(chat)
     page, more = await _page(
         bot, chat, press.scope, press.count, before=press.before, older=True, note=""
     )
-    await query.answer(None if page else NO_OLDER)
+    await query.answer(None if page else tr.gettext(NO_OLDER))
     await redraw(update, context, markup=None)  # one "Older" button at a time: the newest page
     if page is not None:
-        await reply(
-            update, context, page.text, markup=_older_button(press.scope, press.count, page, more)
-        )
+        markup = _older_button(press.scope, press.count, page, more, tr)
+        await reply(update, context, page.text, markup=markup)
 
 
 async def _page(
@@ -91,23 +106,39 @@ async def _page(
     note: str,
 ) -> tuple[Page | None, bool]:
     """The page of ``scope`` after ``before``, and whether older stories remain."""
-    word = "Older" if older else "Latest"
+    tr = bot.translator(chat)
     if scope == EVERYTHING:
         followed = await chat_topics(bot.services.db, chat.id)
         slugs = sorted(followed) or [t.slug for t in bot.topics]
-        heading = f"{word} in your topics" if followed else f"{word} in all topics"
+        heading = _heading(tr, older=older, followed=bool(followed))
     else:
-        slugs, heading = [scope], f"{word}: {bot.topic_titles()[scope]}"
+        slugs = [scope]
+        title = bot.topic_titles(tr.language)[scope]
+        # i18n: The heading of /latest for one topic, or of the page after it ("Older").
+        template = tr.gettext("Older: {topic}") if older else tr.gettext("Latest: {topic}")
+        heading = template.format(topic=title)
     found = await latest_stories(bot.services.db, slugs, limit=limit + 1, before=before)
     if not found:
         return None, False
-    page = render_page(found[:limit], heading=heading, note=note, zone=chat_zone(chat.timezone))
+    zone = chat_zone(chat.timezone)
+    page = render_page(found[:limit], heading=heading, note=note, zone=zone, tr=tr)
     return page, len(page.stories) < len(found)
 
 
-def _older_button(scope: str, count: int, page: Page, more: bool) -> InlineKeyboardMarkup | None:
+def _heading(tr: Translator, *, older: bool, followed: bool) -> str:
+    if followed:
+        return tr.gettext("Older in your topics") if older else tr.gettext("Latest in your topics")
+    return tr.gettext("Older in all topics") if older else tr.gettext("Latest in all topics")
+
+
+def _older_button(
+    scope: str, count: int, page: Page, more: bool, tr: Translator
+) -> InlineKeyboardMarkup | None:
     if not more:
         return None
     last = page.stories[-1]
     data = encode_older(scope, count, (last.published, last.id))
-    return InlineKeyboardMarkup([[InlineKeyboardButton("Older ›", callback_data=data)]])
+    # i18n: The button under /latest that shows the next, older stories.
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(tr.gettext("Older ›"), callback_data=data)]]
+    )

@@ -9,28 +9,29 @@ from bot.context import BotServices, now, services_of
 from bot.handlers.errors import STALE
 from bot.keyboards import PAGE, TOPIC, topic_keyboard
 from bot.permissions import may_change, permitted_press, refusal
-from bot.replies import current_chat, redraw, reply
+from bot.replies import chat_translator, current_chat, redraw, reply
 from bot.text_input import clean_args, echo
 from news.delivery.render import MAX_MESSAGE, escape, visible_length
+from news.i18n.translator import N_, Translator
 from news.store.chats import chat_topics
 from news.store.chats import subscribe as add_topics
 from news.store.chats import unsubscribe as drop_topics
 from news.topics.config import TopicConfig
 from news.topics.names import find_topic, suggest_topics
 
-ADMINS_ONLY = "Only this {chat}'s administrators can change what it follows."
-NEW_ONLY = "You'll get new stories from now on; /latest shows the last few."
+ADMINS_ONLY = N_("Only this {chat}'s administrators can change what it follows.")
+NEW_ONLY = N_("You'll get new stories from now on; /latest shows the last few.")
 PAGE_ROOM = MAX_MESSAGE - 200  # a page's topics; its heading and a margin take the rest
 
 
-def topic_pages(topics: Sequence[TopicConfig]) -> list[tuple[TopicConfig, ...]]:
+def topic_pages(topics: Sequence[TopicConfig], language: str) -> list[tuple[TopicConfig, ...]]:
     """Topics in config order, as many to a page as fit one message with every one marked
     followed: the same pages whatever the chat follows, so a page's buttons stay its own."""
     pages: list[tuple[TopicConfig, ...]] = []
     page: list[TopicConfig] = []
     size = 0
     for topic in topics:
-        block = visible_length(_block(topic, followed=True)) + 2  # and the blank line
+        block = visible_length(_block(topic, language, followed=True)) + 2  # the blank line
         if page and size + block > PAGE_ROOM:
             pages.append(tuple(page))
             page, size = [], 0
@@ -40,25 +41,40 @@ def topic_pages(topics: Sequence[TopicConfig]) -> list[tuple[TopicConfig, ...]]:
 
 
 def topics_text(
-    topics: Sequence[TopicConfig], followed: set[str], *, page: int = 0, pages: int = 1
+    topics: Sequence[TopicConfig],
+    followed: set[str],
+    tr: Translator,
+    *,
+    page: int = 0,
+    pages: int = 1,
 ) -> str:
     """A page of topics with their descriptions; followed ones marked."""
-    where = f" (page {page + 1} of {pages})" if pages > 1 else ""
-    lines = [f"<b>Topics</b>{where} — tap to follow or stop following:"]
-    lines += [f"\n{_block(topic, followed=topic.slug in followed)}" for topic in topics]
+    if pages > 1:
+        # i18n: The heading of a page of /topics.
+        heading = tr.gettext("<b>Topics</b> (page {page} of {pages})").format(
+            page=tr.number(page + 1), pages=tr.number(pages)
+        )
+    else:
+        heading = tr.gettext("<b>Topics</b>")
+    lines = [heading + " — " + tr.gettext("tap to follow or stop following:")]
+    lines += [
+        f"\n{_block(topic, tr.language, followed=topic.slug in followed)}" for topic in topics
+    ]
     return "\n".join(lines)
 
 
-def _block(topic: TopicConfig, *, followed: bool) -> str:
+def _block(topic: TopicConfig, language: str, *, followed: bool) -> str:
     mark = "✓ " if followed else ""
-    return f"{mark}<b>{escape(topic.title)}</b>\n{escape(topic.description)}"
+    title, about = topic.title_in(language), topic.description_in(language)
+    return f"{mark}<b>{escape(title)}</b>\n{escape(about)}"
 
 
 async def topics(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
     """The first page of topics, with toggle buttons and the way to the other pages."""
     chat = await current_chat(update, context)
-    followed = await chat_topics(services_of(context).services.db, chat.id)
-    text, markup = _page(services_of(context), followed, 0)
+    bot = services_of(context)
+    followed = await chat_topics(bot.services.db, chat.id)
+    text, markup = _page(bot, followed, bot.translator(chat), 0)
     await reply(update, context, text, markup=markup)
 
 
@@ -69,12 +85,13 @@ async def turn_page(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     number = _page_number(query.data.removeprefix(PAGE))
     if number is None:
-        await query.answer(STALE)
+        await query.answer((await chat_translator(update, context)).gettext(STALE))
         return
     chat = await current_chat(update, context)
-    followed = await chat_topics(services_of(context).services.db, chat.id)
+    bot = services_of(context)
+    followed = await chat_topics(bot.services.db, chat.id)
     await query.answer()
-    await redraw(update, context, *_page(services_of(context), followed, number))
+    await redraw(update, context, *_page(bot, followed, bot.translator(chat), number))
 
 
 async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
@@ -85,31 +102,34 @@ async def toggle(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     bot = services_of(context)
     chat = await current_chat(update, context)
+    tr = bot.translator(chat)
     slug, paged, page = query.data.removeprefix(TOPIC).partition(":")
     if slug not in {t.slug for t in bot.topics}:
-        await query.answer("That topic no longer exists.")
+        await query.answer(tr.gettext("That topic no longer exists."))
         return
     followed = await chat_topics(bot.services.db, chat.id)
     if slug in followed:
         await drop_topics(bot.services.db, chat.id, [slug])
         followed.discard(slug)
-        await query.answer("Stopped following.")
+        await query.answer(tr.gettext("Stopped following."))
     else:
         await add_topics(bot.services.db, chat.id, [slug], now())
         followed.add(slug)
-        await query.answer("Following. " + NEW_ONLY)
+        await query.answer(tr.gettext("Following.") + " " + tr.gettext(NEW_ONLY))
     if paged:
-        await redraw(update, context, *_page(bot, followed, _page_number(page) or 0))
+        await redraw(update, context, *_page(bot, followed, tr, _page_number(page) or 0))
     else:
-        await redraw(update, context, markup=topic_keyboard(bot.topics, followed))
+        await redraw(update, context, markup=topic_keyboard(bot.topics, followed, tr))
 
 
-def _page(bot: BotServices, followed: set[str], number: int) -> tuple[str, InlineKeyboardMarkup]:
+def _page(
+    bot: BotServices, followed: set[str], tr: Translator, number: int
+) -> tuple[str, InlineKeyboardMarkup]:
     """Page ``number`` (the last one if there are fewer now): its text and buttons."""
-    pages = topic_pages(bot.topics)
+    pages = topic_pages(bot.topics, tr.language)
     number = min(number, len(pages) - 1)
-    text = topics_text(pages[number], followed, page=number, pages=len(pages))
-    return text, topic_keyboard(pages[number], followed, page=number, pages=len(pages))
+    text = topics_text(pages[number], followed, tr, page=number, pages=len(pages))
+    return text, topic_keyboard(pages[number], followed, tr, page=number, pages=len(pages))
 
 
 def _page_number(data: str) -> int | None:
@@ -134,36 +154,37 @@ async def _change(update: Update, context: ContextTypes.DEFAULT_TYPE, *, follow:
         await topics(update, context)
         return
     if not await may_change(update, context):  # before the chat is stored: a refusal keeps none
-        await reply(update, context, refusal(update, ADMINS_ONLY))
+        tr = await chat_translator(update, context)
+        await reply(update, context, refusal(update, tr, ADMINS_ONLY))
         return
     chat = await current_chat(update, context)
+    tr = bot.translator(chat)
     topic = find_topic(name, bot.topics)
     if topic is None:
-        await reply(update, context, _not_found(name, bot))
+        await reply(update, context, _not_found(name, bot, tr))
         return
-    title = escape(topic.title)
+    title = f"<b>{escape(topic.title_in(tr.language))}</b>"
     if follow:
         added = await add_topics(bot.services.db, chat.id, [topic.slug], now())
+        # i18n: {title} is a topic's name, in bold.
         text = (
-            f"Following <b>{title}</b>. {NEW_ONLY}"
-            if added
-            else f"Already following <b>{title}</b>."
+            tr.gettext("Following {title}.") if added else tr.gettext("Already following {title}.")
         )
+        text = text.format(title=title) + (" " + tr.gettext(NEW_ONLY) if added else "")
     else:
         removed = await drop_topics(bot.services.db, chat.id, [topic.slug])
-        text = (
-            f"Stopped following <b>{title}</b>." if removed else f"Not following <b>{title}</b>."
-        )
+        stopped = tr.gettext("Stopped following {title}.")
+        text = (stopped if removed else tr.gettext("Not following {title}.")).format(title=title)
     await reply(update, context, text)
 
 
-def _not_found(name: str, bot: BotServices) -> str:
+def _not_found(name: str, bot: BotServices, tr: Translator) -> str:
     close = suggest_topics(name, bot.topics)
-    text = f"No topic called “{echo(name)}”."
+    # i18n: {name} is what the user typed.
+    text = tr.gettext("No topic called “{name}”.").format(name=echo(name))
     if close:
-        text += (
-            " Did you mean: "
-            + "; ".join(f"<b>{escape(t.title)}</b> (<code>{t.slug}</code>)" for t in close)
-            + "?"
+        names = "; ".join(
+            f"<b>{escape(t.title_in(tr.language))}</b> (<code>{t.slug}</code>)" for t in close
         )
-    return text + " /topics lists them all."
+        text += " " + tr.gettext("Did you mean: {topics}?").format(topics=names)
+    return text + " " + tr.gettext("/topics lists them all.")

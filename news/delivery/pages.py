@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import UTC, tzinfo
 
 from news.delivery.render import MAX_MESSAGE, escape, fit, render_story, visible_length
+from news.i18n.translator import Translator
 from news.models import StoredStory
 
 MARGIN = 64  # room for Telegram's own counting quirks
@@ -22,7 +23,12 @@ class Page:
 
 
 def render_page(
-    stories: Sequence[StoredStory], *, heading: str, note: str = "", zone: tzinfo = UTC
+    stories: Sequence[StoredStory],
+    *,
+    heading: str,
+    note: str = "",
+    zone: tzinfo = UTC,
+    tr: Translator,
 ) -> Page:
     """``note`` (escaped HTML) and a bold heading, then whole stories while they fit; a
     story too long on its own is shortened rather than left out (there is always one)."""
@@ -30,7 +36,7 @@ def render_page(
     shown: list[StoredStory] = []
     budget = MAX_MESSAGE - MARGIN
     for story in stories:
-        block = render_story(story, zone)
+        block = render_story(story, zone, tr)
         if not shown:
             block = fit(block, budget - visible_length(text) - 2)
         candidate = f"{text}\n\n{block}"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta, tzinfo
 
 from news.delivery.timezones import resolve_zone
+from news.i18n.translator import N_, Translator
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
@@ -23,15 +24,24 @@ class Period:
     due_at: datetime
 
     @property
-    def title(self) -> str:
-        """A heading for the digest: "Daily digest, Fri 27 Nov 2026"."""
-        kind = self.key.partition(":")[0].capitalize()
-        return f"{kind} digest, {self.label}"
+    def mode(self) -> str:
+        """ "daily" or "weekly"."""
+        return self.key.partition(":")[0]
 
-    @property
-    def label(self) -> str:
-        """The local day alone, "Mon 7 Dec 2026": what heads a discreet chat's digest."""
-        return f"{self.day:%a} {self.day.day} {self.day:%b %Y}"
+
+def period_title(period: Period, tr: Translator) -> str:
+    """A heading for the digest: "Daily digest, Fri 27 Nov 2026"."""
+    if period.mode == "weekly":
+        # i18n: The heading of a weekly digest; {day} is the day it was sent.
+        return tr.gettext("Weekly digest, {day}").format(day=period_label(period, tr))
+    # i18n: The heading of a daily digest: "Daily digest, Fri 27 Nov 2026".
+    return tr.gettext("Daily digest, {day}").format(day=period_label(period, tr))
+
+
+def period_label(period: Period, tr: Translator) -> str:
+    """The local day alone, "Mon 7 Dec 2026": what heads a discreet chat's digest."""
+    # i18n: A CLDR date pattern (EEE weekday, d day, MMM month, y year): "Mon 7 Dec 2026".
+    return tr.date(period.day, N_("EEE d MMM y"))
 
 
 def current_period(

@@ -5,9 +5,10 @@ from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from functools import lru_cache
 
-from news.delivery.periods import Period
+from news.delivery.periods import Period, period_label, period_title
 from news.delivery.render import Section, render_alert, render_batch, render_digest
 from news.delivery.timezones import resolve_zone
+from news.i18n.translator import Translator
 from news.models import ChatSettings, StoredStory
 
 OTHER = ""
@@ -41,8 +42,10 @@ def plan_alerts(
     coalesce_after: int,
     topic_titles: Mapping[str, str],
     followed: Sequence[str],
+    tr: Translator,
 ) -> tuple[list[NewMessage], list[int]]:
     """One alert per new story; past ``coalesce_after`` undelivered alerts, one batch instead.
+    ``topic_titles`` and ``tr`` are in the chat's language.
 
     Returns the messages to add and the pending outbox rows the batch replaces.
     """
@@ -50,14 +53,17 @@ def plan_alerts(
     if len(stories) + len(pending) <= coalesce_after:
         messages = [
             NewMessage(
-                chat.id, "alert", render_alert(s, discreet=chat.discreet, zone=zone), (s.id,)
+                chat.id,
+                "alert",
+                render_alert(s, discreet=chat.discreet, zone=zone, tr=tr),
+                (s.id,),
             )
             for s in stories
         ]
         return messages, []
     merged = [s for alert in pending for s in alert.stories] + list(stories)
-    sections = tuple(group_by_topic(merged, followed, topic_titles))
-    texts = render_batch(sections, discreet=chat.discreet, zone=zone)
+    sections = tuple(group_by_topic(merged, followed, topic_titles, tr.gettext("Other")))
+    texts = render_batch(sections, discreet=chat.discreet, zone=zone, tr=tr)
     ids = tuple(dict.fromkeys(s.id for s in merged))
     messages = [
         NewMessage(chat.id, "batch", text, ids if part == 0 else (), part=part)
@@ -73,16 +79,17 @@ def plan_digest(
     *,
     topic_titles: Mapping[str, str],
     followed: Sequence[str],
+    tr: Translator,
 ) -> list[NewMessage]:
     """A chat's digest for ``period``: grouped by topic, newest first, split to fit."""
     if not stories:
         return []
-    sections = tuple(group_by_topic(stories, followed, topic_titles))
+    # i18n: The section of a digest for stories of topics the chat no longer follows.
+    sections = tuple(group_by_topic(stories, followed, topic_titles, tr.gettext("Other")))
     # Discreet chats never see the word "digest": the day alone heads theirs.
-    heading = period.label if chat.discreet else period.title
-    texts = render_digest(
-        sections, heading=heading, discreet=chat.discreet, zone=chat_zone(chat.timezone)
-    )
+    heading = period_label(period, tr) if chat.discreet else period_title(period, tr)
+    zone = chat_zone(chat.timezone)
+    texts = render_digest(sections, heading=heading, discreet=chat.discreet, zone=zone, tr=tr)
     ids = tuple(dict.fromkeys(s.id for s in stories))
     return [
         NewMessage(chat.id, "digest", text, ids if part == 0 else (), period.key, part)
@@ -91,10 +98,14 @@ def plan_digest(
 
 
 def group_by_topic(
-    stories: Sequence[StoredStory], followed: Sequence[str], topic_titles: Mapping[str, str]
+    stories: Sequence[StoredStory],
+    followed: Sequence[str],
+    topic_titles: Mapping[str, str],
+    other: str,
 ) -> list[Section]:
     """Sections in the order the chat's topics are configured; each story under the first of
-    the chat's topics it matched, so it appears once; newest first within a section."""
+    the chat's topics it matched, so it appears once; newest first within a section. Stories
+    of topics no longer followed come last, under ``other``."""
     order = [slug for slug in topic_titles if slug in followed]
     placed: dict[str, list[StoredStory]] = {slug: [] for slug in order}
     seen: set[int] = set()
@@ -106,7 +117,7 @@ def group_by_topic(
         slug = next((h.slug for h in story.topics if h.slug in placed), OTHER)
         placed.setdefault(slug, []).append(story)
     return [
-        Section(topic_titles.get(slug, "Other"), tuple(found))
+        Section(topic_titles.get(slug, other), tuple(found))
         for slug, found in placed.items()
         if found
     ]

@@ -20,17 +20,25 @@ from news.delivery.split import fit as fit
 from news.delivery.split import plain_text as plain_text
 from news.delivery.split import utf16_len as utf16_len
 from news.delivery.split import visible_length as visible_length
+from news.i18n.translator import N_, Translator
 from news.models import StoredStory
 from news.text.summary import truncate
 from news.text.urls import is_http_url
 
+# Who is speaking, shown after the outlet's name so readers can weigh the source.
 SOURCE_LABELS = {
-    "ngo": "NGO",
-    "independent media": "independent media",
-    "government": "government",
-    "state-aligned media": "state-aligned media",
-    "intergovernmental": "intergovernmental",
-    "aggregator": "aggregator",
+    # i18n: A source type, after an outlet's name: "Licadho (NGO)".
+    "ngo": N_("NGO"),
+    # i18n: A source type, after an outlet's name.
+    "independent media": N_("independent media"),
+    # i18n: A source type, after an outlet's name.
+    "government": N_("government"),
+    # i18n: A source type: media close to the government, after an outlet's name.
+    "state-aligned media": N_("state-aligned media"),
+    # i18n: A source type (the UN, the EU), after an outlet's name.
+    "intergovernmental": N_("intergovernmental"),
+    # i18n: A source type: a site that relays other outlets' stories.
+    "aggregator": N_("aggregator"),
 }
 # Longest text shown for each part of a story. The feeds' own caps are lower (a title is at
 # most 300 characters, a summary 350); these stop a hostile or old row from filling a message.
@@ -64,124 +72,164 @@ def link(url: str | None, label: str) -> str:
     return escape(label)
 
 
-def credit_line(story: StoredStory, zone: tzinfo = UTC) -> str:
+def credit_line(story: StoredStory, zone: tzinfo, tr: Translator) -> str:
     """Outlet (and type) · author · original date in ``zone``; "via" the feed that relayed it."""
-    kind = SOURCE_LABELS.get(story.source_type, story.source_type)
-    via = f"{_shown(story.outlet, MAX_NAME)} ({kind})"
+    kind = SOURCE_LABELS.get(story.source_type)
+    via = f"{_shown(story.outlet, MAX_NAME)} ({tr.gettext(kind) if kind else story.source_type})"
     local = story.published.astimezone(zone)
     publisher = _shown(story.publisher, MAX_NAME) if story.publisher else None
     author = _shown(story.author, MAX_NAME) if story.author else None
-    parts = [publisher or via, author, f"{local.day} {local:%b %Y}"]
-    line = " · ".join(escape(p) for p in parts if p)
+    # i18n: A CLDR date pattern (d day, MMM month, y year) for a story's date: "7 Dec 2026".
+    day = tr.date(local.date(), N_("d MMM y"))
+    line = " · ".join(escape(p) for p in [publisher or via, author, day] if p)
     if story.publisher and story.publisher.casefold() != story.outlet.casefold():
-        line += f" — via {escape(via)}"
+        # i18n: After a story's publisher, the feed that relayed it.
+        line += " " + tr.gettext("— via {outlet}").format(outlet=escape(via))
     return line
 
 
 @lru_cache(maxsize=8192)
-def render_story(story: StoredStory, zone: tzinfo = UTC) -> str:
+def render_story(story: StoredStory, zone: tzinfo, tr: Translator) -> str:
     """One story as an HTML block: linked title, credit, summary, links, why it matched.
 
-    Cached by story and zone: a broadcast or a digest tick renders the same few stories for
-    thousands of chats, which live in a few zones.
+    Cached by story, zone and language: a broadcast or a digest tick renders the same few
+    stories for thousands of chats, which live in a few zones and read a few languages.
     """
-    title = _shown(story.title, MAX_TITLE) or "Untitled"
-    lines = [f"<b>{link(story.context_url or story.url, title)}</b>", credit_line(story, zone)]
+    title = _shown(story.title, MAX_TITLE) or tr.gettext("Untitled")
+    lines = [f"<b>{link(story.context_url or story.url, title)}</b>", credit_line(story, zone, tr)]
     if story.summary:
         lines.append(escape(_shown(story.summary, MAX_SUMMARY)))
     links = []
     original = story.original_url or (story.url if story.context_url else None)
     if original and is_http_url(original):
-        links.append(link(original, "Original"))
+        # i18n: The link to the story on its original publisher's site.
+        links.append(link(original, tr.gettext("Original")))
     if story.also_reported_by:
         others = _shown(", ".join(story.also_reported_by), MAX_LIST)
-        links.append("also reported by " + escape(others))
+        # i18n: Other outlets that carried the same story: "also reported by VOD, CamboJA".
+        links.append(tr.gettext("also reported by {outlets}").format(outlets=escape(others)))
     if links:
         lines.append(" · ".join(links))
-    why = _why(story)
+    why = _why(story, tr)
     if why:
         lines.append(f"<i>{why}</i>")
     return "\n".join(lines)
 
 
-def _why(story: StoredStory) -> str:
+def _why(story: StoredStory, tr: Translator) -> str:
     terms = list(dict.fromkeys(term for hit in story.topics for term in hit.terms))
-    return f"Why: {escape(_shown(', '.join(terms), MAX_LIST))}" if terms else ""
+    if not terms:
+        return ""
+    shown = escape(_shown(", ".join(terms), MAX_LIST))
+    # i18n: Why a story was sent: the topic's words found in it ("Why: EBA, Cambodia").
+    return tr.gettext("Why: {terms}").format(terms=shown)
 
 
-def render_alert(story: StoredStory, *, discreet: bool = False, zone: tzinfo = UTC) -> str:
+def render_alert(
+    story: StoredStory, *, discreet: bool = False, zone: tzinfo = UTC, tr: Translator
+) -> str:
     """An instant alert: one story in one message."""
-    notice = "New story"
+    notice = _notice(1, tr)
     room = BUDGET - (visible_length(notice) + 1 if discreet else 0)
-    block = fit(render_story(story, zone), room)
+    block = fit(render_story(story, zone, tr), room)
     return _discreet(notice, block) if discreet else block
 
 
 @lru_cache(maxsize=256)
 def render_digest(
-    sections: tuple[Section, ...], *, heading: str, discreet: bool = False, zone: tzinfo = UTC
+    sections: tuple[Section, ...],
+    *,
+    heading: str,
+    discreet: bool = False,
+    zone: tzinfo = UTC,
+    tr: Translator,
 ) -> tuple[str, ...]:
     """A digest: ``heading`` and its count, then each topic's stories under its header.
 
-    Cached: chats that follow the same topics in the same zone get the same digest, rendered
-    once.
+    Cached: chats that follow the same topics in the same zone and language get the same
+    digest, rendered once.
     """
-    count = _count(sections)
-    head = f"<b>{escape(_shown(heading, MAX_NAME))}</b> — {_stories(count)}"
-    return _render_sections(head, sections, discreet=discreet, zone=zone)
+    count = _stories(_count(sections), tr)
+    head = f"<b>{escape(_shown(heading, MAX_NAME))}</b> — {count}"
+    return _render_sections(head, sections, discreet=discreet, zone=zone, tr=tr)
 
 
 @lru_cache(maxsize=256)
 def render_batch(
-    sections: tuple[Section, ...], *, discreet: bool = False, zone: tzinfo = UTC
+    sections: tuple[Section, ...], *, discreet: bool = False, zone: tzinfo = UTC, tr: Translator
 ) -> tuple[str, ...]:
     """Alerts coalesced into one message (or a few): "5 new stories: EBA (3), NGO (2)"."""
-    return _render_sections(batch_heading(sections), sections, discreet=discreet, zone=zone)
+    head = batch_heading(sections, tr)
+    return _render_sections(head, sections, discreet=discreet, zone=zone, tr=tr)
 
 
-def batch_heading(sections: Sequence[Section]) -> str:
+def batch_heading(sections: Sequence[Section], tr: Translator) -> str:
     """The count, then the topics with their counts in section order, as many as read well."""
     shown: list[str] = []
     used = 0
     for section in sections:
-        part = f"{_shown(section.title, MAX_NAME)} ({len(section.stories)})"
+        part = f"{_shown(section.title, MAX_NAME)} ({tr.number(len(section.stories))})"
         if shown and used + len(part) > MAX_HEADING_TOPICS:
             break
         shown.append(part)
         used += len(part) + 2
     topics = ", ".join(shown)
     if rest := len(sections) - len(shown):
-        topics += f" …and {rest} more topic{'' if rest == 1 else 's'}"
-    return f"<b>{_stories(_count(sections), 'new ')}</b>: {escape(topics)}"
+        # i18n: After the topics a batch's heading had room for.
+        more = tr.ngettext("…and {n} more topic", "…and {n} more topics", rest)
+        topics += " " + more.format(n=tr.number(rest))
+    count = _count(sections)
+    # i18n: The count of a batch of alerts: "5 new stories".
+    stories = tr.ngettext("{n} new story", "{n} new stories", count).format(n=tr.number(count))
+    # i18n: A batch's heading: the count in bold, then the topics, "5 new stories: EBA (3)".
+    return tr.gettext("<b>{stories}</b>: {topics}").format(stories=stories, topics=escape(topics))
 
 
 def _render_sections(
-    head: str, sections: tuple[Section, ...], *, discreet: bool, zone: tzinfo
+    head: str, sections: tuple[Section, ...], *, discreet: bool, zone: tzinfo, tr: Translator
 ) -> tuple[str, ...]:
     # The discreet notice never says "digest": it may be read over a shoulder.
-    notice = "New story" if _count(sections) == 1 else "New stories"
+    notice = _notice(_count(sections), tr)
     budget = BUDGET - (visible_length(notice) + 1 if discreet else 0)
+    # i18n: After a topic's name atop a message that goes on with the topic's stories.
+    continued = tr.gettext("(continued)")
     groups = [
-        Group(_topic_header(s.title), tuple(render_story(story, zone) for story in s.stories))
+        Group(
+            _topic_header(s.title),
+            tuple(render_story(story, zone, tr) for story in s.stories),
+            continued=f"{_topic_header(s.title)} {escape(continued)}",
+        )
         for s in sections
     ]
     messages = split(head, groups, budget=budget, spare_entities=1 if discreet else 0)
     return tuple(_discreet(notice, m) if discreet else m for m in messages or [head])
 
 
+def _notice(count: int, tr: Translator) -> str:
+    # i18n: The first line of a discreet chat's push, all a lock screen shows.
+    return tr.ngettext("New story", "New stories", count)
+
+
 def _topic_header(title: str) -> str:
     return f"<b>▍{escape(_shown(title, MAX_NAME))}</b>"
 
 
-def render_list(stories: Sequence[StoredStory], *, heading: str, zone: tzinfo = UTC) -> list[str]:
+def render_list(
+    stories: Sequence[StoredStory], *, heading: str, zone: tzinfo = UTC, tr: Translator
+) -> list[str]:
     """A plain list of stories (for /latest), split under the limit."""
-    return pack(f"<b>{escape(heading)}</b>", [render_story(story, zone) for story in stories])
+    blocks = [render_story(story, zone, tr) for story in stories]
+    head = f"<b>{escape(heading)}</b>"
+    continued = escape(tr.gettext("(continued)"))
+    return pack(head, blocks, continued=f"{head} {continued}")
 
 
-def pack(heading: str, blocks: Sequence[str], limit: int = MAX_MESSAGE) -> list[str]:
+def pack(
+    heading: str, blocks: Sequence[str], limit: int = MAX_MESSAGE, *, continued: str = ""
+) -> list[str]:
     """``heading`` and ``blocks`` in as few messages as fit, each opening with the heading
-    ("(continued)" after the first) and split between blocks."""
-    group = Group(heading, tuple(blocks))
+    (``continued`` after the first) and split between blocks."""
+    group = Group(heading, tuple(blocks), continued=continued or heading)
     return split("", [group], budget=limit - MARGIN) or [heading]
 
 
@@ -189,8 +237,9 @@ def _count(sections: Sequence[Section]) -> int:
     return len({story.id for section in sections for story in section.stories})
 
 
-def _stories(count: int, kind: str = "") -> str:
-    return f"{count} {kind}{'story' if count == 1 else 'stories'}"
+def _stories(count: int, tr: Translator) -> str:
+    # i18n: How many stories a digest holds: "12 stories".
+    return tr.ngettext("{n} story", "{n} stories", count).format(n=tr.number(count))
 
 
 def _discreet(notice: str, body: str) -> str:

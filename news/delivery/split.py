@@ -34,10 +34,12 @@ def plain_text(message: str) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Group:
-    """Blocks under one header: a digest's topic, or a list's heading."""
+    """Blocks under one header: a digest's topic, or a list's heading; ``continued`` opens
+    the messages after the first ("▍EBA (continued)"), the header itself if empty."""
 
     header: str
     blocks: tuple[str, ...]
+    continued: str = ""
 
 
 @dataclass(frozen=True, slots=True)
@@ -78,7 +80,7 @@ def split(
     """Messages of at most ``budget`` visible code units: ``head`` opens the first, then come
     each group's header and blocks, in order, split between blocks.
 
-    After the head, every message opens with a header ("… (continued)" when its group began
+    After the head, every message opens with a header (``continued`` when its group began
     in the message before), and a header is always followed by a block of its group. A block
     too long for a message of its own is shortened by ``fit``. ``spare_entities``: the
     entities a wrapper will add.
@@ -88,7 +90,7 @@ def split(
     messages: list[str] = []
     draft = _Draft(list(first))
     for number, group in enumerate(groups):
-        header, more = _Piece.of(group.header), _Piece.of(f"{group.header} (continued)")
+        header, more = _Piece.of(group.header), _Piece.of(group.continued or group.header)
         room = budget - more.length - sum(p.length + 2 for p in first) - 2
         for index, block in enumerate(group.blocks):
             story = _Piece.of(fit(block, room))

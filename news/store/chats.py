@@ -16,7 +16,17 @@ from news.store.tables import Chat, Delivery, Outbox, Subscription
 
 CHUNK = 500
 SETTING_FIELDS = frozenset(
-    {"mode", "digest_time", "timezone", "weekday", "discreet", "silent", "quiet_hours"}
+    {
+        "mode",
+        "digest_time",
+        "timezone",
+        "weekday",
+        "discreet",
+        "silent",
+        "quiet_hours",
+        "language",
+        "native_digits",
+    }
 )
 # Every table that holds rows about a chat (besides chats itself); /forget empties them all.
 CHAT_TABLES: list[tuple[type, str]] = [
@@ -48,6 +58,7 @@ async def ensure_chat(
                 timezone=defaults.timezone,
                 weekday=defaults.weekday,
                 discreet=False,
+                native_digits=True,
                 active=True,
                 group_notice_sent=False,
                 created_at=now,

@@ -27,7 +27,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration's revision (tests/store/test_migrations.py checks it against Alembic's): a
 # SQLite file already there is opened without loading Alembic, which the bot would then
 # carry for the rest of its life (12 MB, with Mako).
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
 BUSY_TIMEOUT_MS = 15_000
 # pysqlite's own wait for a lock, in seconds: the same as the busy timeout.
 _CONNECT_ARGS = {"timeout": BUSY_TIMEOUT_MS / 1000}

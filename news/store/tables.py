@@ -183,6 +183,9 @@ class Chat(Base):
     discreet: Mapped[bool] = mapped_column(Boolean, default=False)
     silent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     quiet_hours: Mapped[str | None] = mapped_column(String(11))  # "22:00-07:00", local
+    # The language the chat chose (None until it does): a choice, never the user's own code.
+    language: Mapped[str | None] = mapped_column(String(16))
+    native_digits: Mapped[bool] = mapped_column(Boolean, default=True, server_default=true())
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     inactive_reason: Mapped[str | None] = mapped_column(String(200))
     inactive_since: Mapped[datetime | None] = mapped_column(UTCDateTime)

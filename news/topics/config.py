@@ -6,6 +6,10 @@ slug = "cambodia-eba"
 title = "Cambodia and the EU's Everything But Arms preferences"
 description = "Trade preferences, their withdrawal and the rights conditions behind it."
 
+  [topics.translations.km]   # optional: the title and description in another language
+  title = "កម្ពុជា និងប្រព័ន្ធអនុគ្រោះពន្ធ EBA របស់សហភាពអឺរ៉ុប"
+  description = "…"
+
   [[topics.all_of]]          # every all_of group must match
   terms = ["Cambodia", "កម្ពុជា"]
 
@@ -33,6 +37,7 @@ from news.topics.khmer import has_khmer
 
 _ACRONYM = re.compile(r"^[A-Za-z0-9][A-Za-z0-9&.\-]*[A-Za-z0-9.]$|^[A-Z0-9]$")
 _SLUG = r"^[a-z0-9][a-z0-9-]{0,40}$"
+_LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _PUNCTUATION = " .,;:!?'\"()[]-"
 # Khmer terms match inside words, so a one- or two-letter term (ដក) would match almost anything.
 _MIN_KHMER_LENGTH = 3
@@ -139,6 +144,15 @@ class SourceFilter(BaseModel):
     types: tuple[SourceType, ...] = ()
 
 
+class TopicText(BaseModel):
+    """A topic's title and description in one more language."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    title: str = Field(min_length=1, max_length=120)
+    description: str = Field(min_length=1, max_length=300)
+
+
 class TopicConfig(BaseModel):
     """One curated topic subscribers can follow."""
 
@@ -147,10 +161,25 @@ class TopicConfig(BaseModel):
     slug: str = Field(pattern=_SLUG)
     title: str = Field(min_length=1, max_length=120)
     description: str = Field(min_length=1, max_length=300)
+    translations: dict[str, TopicText] = Field(default_factory=dict)
     all_of: tuple[TermGroup, ...] = ()
     any_of: TermGroup | None = None
     none_of: TermGroup | None = None
     sources: SourceFilter = SourceFilter()
+
+    def title_in(self, language: str) -> str:
+        """The title a chat reading ``language`` sees: its translation, else the title."""
+        text = self.translations.get(language)
+        return text.title if text else self.title
+
+    def description_in(self, language: str) -> str:
+        """The description in ``language``, else the one in the config's own language."""
+        text = self.translations.get(language)
+        return text.description if text else self.description
+
+    def names(self) -> tuple[str, ...]:
+        """Every name a subscriber may type for the topic: slug, title, translated titles."""
+        return (self.slug, self.title, *(text.title for text in self.translations.values()))
 
     @model_validator(mode="after")
     def _can_match(self) -> "TopicConfig":
@@ -197,6 +226,27 @@ def _check_not_excluded(name: str, group: TermGroup, none_of: TermGroup) -> None
             kind=field.removesuffix("s"),
             entry=repr(entry),
         )
+
+
+def titles_in(topics: Sequence[TopicConfig], language: str) -> dict[str, str]:
+    """Slug to title in ``language``, in config order."""
+    return {topic.slug: topic.title_in(language) for topic in topics}
+
+
+def check_topic_languages(
+    topics: Sequence[TopicConfig], languages: Collection[str], source: str
+) -> None:
+    """Each translation is into a language the bot has a catalog for, other than the one
+    the titles are written in. The message carries its own key."""
+    for index, topic in enumerate(topics):
+        for language in topic.translations:
+            if language == source or language not in languages or not _LANGUAGE.match(language):
+                raise _topic_error(
+                    "topics[{index}].translations.{language}: expected one of {languages}",
+                    index=index,
+                    language=language,
+                    languages=", ".join(sorted(set(languages) - {source})) or "(none)",
+                )
 
 
 def check_topic_references(topics: Sequence[TopicConfig], feed_names: Collection[str]) -> None:

@@ -60,12 +60,20 @@ class BotHarness:
         user_id: int | None = None,
         chat_type: str = "private",
         replies: int = 1,
+        language_code: str | None = None,
     ) -> list[SentRecord]:
         """Send ``text`` as a user and wait for ``replies`` new bot messages in that chat."""
         before = len(self.tg.sent(chat_id))
-        self.tg.push_message(chat_id, user_id or chat_id, text, chat_type=chat_type)
+        self.tg.push_message(
+            chat_id, user_id or chat_id, text, chat_type=chat_type, language_code=language_code
+        )
         await self.tg.await_for(lambda: len(self.tg.sent(chat_id)) >= before + replies)
         return self.tg.sent(chat_id)[before:]
+
+    async def begin(self, language: str = "en", *, chat_id: int = USER) -> SentRecord:
+        """A chat's first /start, its language picked: the welcome it turns into."""
+        [picker] = await self.say("/start", chat_id=chat_id)
+        return await self.tap(picker, f"lang:{language}:start")
 
     async def post(self, text: str, *, chat_id: int, replies: int = 1) -> list[SentRecord]:
         """Post ``text`` in a channel (as its administrators do) and wait for the replies."""

@@ -14,12 +14,13 @@ from bot.logs import QUIET, configure_logging
 from news.store.chats import count_chat_rows, get_chat
 from tests.bot.harness import ADMIN, USER, BotHarness, buttons, running_bot
 from tests.conftest import REPO
+from tests.languages import EN
 
 NOW = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 
 
 async def test_start_topic_button_then_latest_shows_the_story_in_context(bot: BotHarness):
-    [welcome] = await bot.say("/start")
+    welcome = await bot.begin()
     assert "Rights Digest" in welcome.text
     assert "/forget" in welcome.text
     labels = dict(buttons(welcome))
@@ -68,7 +69,7 @@ async def test_settings_buttons_change_mode_hour_and_zone(bot: BotHarness):
     reply = await bot.tap(reply, "s:hour:+1")
     reply = await bot.tap(reply, "s:day:+1")
     reply = await bot.tap(reply, "s:tz:Europe/Brussels")
-    assert "a weekly digest on tue at 09:00 (Europe/Brussels)" in reply.text
+    assert "a weekly digest on Tuesday at 09:00 (Europe/Brussels)" in reply.text
 
 
 async def test_new_chats_start_with_the_config_defaults(bot: BotHarness):
@@ -217,7 +218,7 @@ async def test_a_reload_with_hundreds_of_mistakes_shows_the_first_ten_and_a_coun
     assert "feeds[0].every: expected a duration" in reply.text
     assert "feeds[9].every" in reply.text
     assert "feeds[10].every" not in reply.text
-    assert reply.text.endswith("… and 290 more")
+    assert reply.text.endswith("…and 290 more")
 
 
 async def test_in_a_group_only_administrators_change_subscriptions(bot: BotHarness):
@@ -257,10 +258,10 @@ async def test_help_and_the_command_menu_follow_the_commands_table(bot: BotHarne
     [public_help] = await bot.say("/help")
     [admin_help] = await bot.say("/help", chat_id=ADMIN)
     for command in PUBLIC:
-        assert f"{command.synopsis} — {command.description}" in public_help.text
+        assert f"{command.synopsis(EN)} — {command.description}" in public_help.text
     for command in ADMIN_COMMANDS:
-        assert command.synopsis not in public_help.text
-        assert f"{command.synopsis} — {command.description}" in admin_help.text
+        assert command.synopsis(EN) not in public_help.text
+        assert f"{command.synopsis(EN)} — {command.description}" in admin_help.text
     menu = {c["command"]: c["description"] for c in bot.tg.commands()}
     assert menu == {c.name: c.description for c in PUBLIC}
     admin_menu = bot.tg.commands(scope={"type": "chat", "chat_id": ADMIN})
@@ -291,7 +292,7 @@ async def test_plain_text_in_a_group_gets_no_answer(bot: BotHarness):
 def test_the_readme_lists_every_command():
     readme = (REPO / "README.md").read_text(encoding="utf-8")
     for command in COMMANDS:
-        assert f"| `{command.synopsis}` | {command.description} |" in readme
+        assert f"| `{command.synopsis(EN)}` | {command.description} |" in readme
 
 
 @pytest.fixture

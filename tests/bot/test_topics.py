@@ -1,8 +1,8 @@
 """/topics and a bare /subscribe with the largest topic list a config allows: a page a time.
 
-Thirty topics with the longest titles and descriptions are three times what one message
-holds; the stand-in refuses a message over 4,096 characters as Telegram does, and button
-data over 64 bytes.
+Thirty topics with the longest titles and descriptions, in English and in Khmer, are three
+times what one message holds; the stand-in refuses a message over 4,096 characters as
+Telegram does, and button data over 64 bytes.
 """
 
 from collections.abc import AsyncIterator
@@ -14,6 +14,7 @@ from news.config import Config
 from tests.bot.harness import ADMIN, USER, BotHarness, buttons, running_bot
 from tests.conftest import ConfigFactory
 from tests.fakes.telegram import MAX_TEXT_UTF16, FakeTelegram, SentRecord
+from tests.languages import EN, KM
 
 GROUP = -1009876543210
 TOPICS = [
@@ -21,11 +22,20 @@ TOPICS = [
         "slug": f"topic-{n:02d}-" + "x" * 32,  # 41 characters: the longest slug allowed
         "title": f"Topic {n:02d} " + "t" * 111,  # 120
         "description": f"About {n:02d} " + ("d " * 146)[:291],  # 300
+        # Khmer as long, in letters that each cost a UTF-16 unit and need more room to read.
+        "translations": {
+            "km": {
+                "title": (f"ប្រធានបទ {n:02d} " + "ស្ដ" * 40)[:120],
+                "description": (f"អំពី {n:02d} " + "សិទ្ធិ " * 50)[:300],
+            }
+        },
         "any_of": {"terms": [f"term{n}"]},
     }
     for n in range(30)
 ]
 TITLES = [str(t["title"]) for t in TOPICS]
+TITLES_KM = [str(t["translations"]["km"]["title"]) for t in TOPICS]  # type: ignore[index]
+assert {len(title) for title in TITLES_KM} == {120}  # TopicText's limits, in code points
 
 
 @pytest.fixture
@@ -38,8 +48,19 @@ async def bot(tg: FakeTelegram, make_config: ConfigFactory) -> AsyncIterator[Bot
 
 
 def listed(page: SentRecord) -> list[str]:
-    """The topic titles a page shows, in order."""
-    return [line.removeprefix("✓ ") for line in page.text.splitlines() if "t" * 111 in line]
+    """The topic titles a page shows, in order (in English or in Khmer)."""
+    return [
+        line.removeprefix("✓ ")
+        for line in page.text.splitlines()
+        if "t" * 111 in line or "ស្ដ" * 30 in line
+    ]
+
+
+def utf16(text: str) -> int:
+    return len(text.encode("utf-16-le")) // 2
+
+
+DIGITS = str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩")
 
 
 def labels(page: SentRecord) -> list[str]:
@@ -55,12 +76,12 @@ async def turn(bot: BotHarness, page: SentRecord, label: str) -> SentRecord:
 async def test_every_topic_is_on_one_page_and_the_pages_turn(bot: BotHarness, command: str):
     [page] = await bot.say(command)
     seen = [listed(page)]
-    assert len(page.text) <= MAX_TEXT_UTF16
+    assert utf16(page.text) <= MAX_TEXT_UTF16
     assert labels(page) == [*seen[0], "Next ›"]
     while "Next ›" in labels(page):
         page = await turn(bot, page, "Next ›")
         seen.append(listed(page))
-        assert len(page.text) <= MAX_TEXT_UTF16
+        assert utf16(page.text) <= MAX_TEXT_UTF16
     assert [title for titles in seen for title in titles] == TITLES
     assert len(seen) == 4
     assert page.text.startswith("Topics (page 4 of 4)")
@@ -69,6 +90,34 @@ async def test_every_topic_is_on_one_page_and_the_pages_turn(bot: BotHarness, co
     assert listed(page) == seen[2]
     assert labels(page) == [*seen[2], "‹ Prev", "Next ›"]
     assert all(len(data.encode()) <= 64 for _, data in buttons(page))
+
+
+async def test_in_khmer_too_every_topic_is_on_one_page(bot: BotHarness):
+    await bot.begin("km")
+    [page] = await bot.say("/topics")
+    seen = [listed(page)]
+    while "បន្ទាប់ ›" in labels(page):
+        page = await turn(bot, page, "បន្ទាប់ ›")
+        seen.append(listed(page))
+        assert utf16(page.text) <= MAX_TEXT_UTF16
+    assert [title for titles in seen for title in titles] == TITLES_KM
+    assert page.text.startswith(f"ប្រធានបទ (ទំព័រ {len(seen)} នៃ {len(seen)})".translate(DIGITS))
+    assert all(len(data.encode()) <= 64 for _, data in buttons(page))
+
+
+@pytest.mark.parametrize("language", ["en", "km"])
+async def test_every_command_fits_one_message_in_every_language(bot: BotHarness, language: str):
+    """The stand-in refuses what Telegram would (over 4,096 UTF-16 units, broken HTML): a
+    refused reply would never arrive, and the apology would."""
+    sorry = (EN if language == "en" else KM).gettext(SORRY)
+    for chat in (USER, ADMIN):
+        await bot.begin(language, chat_id=chat)
+        for command in ("/help", "/topics", "/settings", "/privacy", "/latest", "/language"):
+            [reply] = await bot.say(command, chat_id=chat)
+            assert utf16(reply.text) <= MAX_TEXT_UTF16
+            assert reply.text != sorry
+    [stats] = await bot.say("/stats", chat_id=ADMIN)
+    assert stats.text.split("\n")[0] in ("Stats", "ស្ថិតិ")
 
 
 async def test_a_topic_followed_on_a_later_page_is_marked_there(bot: BotHarness):

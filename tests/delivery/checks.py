@@ -4,8 +4,10 @@ import re
 
 from news.delivery.render import MAX_MESSAGE, plain_text, visible_length
 from news.delivery.split import MAX_ENTITIES
+from news.i18n.translator import Translator
 from news.models import StoredStory
 from tests.fakes.telegram import render_text
+from tests.languages import EN
 
 
 def check_accepted(text: str) -> None:
@@ -15,14 +17,15 @@ def check_accepted(text: str) -> None:
     assert len(parsed.entities) <= MAX_ENTITIES
 
 
-def check_framing(messages: list[str], *, discreet: bool) -> None:
+def check_framing(messages: list[str], *, discreet: bool, tr: Translator = EN) -> None:
     """A heading, then in every message a topic header first and never one left last."""
     for number, message in enumerate(messages):
         text = plain_text(message)
         if discreet:
             notice, text = text.split("\n", 1)
-            assert notice in ("New story", "New stories")
-            assert "digest" not in (notice + text.split("\n\n")[0]).casefold()
+            assert notice in (tr.gettext("New story"), tr.ngettext("New story", "New stories", 2))
+            digest = tr.gettext("Daily digest, {day}").split(",")[0].split("{")[0].strip()
+            assert digest.casefold() not in (notice + text.split("\n\n")[0]).casefold()
         parts = text.split("\n\n")
         if number == 0:
             parts = parts[1:]  # the heading: "Daily digest, Mon 7 Dec 2026 — 60 stories"

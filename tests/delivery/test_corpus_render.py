@@ -18,6 +18,7 @@ from news.topics.config import TopicConfig
 from news.topics.match import compile_topics
 from tests.conftest import SHARED
 from tests.delivery.checks import check_accepted, check_each_story_once, check_framing
+from tests.languages import EN
 
 CORPUS = SHARED / "corpus" / "feeds"
 pytestmark = [
@@ -90,9 +91,11 @@ def test_real_feeds_render_into_messages_telegram_accepts(stories, discreet):
     pick = random.Random(27)
     for size in (1, 3, 12, 40, 150):
         chosen = pick.sample(stories, size)
-        digest = plan_digest(chat, period, chosen, topic_titles=TITLES, followed=list(TITLES))
+        digest = plan_digest(
+            chat, period, chosen, topic_titles=TITLES, followed=list(TITLES), tr=EN
+        )
         batch, _ = plan_alerts(
-            chat, chosen, [], coalesce_after=0, topic_titles=TITLES, followed=list(TITLES)
+            chat, chosen, [], coalesce_after=0, topic_titles=TITLES, followed=list(TITLES), tr=EN
         )
         for messages in ([m.text for m in digest], [m.text for m in batch]):
             for text in messages:
@@ -100,7 +103,13 @@ def test_real_feeds_render_into_messages_telegram_accepts(stories, discreet):
             check_framing(messages, discreet=discreet)
             check_each_story_once(messages, chosen)
     alerts, _ = plan_alerts(
-        chat, stories, [], coalesce_after=len(stories), topic_titles=TITLES, followed=["world"]
+        chat,
+        stories,
+        [],
+        coalesce_after=len(stories),
+        topic_titles=TITLES,
+        followed=["world"],
+        tr=EN,
     )
     for alert in alerts:
         check_accepted(alert.text)

@@ -2,10 +2,11 @@
 
 30 topics with titles as long as the config accepts (Khmer, emoji: UTF-16 counts those twice)
 and 60 stories as long as the feeds make them, some hostile; rendered as alerts, a batch and
-daily and weekly digests, discreet or not, for groups and private chats. Telegram must accept
-every message (the stand-in's rules: valid HTML, at most 4096 UTF-16 code units of visible
-text) and a digest must carry every story exactly once, each message opening with a topic
-header. Hypothesis adds text of its own (derandomized: CI runs the same examples).
+daily and weekly digests, discreet or not, for groups and private chats, in every language.
+Telegram must accept every message (the stand-in's rules: valid HTML, at most 4096 UTF-16 code
+units of visible text) and a digest must carry every story exactly once, each message
+opening with a topic header. Hypothesis adds text of its own (derandomized: CI runs the same
+examples).
 """
 
 from dataclasses import replace
@@ -18,9 +19,11 @@ from hypothesis import strategies as st
 from news.delivery.periods import Period
 from news.delivery.plan import NewMessage, plan_alerts, plan_digest
 from news.feeds.normalise import MAX_TITLE
+from news.i18n.translator import Translator
 from news.models import ChatSettings, StoredStory, TopicMatch
 from news.topics.config import TopicConfig
 from tests.delivery.checks import check_accepted, check_each_story_once, check_framing
+from tests.languages import EACH, EN
 
 
 def longest(field: str) -> int:
@@ -88,7 +91,9 @@ def chat(chat_type: str, *, discreet: bool) -> ChatSettings:
     return ChatSettings(1, chat_type, "instant", "08:00", zone, "mon", discreet=discreet)
 
 
-def planned(mode: str, settings: ChatSettings, stories: list[StoredStory]) -> list[NewMessage]:
+def planned(
+    mode: str, settings: ChatSettings, stories: list[StoredStory], tr: Translator = EN
+) -> list[NewMessage]:
     if mode in ("alert", "batch"):
         coalesce_after = len(stories) if mode == "alert" else 0
         messages, _ = plan_alerts(
@@ -98,17 +103,19 @@ def planned(mode: str, settings: ChatSettings, stories: list[StoredStory]) -> li
             coalesce_after=coalesce_after,
             topic_titles=TITLES,
             followed=FOLLOWED,
+            tr=tr,
         )
         return messages
     period = Period(f"{mode}:2026-12-07", date(2026, 12, 7), WHEN)
-    return plan_digest(settings, period, stories, topic_titles=TITLES, followed=FOLLOWED)
+    return plan_digest(settings, period, stories, topic_titles=TITLES, followed=FOLLOWED, tr=tr)
 
 
+@pytest.mark.parametrize("tr", EACH, ids=lambda tr: tr.language)
 @pytest.mark.parametrize("mode", MODES)
 @pytest.mark.parametrize("discreet", [False, True], ids=["plain", "discreet"])
 @pytest.mark.parametrize("chat_type", ["private", "group"])
-def test_the_largest_config_fits_telegram_in_every_mode(mode, discreet, chat_type):
-    messages = planned(mode, chat(chat_type, discreet=discreet), STORIES)
+def test_the_largest_config_fits_telegram_in_every_mode(mode, discreet, chat_type, tr):
+    messages = planned(mode, chat(chat_type, discreet=discreet), STORIES, tr)
     texts = [m.text for m in messages]
     for text in texts:
         check_accepted(text)
@@ -116,7 +123,7 @@ def test_the_largest_config_fits_telegram_in_every_mode(mode, discreet, chat_typ
     if mode == "alert":
         assert len(texts) == len(STORIES)
     else:
-        check_framing(texts, discreet=discreet)
+        check_framing(texts, discreet=discreet, tr=tr)
         assert len(texts) > 1
         assert [m.part for m in messages] == list(range(len(messages)))
 
@@ -137,15 +144,16 @@ PROPERTY = settings(
     texts=st.lists(st.tuples(TEXT, TEXT), min_size=1, max_size=60),
     mode=st.sampled_from(MODES),
     discreet=st.booleans(),
+    tr=st.sampled_from(EACH),
 )
-def test_any_text_fits_telegram(texts, mode, discreet):
+def test_any_text_fits_telegram(texts, mode, discreet, tr):
     stories = [
         replace(STORIES[n], title=title or "t", summary=summary, author=summary[:100] or None)
         for n, (title, summary) in enumerate(texts)
     ]
-    texts_sent = [m.text for m in planned(mode, chat("private", discreet=discreet), stories)]
+    texts_sent = [m.text for m in planned(mode, chat("private", discreet=discreet), stories, tr)]
     for text in texts_sent:
         check_accepted(text)
     check_each_story_once(texts_sent, stories)
     if mode != "alert":
-        check_framing(texts_sent, discreet=discreet)
+        check_framing(texts_sent, discreet=discreet, tr=tr)

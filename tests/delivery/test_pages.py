@@ -6,11 +6,12 @@ from news.delivery.pages import render_page
 from news.delivery.render import MAX_MESSAGE, visible_length
 from tests.delivery.test_render import STORY
 from tests.fakes.telegram import parse_html
+from tests.languages import EN
 
 
 def test_a_page_holds_the_stories_that_fit_and_says_which():
     long = [replace(STORY, id=n, summary="Khmer ខ្មែរ 🇰🇭 words. " * 60) for n in range(10)]
-    page = render_page(long, heading="Latest in your topics", note="A note.\n")
+    page = render_page(long, heading="Latest in your topics", note="A note.\n", tr=EN)
     assert 1 < len(page.stories) < 10
     assert page.stories == tuple(long[: len(page.stories)])
     assert visible_length(page.text) <= MAX_MESSAGE
@@ -20,7 +21,7 @@ def test_a_page_holds_the_stories_that_fit_and_says_which():
 
 def test_one_story_too_long_for_a_message_is_shortened_not_dropped():
     huge = replace(STORY, title="&<> " * 3000, summary="x " * 5000)
-    page = render_page([huge, STORY], heading="Latest")
+    page = render_page([huge, STORY], heading="Latest", tr=EN)
     assert page.stories[0] == huge
     assert visible_length(page.text) <= MAX_MESSAGE
     parse_html(page.text)

@@ -4,7 +4,8 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from news.delivery.periods import Period, current_period, is_newer
+from news.delivery.periods import Period, current_period, is_newer, period_label, period_title
+from tests.languages import EN
 
 
 def utc(year: int, month: int, day: int, hour: int = 0, minute: int = 0) -> datetime:
@@ -47,8 +48,8 @@ def test_weekly_periods_fall_on_the_chosen_day():
     assert friday is not None
     assert before is not None
     assert (friday.key, before.key) == ("weekly:2026-11-27", "weekly:2026-11-20")
-    assert friday.title == "Weekly digest, Fri 27 Nov 2026"
-    assert before.label == "Fri 20 Nov 2026"
+    assert period_title(friday, EN) == "Weekly digest, Fri 27 Nov 2026"
+    assert period_label(before, EN) == "Fri 20 Nov 2026"
 
 
 @pytest.mark.parametrize("mode", ["instant", "off"])

@@ -7,6 +7,7 @@ from news.delivery.periods import Period
 from news.delivery.plan import PendingAlert, chat_zone, plan_alerts, plan_digest
 from news.delivery.render import plain_text
 from news.models import ChatSettings, StoredStory, TopicMatch
+from tests.languages import EN
 
 TITLES = {"eba": "EBA", "ngo": "NGO freedoms", "land": "Land"}
 CHAT = ChatSettings(7, "private", "daily", "08:00", "Asia/Phnom_Penh", "mon", discreet=False)
@@ -38,15 +39,15 @@ def story(story_id: int, slug: str) -> StoredStory:
 
 def test_a_chats_messages_carry_its_own_dates():
     [alert], _ = plan_alerts(
-        CHAT, [STORY], [], coalesce_after=3, topic_titles=TITLES, followed=["eba"]
+        CHAT, [STORY], [], coalesce_after=3, topic_titles=TITLES, followed=["eba"], tr=EN
     )
     [batch], _ = plan_alerts(
-        CHAT, [STORY], [], coalesce_after=0, topic_titles=TITLES, followed=["eba"]
+        CHAT, [STORY], [], coalesce_after=0, topic_titles=TITLES, followed=["eba"], tr=EN
     )
-    [digest] = plan_digest(CHAT, PERIOD, [STORY], topic_titles=TITLES, followed=["eba"])
+    [digest] = plan_digest(CHAT, PERIOD, [STORY], topic_titles=TITLES, followed=["eba"], tr=EN)
     assert ["12 Feb 2020" in m.text for m in (alert, batch, digest)] == [True] * 3
     in_utc = replace(CHAT, timezone="Nowhere/Atlantis")
-    [fallback] = plan_digest(in_utc, PERIOD, [STORY], topic_titles=TITLES, followed=["eba"])
+    [fallback] = plan_digest(in_utc, PERIOD, [STORY], topic_titles=TITLES, followed=["eba"], tr=EN)
     assert "11 Feb 2020" in fallback.text
 
 
@@ -57,7 +58,9 @@ def test_a_zone_is_resolved_once_per_name():
 
 def test_a_digest_opens_with_its_period_and_count():
     stories = [story(1, "eba"), story(2, "ngo"), story(3, "eba")]
-    [digest] = plan_digest(CHAT, PERIOD, stories, topic_titles=TITLES, followed=list(TITLES))
+    [digest] = plan_digest(
+        CHAT, PERIOD, stories, topic_titles=TITLES, followed=list(TITLES), tr=EN
+    )
     assert plain_text(digest.text).split("\n\n")[:2] == [
         "Daily digest, Mon 7 Dec 2026 — 3 stories",
         "▍EBA",
@@ -73,7 +76,7 @@ def test_a_digest_opens_with_its_period_and_count():
 def test_a_discreet_chat_never_sees_the_word_digest():
     stories = [story(n, "eba") for n in range(1, 40)]
     discreet = replace(CHAT, discreet=True)
-    messages = plan_digest(discreet, PERIOD, stories, topic_titles=TITLES, followed=["eba"])
+    messages = plan_digest(discreet, PERIOD, stories, topic_titles=TITLES, followed=["eba"], tr=EN)
     assert len(messages) > 1
     assert all("digest" not in plain_text(m.text).casefold() for m in messages)
     assert [m.text.split("\n")[0] for m in messages] == ["New stories"] * len(messages)
@@ -84,7 +87,7 @@ def test_a_batch_heading_names_its_topics_with_their_counts():
     pending = [PendingAlert(11, (story(1, "eba"),)), PendingAlert(12, (story(2, "ngo"),))]
     new = [story(3, "eba"), story(4, "land"), story(5, "eba")]
     messages, replaced = plan_alerts(
-        CHAT, new, pending, coalesce_after=3, topic_titles=TITLES, followed=list(TITLES)
+        CHAT, new, pending, coalesce_after=3, topic_titles=TITLES, followed=list(TITLES), tr=EN
     )
     [batch] = messages
     assert replaced == [11, 12]

@@ -19,8 +19,10 @@ from news.delivery.render import (
     utf16_len,
     visible_length,
 )
+from news.i18n.catalogs import translator
 from news.models import StoredStory, TopicMatch
 from tests.fakes.telegram import parse_html
+from tests.languages import EN, KM
 
 STORY = StoredStory(
     id=1,
@@ -42,7 +44,7 @@ STORY = StoredStory(
 
 
 def test_a_story_block_has_every_part_and_telegram_accepts_it():
-    block = render_story(STORY)
+    block = render_story(STORY, UTC, EN)
     assert block.splitlines() == [
         '<b><a href="https://www.business-humanrights.org/en/eu-story/#c42">'
         "EU warns Cambodia over trade preferences</a></b>",
@@ -63,7 +65,7 @@ def test_hostile_feed_text_is_escaped_not_interpreted():
         summary="<b>not bold</b> &amp; entities",
         author="<a href='javascript:x'>me</a>",
     )
-    block = render_story(hostile)
+    block = render_story(hostile, UTC, EN)
     parsed = parse_html(block)
     assert '#include </etc/shadow> <script>alert("x")</script> & co' in parsed.text
     assert "<b>not bold</b> &amp; entities" in parsed.text
@@ -78,25 +80,25 @@ def test_feed_text_is_shown_on_one_line():
         author="Macworld Staff,\n\t\t\n\t\tGlenn Fleishman",
         summary="One.\n\nTwo.",
     )
-    assert plain_text(render_story(spread)).splitlines()[:3] == [
+    assert plain_text(render_story(spread, UTC, EN)).splitlines()[:3] == [
         "EU warns Cambodia",
         "The Mekong Ledger · Macworld Staff, Glenn Fleishman · 23 Nov 2026 — via Business & "
         "Human Rights Resource Centre (NGO)",
         "One. Two.",
     ]
-    assert plain_text(render_story(replace(STORY, title=" \n"))).startswith("Untitled\n")
+    assert plain_text(render_story(replace(STORY, title=" \n"), UTC, EN)).startswith("Untitled\n")
 
 
 def test_only_http_links_are_emitted():
     odd = replace(STORY, context_url="javascript:alert(1)", url="ftp://x", original_url=None)
-    block = render_story(odd)
+    block = render_story(odd, UTC, EN)
     assert "href" not in block
     assert block.startswith("<b>EU warns Cambodia over trade preferences</b>")
 
 
 def test_the_credit_line_without_a_separate_publisher():
     plain = replace(STORY, publisher=None, author=None)
-    assert credit_line(plain) == (
+    assert credit_line(plain, UTC, EN) == (
         "Business &amp; Human Rights Resource Centre (NGO) · 23 Nov 2026"
     )
 
@@ -106,7 +108,7 @@ def test_a_digest_splits_between_stories_under_the_utf16_limit():
     stories = tuple(
         replace(STORY, id=n, title=f"Story {n} {emoji}", summary="Words. " * 40) for n in range(40)
     )
-    messages = render_digest((Section("Cambodia EBA", stories),), heading="Daily digest")
+    messages = render_digest((Section("Cambodia EBA", stories),), heading="Daily digest", tr=EN)
     assert len(messages) > 1
     for message in messages:
         assert visible_length(message) <= MAX_MESSAGE
@@ -119,25 +121,27 @@ def test_a_digest_splits_between_stories_under_the_utf16_limit():
 
 def test_one_giant_story_is_shortened_to_fit():
     giant = replace(STORY, summary="word " * 5000)
-    alert = render_alert(giant)
+    alert = render_alert(giant, tr=EN)
     assert visible_length(alert) <= MAX_MESSAGE
     assert plain_text(alert).splitlines()[2].endswith("…")
 
 
 def test_discreet_mode_opens_with_a_neutral_line():
-    alert = render_alert(STORY, discreet=True)
+    alert = render_alert(STORY, discreet=True, tr=EN)
     assert alert.splitlines()[0] == "New story"
-    [digest] = render_digest((Section("T", (STORY,)),), heading="Fri 27 Nov", discreet=True)
+    [digest] = render_digest((Section("T", (STORY,)),), heading="Fri 27 Nov", discreet=True, tr=EN)
     assert digest.splitlines()[0] == "New story"
     assert digest.splitlines()[1] == "<tg-spoiler><b>Fri 27 Nov</b> — 1 story"
     assert digest.endswith("</tg-spoiler>")
     parse_html(digest)
     two = (Section("T", (STORY, replace(STORY, id=2))),)
-    assert render_digest(two, heading="Fri 27 Nov", discreet=True)[0].startswith("New stories\n")
+    assert render_digest(two, heading="Fri 27 Nov", discreet=True, tr=EN)[0].startswith(
+        "New stories\n"
+    )
 
 
 def test_render_list_heading_and_utf16_length():
-    [message] = render_list([STORY], heading="Latest <in> your topics")
+    [message] = render_list([STORY], heading="Latest <in> your topics", tr=EN)
     assert message.startswith("<b>Latest &lt;in&gt; your topics</b>")
     assert utf16_len("🇰🇭") == 4
 
@@ -154,26 +158,42 @@ LATE = replace(STORY, publisher=None, author=None, published=datetime(2020, 2, 1
 
 def test_dates_are_the_chats_own():
     # Published 12 Feb 2020 01:00 in Phnom Penh: 11 Feb in UTC.
-    assert credit_line(LATE).endswith(" · 11 Feb 2020")
-    assert credit_line(LATE, PHNOM_PENH).endswith(" · 12 Feb 2020")
-    assert "12 Feb 2020" in render_alert(LATE, zone=PHNOM_PENH)
-    [digest] = render_digest((Section("T", (LATE,)),), heading="D", zone=PHNOM_PENH)
+    assert credit_line(LATE, UTC, EN).endswith(" · 11 Feb 2020")
+    assert credit_line(LATE, PHNOM_PENH, EN).endswith(" · 12 Feb 2020")
+    assert "12 Feb 2020" in render_alert(LATE, zone=PHNOM_PENH, tr=EN)
+    [digest] = render_digest((Section("T", (LATE,)),), heading="D", zone=PHNOM_PENH, tr=EN)
     assert "12 Feb 2020" in digest
-    [listed] = render_list([LATE], heading="Latest", zone=PHNOM_PENH)
+    [listed] = render_list([LATE], heading="Latest", zone=PHNOM_PENH, tr=EN)
     assert "12 Feb 2020" in listed
-    assert credit_line(replace(LATE, published=datetime(2020, 2, 1, tzinfo=UTC))).endswith(
-        " · 1 Feb 2020"
-    )
+    assert credit_line(
+        replace(LATE, published=datetime(2020, 2, 1, tzinfo=UTC)), UTC, EN
+    ).endswith(" · 1 Feb 2020")
 
 
-def test_a_story_is_rendered_once_per_zone_not_once_per_chat():
+def test_a_story_is_rendered_once_per_zone_and_language_not_once_per_chat():
     story = replace(LATE, id=991)
     render_story.cache_clear()
     for _ in range(1000):
         for zone in (UTC, PHNOM_PENH):
-            render_story(story, zone)
+            for tr in (EN, KM, translator("km")):  # the same language: the same Translator
+                render_story(story, zone, tr)
     info = render_story.cache_info()
-    assert (info.misses, info.hits) == (2, 1998)
+    assert (info.misses, info.hits) == (4, 5996)
+
+
+def test_a_story_in_khmer_keeps_its_own_words_and_translates_the_rest():
+    block = render_story(STORY, UTC, KM)
+    assert block.splitlines() == [
+        '<b><a href="https://www.business-humanrights.org/en/eu-story/#c42">'
+        "EU warns Cambodia over trade preferences</a></b>",
+        "The Mekong Ledger · Sreymom Chan · ២៣ វិច្ឆិកា ២០២៦ — តាមរយៈ Business &amp; Human "
+        "Rights Resource Centre (អង្គការមិនមែនរដ្ឋាភិបាល)",
+        "The Commission said the review would continue. Unions welcomed it.",
+        '<a href="https://www.mekongledger.example/eu-warns">ច្បាប់ដើម</a> · ក៏ផ្សាយដោយ '
+        "Kampuchea Weekly",
+        "<i>មូលហេតុ៖ Cambodia, EBA</i>",
+    ]
+    parse_html(block)
 
 
 def stories_of(topic: str, count: int, first_id: int) -> tuple[StoredStory, ...]:
@@ -194,7 +214,7 @@ def test_every_message_of_a_digest_opens_with_its_topic_header():
         Section("NGO freedoms", stories_of("NGO", 14, 200)),
         Section("Land", stories_of("Land", 1, 300)),
     )
-    messages = render_digest(sections, heading="Daily digest, Mon 7 Dec 2026")
+    messages = render_digest(sections, heading="Daily digest, Mon 7 Dec 2026", tr=EN)
     assert [paragraphs(m)[0] for m in messages] == [
         "Daily digest, Mon 7 Dec 2026 — 18 stories",
         "▍NGO freedoms (continued)",
@@ -212,8 +232,8 @@ def test_every_message_of_a_digest_opens_with_its_topic_header():
 
 def test_a_full_discreet_digest_stays_under_the_limit_wrapper_included():
     sections = (Section("EBA", stories_of("🇰🇭" * 20, 30, 400)),)
-    plain = render_digest(sections, heading="Mon 7 Dec 2026")
-    hidden = render_digest(sections, heading="Mon 7 Dec 2026", discreet=True)
+    plain = render_digest(sections, heading="Mon 7 Dec 2026", tr=EN)
+    hidden = render_digest(sections, heading="Mon 7 Dec 2026", discreet=True, tr=EN)
     assert len(hidden) >= len(plain) > 1
     for message in hidden:
         assert visible_length(message) <= MAX_MESSAGE - 64
@@ -223,11 +243,11 @@ def test_a_full_discreet_digest_stays_under_the_limit_wrapper_included():
 
 def test_a_batch_says_which_topics_and_how_many():
     sections = (Section("EBA", stories_of("EBA", 3, 500)), Section("NGO", stories_of("N", 2, 600)))
-    [batch] = render_batch(sections)
+    [batch] = render_batch(sections, tr=EN)
     assert paragraphs(batch)[:2] == ["5 new stories: EBA (3), NGO (2)", "▍EBA"]
-    assert batch_heading(sections[:1]) == "<b>3 new stories</b>: EBA (3)"
+    assert batch_heading(sections[:1], EN) == "<b>3 new stories</b>: EBA (3)"
     one = (Section("EBA", stories_of("EBA", 1, 700)),)
-    assert plain_text(batch_heading(one)) == "1 new story: EBA (1)"
+    assert plain_text(batch_heading(one, EN)) == "1 new story: EBA (1)"
 
 
 def test_a_batch_heading_of_thirty_long_topics_names_a_few_and_counts_the_rest():
@@ -235,8 +255,8 @@ def test_a_batch_heading_of_thirty_long_topics_names_a_few_and_counts_the_rest()
         Section(f"Topic {n} " + "with a long & <odd> title " * 5, stories_of("T", 1, 800 + n))
         for n in range(30)
     )
-    heading = plain_text(batch_heading(sections))
+    heading = plain_text(batch_heading(sections, EN))
     assert heading.startswith("30 new stories: Topic 0 with a long & <odd> title")
     assert heading.endswith(" …and 29 more topics")
     assert len(heading) < 250
-    assert plain_text(batch_heading(sections[:2])).endswith("…and 1 more topic")
+    assert plain_text(batch_heading(sections[:2], EN)).endswith("…and 1 more topic")

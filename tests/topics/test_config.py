@@ -178,3 +178,48 @@ def test_the_example_config_defines_both_real_topics() -> None:
     check_topic_references(config.topics, {feed.name for feed in config.feeds})
     summary = [(t.slug, len(t.all_of), t.none_of is not None) for t in config.topics]
     assert summary == [("cambodia-eba", 3, True), ("cambodia-civil-society", 2, False)]
+
+
+KM_TEXT = {"title": "ប្រធានបទ", "description": "អំពីប្រធានបទ។"}
+
+
+@pytest.mark.parametrize(
+    ("translations", "expected"),
+    [
+        (
+            {"fr": {"title": "Sujet", "description": "À propos."}},
+            "translations.fr: expected one of km",
+        ),
+        ({"en": KM_TEXT}, "translations.en: expected one of km"),
+        ({"km": {"title": "ប្រធានបទ"}}, "translations.km.description: required key is missing"),
+        (
+            {"km": {**KM_TEXT, "summary": "x"}},
+            "translations.km.summary: unknown key (check the spelling)",
+        ),
+        ({"km": {**KM_TEXT, "title": "ក" * 121}}, "translations.km.title: string should have at"),
+    ],
+)
+def test_translations_name_a_language_with_a_catalog_and_keep_the_limits(
+    translations: dict[str, Any], expected: str
+) -> None:
+    message = _error_for(translations=translations, any_of={"terms": ["x"]})
+    assert f"config: topics[0].{expected}" in message
+
+
+def test_the_example_topics_read_in_khmer_too() -> None:
+    config = load_config(ROOT / "config.example.toml", environ={})
+    titles = [topic.title_in("km") for topic in config.topics]
+    assert titles == [
+        "កម្ពុជា និងប្រព័ន្ធអនុគ្រោះពន្ធ EBA របស់សហភាពអឺរ៉ុប",
+        "សេរីភាពអង្គការមិនមែនរដ្ឋាភិបាល និងសង្គមស៊ីវិលនៅកម្ពុជា",
+    ]
+    assert [topic.title_in("fr") for topic in config.topics] == [t.title for t in config.topics]
+    assert config.chats.language == "en"
+
+
+def test_a_default_language_without_a_catalog_is_refused() -> None:
+    with pytest.raises(ConfigError) as error:
+        parse_config({"chats": {"language": "fr"}}, base_dir=ROOT, environ={})
+    assert 'chats.language: expected a language with a catalog (en, km), got "fr"' in str(
+        error.value
+    )

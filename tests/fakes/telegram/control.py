@@ -59,10 +59,14 @@ class Control(Transcript):
         username: str | None = None,
         entities: list[JSON] | None = None,
         extra: JSON | None = None,
+        language_code: str | None = None,
     ) -> int:
-        """Queue a user's text message; commands get their bot_command entities."""
+        """Queue a user's text message; commands get their bot_command entities. The user's
+        app language (``language_code``) goes with this message only, as Telegram sends it."""
         with self._cond:
             user = self._ensure_user(user_id, first_name, username)
+            if language_code:
+                user["language_code"] = language_code
             chat = self._ensure_chat(chat_id, chat_type)
             chat.members.add(user_id)
             chat.last_message_id += 1
