@@ -278,6 +278,12 @@ def test_a_database_url_of_no_known_kind_is_one_line(tmp_path):
     assert_one_clear_line(result, "storage.database_url is not a database URL")
 
 
+def test_a_database_driver_that_is_not_installed_is_one_line(tmp_path):
+    config = write_config(tmp_path, [], database_url="postgresql+psycopg://digest@127.0.0.1:9/x")
+    result = run_cli("db", "upgrade", "--config", str(config))
+    assert_one_clear_line(result, "needs the psycopg driver, which is not installed")
+
+
 def test_a_directory_where_the_database_should_be_is_one_line(tmp_path):
     (tmp_path / "cli.db").mkdir()
     config = write_config(tmp_path, [])

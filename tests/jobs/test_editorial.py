@@ -33,7 +33,7 @@ async def start(
     """Open the services; each test runs twice: with a SQLite file's reader and writer threads,
     and through ``AsyncSession.run_sync`` as on any other database."""
     if request.param == "async session":
-        monkeypatch.setattr(news.store.db, "_is_file", lambda url: False)
+        monkeypatch.setattr(news.store.db, "is_file", lambda url: False)
     opened: list[Any] = []
 
     async def open_with(feeds: list[dict[str, Any]]) -> Services:

@@ -7,7 +7,8 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import create_engine, inspect
 
-from news.store.db import SCHEMA_HEAD, alembic_config, sqlite_revision, upgrade_database
+from news.store.db import SCHEMA_HEAD, alembic_config, upgrade_database
+from news.store.sqlite import sqlite_revision
 from news.store.tables import Base
 
 
