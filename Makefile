@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 CONFIG ?= $(if $(wildcard config.toml),config.toml,config.example.toml)
 
-.PHONY: run test check lint fmt typecheck eval bench scenario poll clean
+.PHONY: run test test-pg check lint fmt typecheck eval bench scenario poll clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,13 @@ run: $(VENV)/.stamp-run  ## Run the bot (or a dry run without TELEGRAM_BOT_TOKEN
 poll: $(VENV)/.stamp-run  ## Poll every due feed once and print what came in
 	$(BIN)/rights-digest poll --once --config $(CONFIG)
 
-test: $(VENV)/.stamp-dev  ## Run the whole test suite
+test: $(VENV)/.stamp-dev  ## Run the whole test suite (the database tests on SQLite)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The tests start a private PostgreSQL server of their own (tests/postgres.py): its programs
+# must be installed (Debian: apt-get install postgresql), no server needs to be running.
+test-pg: $(VENV)/.stamp-dev  ## Run the database tests on PostgreSQL
+	$(BIN)/python -m pytest --backend postgresql -m database $(PYTEST_ARGS)
 
 lint: $(VENV)/.stamp-dev  ## ruff, formatting, and the layers (import-linter contracts in pyproject.toml)
 	$(BIN)/ruff check .

@@ -4,7 +4,6 @@ row would: each chat's oldest due row, busy chats left out, the oldest first."""
 import random
 from collections.abc import AsyncIterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
 import pytest
 from sqlalchemy import insert, select
@@ -22,10 +21,9 @@ STATES = ["pending"] * 5 + ["sending", "sent", "sent", "failed", "cancelled"]
 
 
 @pytest.fixture
-async def db(tmp_path: Path) -> AsyncIterator[Database]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'outbox.db'}"
-    await upgrade_database_async(url)
-    database = open_database(url)
+async def db(database_url: str) -> AsyncIterator[Database]:
+    await upgrade_database_async(database_url)
+    database = open_database(database_url)
     await add_chats(database, CHATS, topic="cambodia-eba", since=NOW - timedelta(days=1))
     yield database
     await database.close()
