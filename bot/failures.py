@@ -12,6 +12,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from telegram.error import InvalidToken, NetworkError
 
 from news.config import TOKEN_ENV, Config
+from news.store.claims import OutboxBusyError
 
 EXIT_FAILURE = 3  # 2 is a config error
 # Database drivers a URL may name, and what installs each.
@@ -43,6 +44,11 @@ def describe_failure(error: BaseException, config: Config) -> str | None:
         return (
             f"The database {database} needs the {error.name} driver, which is not installed: "
             f"pip install '{DRIVERS[error.name]}'."
+        )
+    if isinstance(error, OutboxBusyError):
+        return (
+            f"Another process is already sending from the database {database}: a SQLite file "
+            "takes one sender. Stop the other one, or move to PostgreSQL to run several."
         )
     if isinstance(error, DBAPIError):
         return f"Cannot use the database {database}: {_first_line(error.orig or error)}."

@@ -69,6 +69,7 @@ async def serve(
         await publish_commands(application, services.config.telegram.admins)
         assert application.job_queue is not None
         sender = Sender(services.services.db, application.bot, services.config.delivery)
+        await sender.start()  # a second sender on a SQLite file stops here, in one line
         services.services.dispatcher.wake = sender.wake
         schedule_on_job_queue(application.job_queue, jobs)
         await application.start()

@@ -3,7 +3,7 @@
 A test that asks for ``backend`` (through ``database_url`` or ``make_config``) runs on each
 database chosen with ``--backend`` (SQLite alone by default; ``make test-pg`` chooses
 PostgreSQL) and is marked ``database``. ``@pytest.mark.sqlite_only(reason)`` skips one on
-PostgreSQL, saying which SQLite internal it tests.
+PostgreSQL, saying which SQLite internal it tests; ``postgresql_only(reason)`` the reverse.
 """
 
 import re
@@ -51,9 +51,10 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if backend is None:
             continue
         item.add_marker(pytest.mark.database)
-        only = item.get_closest_marker("sqlite_only")
-        if backend != "sqlite" and only is not None:
-            item.add_marker(pytest.mark.skip(reason=f"SQLite only: {only.args[0]}"))
+        for name, label in (("sqlite_only", "SQLite"), ("postgresql_only", "PostgreSQL")):
+            only = item.get_closest_marker(name)
+            if only is not None and backend != name.removesuffix("_only"):
+                item.add_marker(pytest.mark.skip(reason=f"{label} only: {only.args[0]}"))
 
 
 @pytest.fixture(scope="session")

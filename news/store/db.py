@@ -28,6 +28,7 @@ from news.store.sqlite import (
     SessionThread,
     ensure_parent_dir,
     is_file,
+    sqlite_path,
     sqlite_pragmas,
     sqlite_revision,
 )
@@ -39,7 +40,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration's revision (tests/store/test_migrations.py checks it against Alembic's): a
 # database already there is opened without loading Alembic, which the bot would then carry
 # for the rest of its life (12 MB, with Mako).
-SCHEMA_HEAD = "0009"
+SCHEMA_HEAD = "0010"
 T = TypeVar("T")
 # How each async PostgreSQL driver names its connect timeout (seconds).
 _CONNECT_TIMEOUT = {"asyncpg": "timeout", "psycopg": "connect_timeout"}
@@ -70,6 +71,7 @@ class Database:
     # A SQLite file's threads (see SessionThread): one query-only, one for bulk writes.
     reader: SessionThread | None = None
     writer: SessionThread | None = None
+    file: Path | None = None  # a SQLite file's path
 
     @asynccontextmanager
     async def writing(self) -> AsyncIterator[AsyncSession]:
@@ -127,6 +129,7 @@ def open_database(url: str, pool: PoolSettings | None = None) -> Database:
         sync_url = parsed.set(drivername="sqlite")
         database.reader = SessionThread(sync_url, read_only=True)
         database.writer = SessionThread(sync_url, read_only=False)
+        database.file = sqlite_path(url)
     return database
 
 

@@ -277,6 +277,27 @@ def test_a_corrupt_database_is_one_line_and_left_as_it_was(tmp_path, backend):
     assert database.read_bytes() == corrupt
 
 
+def test_a_second_bot_sending_from_the_same_sqlite_file_is_one_line(tmp_path):
+    with FakeTelegram() as tg:
+        config = write_config(tmp_path, [], api_base_url=tg.base_url)
+        log = tmp_path / "first.log"
+        env = clean_env() | {"TELEGRAM_BOT_TOKEN": tg.token}
+        with log.open("wb") as stderr:
+            first = subprocess.Popen(
+                [*EXE, "run", "--config", str(config)], cwd=REPO, env=env, stderr=stderr
+            )
+        try:
+            tg.wait_for(lambda: "bot running as" in log.read_text(), timeout=60)
+            second = run_cli("run", "--config", str(config), token=tg.token)
+        finally:
+            first.send_signal(signal.SIGTERM)
+            first.wait(timeout=30)
+    assert_one_clear_line(
+        second, "Another process is already sending from the database", "takes one sender"
+    )
+    assert first.returncode == 0
+
+
 def test_a_database_url_of_no_known_kind_is_one_line(tmp_path):
     config = write_config(tmp_path, [], database_url="nonsense://somewhere/db")
     result = run_cli("poll", "--once", "--config", str(config))
