@@ -2,12 +2,14 @@
 
 SQLite (a file, the default) and PostgreSQL take the same SQL. What differs is how they are
 opened: a SQLite file gets pragmas and threads of its own (``news/store/sqlite.py``), a server a
-pool of connections sized by ``PoolSettings``.
+pool of connections sized by ``PoolSettings``. Migrations run once however many processes
+start together: under a lock file beside a SQLite file, under an advisory lock on PostgreSQL
+(``migrations/env.py``).
 """
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -27,6 +29,7 @@ from news.store.sqlite import (
     CONNECT_ARGS,
     SessionThread,
     ensure_parent_dir,
+    file_lock,
     is_file,
     sqlite_path,
     sqlite_pragmas,
@@ -158,13 +161,17 @@ def alembic_config(url: str) -> "AlembicConfig":
 
 
 def upgrade_database(url: str) -> None:
-    """Apply every pending migration. Blocking: call it before the event loop or in a thread."""
+    """Apply every pending migration, once however many processes ask at the same time.
+    Blocking: call it before the event loop or in a thread."""
     ensure_parent_dir(url)
     if schema_revision(url) == SCHEMA_HEAD:
         return
     from alembic import command  # here, not above: see SCHEMA_HEAD
 
-    command.upgrade(alembic_config(url), "head")
+    path = sqlite_path(url)
+    # PostgreSQL's migrations take an advisory lock of their own (migrations/env.py).
+    with nullcontext() if path is None else file_lock(path, "migrate", wait=True):
+        command.upgrade(alembic_config(url), "head")
 
 
 def schema_revision(url: str) -> str | None:
