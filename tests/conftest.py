@@ -67,6 +67,8 @@ def postgres_server() -> Iterator[Server]:
     yield server
     if cluster is not None:
         cluster.stop()
+    else:  # a server of one's own keeps running: leave nothing of ours in it
+        server.drop_database(server.template)
 
 
 def _database(request: pytest.FixtureRequest, backend: str, path: Path, *, migrated: bool):

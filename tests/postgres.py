@@ -26,7 +26,6 @@ from sqlalchemy.engine import URL, make_url
 from news.store.db import upgrade_database
 
 SERVER_ENV = "RIGHTS_DIGEST_TEST_POSTGRES"
-TEMPLATE = "rd_template"
 # Durability buys nothing in a throwaway cluster; without it a test's database costs less.
 SETTINGS = {
     "fsync": "off",
@@ -53,6 +52,8 @@ class Server:
     def __init__(self, admin_url: URL, psql: str) -> None:
         self.admin_url = admin_url
         self._psql = psql
+        # Named per session: two sessions may share a server of one's own.
+        self.template = f"rd_template_{os.getpid()}"
         self._names = (f"rd_{os.getpid()}_{n}" for n in itertools.count())
 
     def url(self, database: str) -> str:
@@ -71,14 +72,14 @@ class Server:
 
     def make_template(self) -> None:
         """The database each test's is copied from, migrated to the newest revision."""
-        self.sql(f"DROP DATABASE IF EXISTS {TEMPLATE}")
-        self.sql(f"CREATE DATABASE {TEMPLATE} TEMPLATE template0 ENCODING 'UTF8'")
-        upgrade_database(self.url(TEMPLATE))
+        self.sql(f"DROP DATABASE IF EXISTS {self.template}")
+        self.sql(f"CREATE DATABASE {self.template} TEMPLATE template0 ENCODING 'UTF8'")
+        upgrade_database(self.url(self.template))
 
     def new_database(self, *, migrated: bool = True) -> str:
         """A database of its own for one test: migrated (a copy of the template) or empty."""
         name = next(self._names)
-        source = TEMPLATE if migrated else "template0"
+        source = self.template if migrated else "template0"
         self.sql(f"CREATE DATABASE {name} TEMPLATE {source} ENCODING 'UTF8'")
         return name
 
