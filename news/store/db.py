@@ -34,6 +34,7 @@ from news.store.sqlite import (
     sqlite_path,
     sqlite_pragmas,
     sqlite_revision,
+    use_wal,
 )
 
 if TYPE_CHECKING:
@@ -172,6 +173,8 @@ def upgrade_database(url: str) -> None:
     # PostgreSQL's migrations take an advisory lock of their own (migrations/env.py).
     with nullcontext() if path is None else file_lock(path, "migrate", wait=True):
         command.upgrade(alembic_config(url), "head")
+        if path is not None:
+            use_wal(path)
 
 
 def schema_revision(url: str) -> str | None:

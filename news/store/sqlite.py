@@ -72,10 +72,18 @@ class SessionThread:
         await asyncio.to_thread(self._thread.shutdown)
 
 
+def use_wal(path: Path) -> None:
+    """Put a new file in WAL mode for good (the mode is kept in the file). Done once, after
+    its migrations and under their lock: the switch needs the file to itself, and two
+    processes opening a new file at once, each switching on connect, failed as "locked"."""
+    with closing(sqlite3.connect(path, timeout=BUSY_TIMEOUT_MS / 1000)) as db:
+        db.execute("PRAGMA journal_mode=WAL")
+
+
 def sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
     cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
     cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    cursor.execute("PRAGMA journal_mode=WAL")  # already so after the migrations: no switch
     cursor.execute("PRAGMA foreign_keys=ON")
     cursor.execute("PRAGMA synchronous=NORMAL")
     # Deleted rows are overwritten, not left in free pages: /forget must leave nothing to
