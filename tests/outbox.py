@@ -110,6 +110,7 @@ async def running_sender(
     """A Sender with a real PTB Bot talking to the stand-in, stopped at the end."""
     async with Bot(tg.token, base_url=f"{tg.base_url}/bot") as bot:
         sender = Sender(db, bot, config)
+        await sender.start()  # as the bot does: a refused sender fails here
         stop = asyncio.Event()
         task = asyncio.create_task(sender.run(stop))
         try:

@@ -100,8 +100,7 @@ async def test_a_second_sender_on_a_sqlite_file_is_refused_until_the_first_stops
     await broadcast(first, 3)
     async with running_sender(first, tg, FAST):
         with pytest.raises(OutboxBusyError):
-            async with running_sender(second, tg, FAST):
-                pass
+            await running_sender(second, tg, FAST).__aenter__()
         await all_sent(first, 3)
     async with running_sender(second, tg, FAST):  # the first one stopped: its lock is gone
         pass
