@@ -8,7 +8,7 @@ LOCALE := news/i18n/locale
 POT := $(LOCALE)/rights_digest.pot
 MO := $(patsubst %.po,%.mo,$(wildcard $(LOCALE)/*/LC_MESSAGES/rights_digest.po))
 
-.PHONY: run test check lint fmt typecheck eval bench scenario poll clean extract compile
+.PHONY: run test test-pg check lint fmt typecheck eval bench scenario poll clean extract compile
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -29,8 +29,13 @@ run: $(VENV)/.stamp-run compile  ## Run the bot (or a dry run without TELEGRAM_B
 poll: $(VENV)/.stamp-run compile  ## Poll every due feed once and print what came in
 	$(BIN)/rights-digest poll --once --config $(CONFIG)
 
-test: $(VENV)/.stamp-dev compile  ## Run the whole test suite
+test: $(VENV)/.stamp-dev compile  ## Run the whole test suite (the database tests on SQLite)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The tests start a private PostgreSQL server of their own (tests/postgres.py): its programs
+# must be installed (Debian: apt-get install postgresql), no server needs to be running.
+test-pg: $(VENV)/.stamp-dev compile  ## Run the database tests on PostgreSQL
+	$(BIN)/python -m pytest --backend postgresql -m database $(PYTEST_ARGS)
 
 lint: $(VENV)/.stamp-dev  ## ruff, formatting, and the layers (import-linter contracts in pyproject.toml)
 	$(BIN)/ruff check .

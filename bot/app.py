@@ -32,7 +32,7 @@ from news.feeds.workers import WorkerPool
 from news.fetch.feed import make_http_client
 from news.fetch.thread import FetchThread
 from news.models import FeedReport
-from news.store.db import Database, open_database, upgrade_database_async
+from news.store.db import Database, PoolSettings, open_database, upgrade_database_async
 from news.store.feeds import sync_feeds
 from news.store.listing import latest_stories
 
@@ -58,8 +58,7 @@ class Services:
 @asynccontextmanager
 async def open_services(config: Config, *, workers: int | None = None) -> AsyncIterator[Services]:
     """Migrate the database, open it, build the HTTP client and parser pool; close on exit."""
-    await upgrade_database_async(config.storage.database_url)
-    db = open_database(config.storage.database_url)
+    db = await open_migrated(config)
     fetcher = FetchThread(
         make_http_client(
             user_agent=config.http.user_agent,
@@ -79,6 +78,19 @@ async def open_services(config: Config, *, workers: int | None = None) -> AsyncI
         pool.close()
         await fetcher.aclose()
         await db.close()
+
+
+async def open_migrated(config: Config) -> Database:
+    """Bring the database's schema up to date, then open it with the configured pool."""
+    storage = config.storage
+    await upgrade_database_async(storage.database_url)
+    pool = PoolSettings(
+        size=storage.pool_size,
+        overflow=storage.max_overflow,
+        timeout=storage.pool_timeout.total_seconds(),
+        connect_timeout=storage.connect_timeout.total_seconds(),
+    )
+    return open_database(storage.database_url, pool)
 
 
 def recurring_jobs(
@@ -132,6 +144,8 @@ async def apply_config(services: Services, config: Config) -> None:
     """Switch a running process to a reloaded config: feeds, topics, limits, defaults."""
     if config.storage.database_url != services.config.storage.database_url:
         raise ValueError("storage.database_url changed: that needs a restart")
+    if config.storage != services.config.storage:
+        raise ValueError("the [storage] pool settings changed: that needs a restart")
     await sync_feeds(services.db, config.feeds)
     services.poller.use_config(config)
     services.config = config
@@ -157,8 +171,7 @@ async def poll_once(config: Config, out: TextIO) -> list[FeedReport]:
 
 async def print_latest(config: Config, topics: list[str], count: int, out: TextIO) -> int:
     """``rights-digest latest``: the newest matched stories, as a subscriber reads them."""
-    await upgrade_database_async(config.storage.database_url)
-    db = open_database(config.storage.database_url)
+    db = await open_migrated(config)
     try:
         stories = await latest_stories(db, topics, limit=max(1, min(count, 100)))
     finally:

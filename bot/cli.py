@@ -144,10 +144,11 @@ def _check_config(config: "Config", path: Path, _args: argparse.Namespace) -> in
 
 
 def _db(config: "Config", _path: Path, _args: argparse.Namespace) -> int:
+    from bot.failures import safe_url
     from news.store.db import upgrade_database
 
     upgrade_database(config.storage.database_url)
-    print(f"Database is up to date: {config.storage.database_url}")
+    print(f"Database is up to date: {safe_url(config.storage.database_url)}")
     return 0
 
 

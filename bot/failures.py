@@ -12,8 +12,11 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from telegram.error import InvalidToken, NetworkError
 
 from news.config import TOKEN_ENV, Config
+from news.store.claims import OutboxBusyError
 
 EXIT_FAILURE = 3  # 2 is a config error
+# Database drivers a URL may name, and what installs each.
+DRIVERS = {"asyncpg": "rights-digest[postgres]", "psycopg": "psycopg[binary]"}
 
 
 def safe_url(url: str) -> str:
@@ -37,6 +40,16 @@ def describe_failure(error: BaseException, config: Config) -> str | None:
         return f"Cannot reach the Telegram Bot API at {api}: {_first_line(error)}."
     if isinstance(error, NoSuchModuleError | ArgumentError):
         return f"storage.database_url is not a database URL this bot can open: {database}."
+    if isinstance(error, ModuleNotFoundError) and error.name in DRIVERS:
+        return (
+            f"The database {database} needs the {error.name} driver, which is not installed: "
+            f"pip install '{DRIVERS[error.name]}'."
+        )
+    if isinstance(error, OutboxBusyError):
+        return (
+            f"Another process is already sending from the database {database}: a SQLite file "
+            "takes one sender. Stop the other one, or move to PostgreSQL to run several."
+        )
     if isinstance(error, DBAPIError):
         return f"Cannot use the database {database}: {_first_line(error.orig or error)}."
     if isinstance(error, sqlite3.Error):

@@ -3,10 +3,15 @@
 It leases a due row (one per chat at a time), waits for the row's planned slot, sends it and
 records the outcome in a transaction. Nothing is dropped silently: every row ends ``sent``,
 ``failed`` (shown in /stats) or ``cancelled`` with the reason.
+
+Each sender names itself on the rows it leases with a random ``owner`` id, and settles only
+those: on PostgreSQL several processes may send from one outbox. A SQLite file takes one.
 """
 
 import asyncio
+import contextlib
 import logging
+import secrets
 import time
 from collections.abc import Callable
 from dataclasses import replace
@@ -30,6 +35,7 @@ from news.store.claims import (
     next_due,
     release_leases,
     retry_later,
+    sole_sender,
     use_plain_text,
 )
 from news.store.db import Database
@@ -61,23 +67,42 @@ class Sender:
         self.pacer = self.outgoing.pacer
         self._busy: dict[int, asyncio.Task[None]] = {}
         self._wake = asyncio.Event()
+        self.owner = secrets.token_hex(8)  # names this sender on the rows it leases
+        self._outbox = contextlib.ExitStack()  # what start took: the SQLite file's lock
+        self._started = False
 
     def wake(self) -> None:
         """New rows were enqueued: look now rather than at the next idle check."""
         self._wake.set()
 
-    async def run(self, stop: asyncio.Event) -> None:
-        """Send until ``stop`` is set; then let in-flight sends finish and settle."""
-        released = await release_leases(self.db)
+    async def start(self) -> None:
+        """Take the outbox, before anything else starts: on a SQLite file, its one sender's
+        lock (``OutboxBusyError`` if another sender has it) and every lease a killed run left;
+        on PostgreSQL, only the leases that ran out, never another live sender's."""
+        only = self._outbox.enter_context(sole_sender(self.db))
+        try:
+            released = await release_leases(self.db, self.now(), every=only)
+        except BaseException:
+            self._outbox.close()
+            raise
         if released:
             log.info("resuming %d message(s) a previous run left in flight", released)
-        while not stop.is_set():
-            try:
-                await self._fill()
-            except Exception:
-                log.exception("sender could not claim messages; retrying")
-            await self._pause(stop)
-        await asyncio.gather(*self._busy.values(), return_exceptions=True)
+        self._started = True
+
+    async def run(self, stop: asyncio.Event) -> None:
+        """Send until ``stop`` is set; then let in-flight sends finish and settle."""
+        if not self._started:
+            await self.start()
+        try:
+            while not stop.is_set():
+                try:
+                    await self._fill()
+                except Exception:
+                    log.exception("sender could not claim messages; retrying")
+                await self._pause(stop)
+            await asyncio.gather(*self._busy.values(), return_exceptions=True)
+        finally:
+            self._outbox.close()
 
     async def _fill(self) -> None:
         # Small, frequent claims: one big claim is a burst of CPU that delays the sends due
@@ -86,7 +111,12 @@ class Sender:
         if capacity <= 0:
             return
         rows = await claim_due(
-            self.db, self.now(), limit=capacity, lease=self._lease(), busy=set(self._busy)
+            self.db,
+            self.now(),
+            owner=self.owner,
+            limit=capacity,
+            lease=self._lease(),
+            busy=set(self._busy),
         )
         for row in rows:
             at = self.pacer.reserve(row.chat_id, row.chat_type, self.clock())
@@ -117,7 +147,7 @@ class Sender:
             await self._send(row)
         except Exception:  # a bug here must cost one retry, never the row or the sender
             log.exception("settling outbox row %d failed", row.id)
-            await retry_later(self.db, row.id, self._backoff(row), "internal error")
+            await self._retry(row, self._backoff(row), "internal error")
 
     async def _send(self, row: Claimed, rest: str | None = None) -> bool:
         """Send the row's text and settle the outcome; True if it went. ``rest``: the row is
@@ -135,7 +165,7 @@ class Sender:
             await self._flooded(row, retry_seconds(error))
         except ChatMigrated as error:
             await migrate_chat(self.db, row.chat_id, error.new_chat_id)
-            await retry_later(self.db, row.id, self.now(), "chat migrated", counts=False)
+            await self._retry(row, self.now(), "chat migrated", counts=False)
         except Forbidden as error:
             await close_chat(self.db, row.chat_id, str(error), self.now())
         except BadRequest as error:
@@ -144,16 +174,17 @@ class Sender:
             await self._retry_or_fail(row, f"{type(error).__name__}: {error}")
         else:
             if rest is None:
-                await mark_sent(self.db, row.id, message.message_id, self.now())
+                await mark_sent(self.db, row.id, message.message_id, self.now(), owner=self.owner)
             else:
-                await keep_rest(self.db, row.id, rest, self.now() + self._lease())
+                lease_until = self.now() + self._lease()
+                await keep_rest(self.db, row.id, rest, lease_until, owner=self.owner)
             return True
         return False
 
     async def _flooded(self, row: Claimed, wait: float) -> None:
         self.outgoing.flooded(row.chat_id, wait)
         when = self.now() + timedelta(seconds=wait)
-        await retry_later(self.db, row.id, when, f"429: retry after {wait:g}s", counts=False)
+        await self._retry(row, when, f"429: retry after {wait:g}s", counts=False)
 
     async def _bad_request(self, row: Claimed, error: BadRequest, rest: str | None) -> None:
         text = str(error).lower()
@@ -163,11 +194,12 @@ class Sender:
             log.warning(
                 "outbox row %d: Telegram refused its HTML; resending as plain text", row.id
             )
-            await use_plain_text(self.db, row.id, plain_text(_joined(row.text, rest)))
+            plain = plain_text(_joined(row.text, rest))
+            await use_plain_text(self.db, row.id, plain, owner=self.owner)
         elif "message is too long" in text:
             await self._in_parts(row, rest)
         else:  # the same request would fail the same way again
-            await mark_failed(self.db, row.id, f"BadRequest: {error}")
+            await mark_failed(self.db, row.id, f"BadRequest: {error}", owner=self.owner)
 
     async def _in_parts(self, row: Claimed, after: str | None) -> None:
         """Telegram found the text too long: send it in parts, split between stories or
@@ -175,7 +207,7 @@ class Sender:
         holds beyond this text, when it is itself a part."""
         parts = split_text(row.text, _part_limit(row), is_html=row.is_html)
         if len(parts) < 2:  # nothing shorter to send: the same request would fail again
-            await mark_failed(self.db, row.id, "BadRequest: message is too long")
+            await mark_failed(self.db, row.id, "BadRequest: message is too long", owner=self.owner)
             return
         log.warning(
             "outbox row %d: Telegram refused it as too long; sending it in %d parts",
@@ -192,9 +224,14 @@ class Sender:
             log.warning(
                 "outbox row %d failed after %d attempts: %s", row.id, row.attempts + 1, error
             )
-            await mark_failed(self.db, row.id, error)
+            await mark_failed(self.db, row.id, error, owner=self.owner)
         else:
-            await retry_later(self.db, row.id, self._backoff(row), error)
+            await self._retry(row, self._backoff(row), error)
+
+    async def _retry(
+        self, row: Claimed, when: datetime, error: str, *, counts: bool = True
+    ) -> None:
+        await retry_later(self.db, row.id, when, error, owner=self.owner, counts=counts)
 
     def _lease(self) -> timedelta:
         return max(self.config.lease, timedelta(seconds=LOOKAHEAD * 4))

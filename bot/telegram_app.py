@@ -110,6 +110,7 @@ async def serve(
             sender = Sender(
                 app_services.db, application.bot, config.delivery, outgoing=services.outgoing
             )
+            await sender.start()  # a second sender on a SQLite file stops here, in one line
             app_services.dispatcher.wake = sender.wake
             sending = asyncio.create_task(sender.run(stop), name="sender")
         schedule_on_job_queue(application.job_queue, jobs)

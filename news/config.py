@@ -149,9 +149,13 @@ def _host_name(value: str) -> str:
 
 
 class StorageConfig(_Section):
-    """Where stories, chats and the outbox live."""
+    """Where stories, chats and the outbox live; the pool keys apply to PostgreSQL only."""
 
     database_url: str = "sqlite+aiosqlite:///rights-digest.db"
+    pool_size: int = Field(default=10, ge=1, le=200)
+    max_overflow: int = Field(default=10, ge=0, le=200)
+    pool_timeout: ConnectTimeout = timedelta(seconds=30)
+    connect_timeout: ConnectTimeout = timedelta(seconds=10)
 
 
 class HttpConfig(_Section):
@@ -402,8 +406,9 @@ def parse_config(
     except ValidationError as error:
         raise ConfigError(f"{source}: " + "\n  ".join(_describe(error))) from None
     url = environ.get(DATABASE_URL_ENV) or config.storage.database_url
+    url = _anchor_sqlite(_with_async_driver(url), base_dir)
     return config.model_copy(
-        update={"storage": StorageConfig(database_url=_anchor_sqlite(url, base_dir))}
+        update={"storage": config.storage.model_copy(update={"database_url": url})}
     )
 
 
@@ -413,6 +418,12 @@ def _all_keys(raw: object) -> list[str]:
     if isinstance(raw, list):
         return [k for v in raw for k in _all_keys(v)]
     return []
+
+
+def _with_async_driver(url: str) -> str:
+    """``postgresql://`` (how servers and hosts write it) means our driver, asyncpg."""
+    scheme, sep, rest = url.partition("://")
+    return f"postgresql+asyncpg://{rest}" if sep and scheme in ("postgresql", "postgres") else url
 
 
 def _anchor_sqlite(url: str, base_dir: Path) -> str:

@@ -1,4 +1,10 @@
-"""Shared fixtures: loopback servers, configs on a temporary database, the real services."""
+"""Shared fixtures: loopback servers, configs on a temporary database, the real services.
+
+A test that asks for ``backend`` (through ``database_url`` or ``make_config``) runs on each
+database chosen with ``--backend`` (SQLite alone by default; ``make test-pg`` chooses
+PostgreSQL) and is marked ``database``. ``@pytest.mark.sqlite_only(reason)`` skips one on
+PostgreSQL, saying which SQLite internal it tests; ``postgresql_only(reason)`` the reverse.
+"""
 
 import re
 from collections.abc import Callable, Iterator
@@ -11,12 +17,83 @@ import pytest
 
 from news.config import Config, parse_config
 from tests.fakes.feed_server import FeedServer
+from tests.postgres import Server, start_server
 
 REPO = Path(__file__).resolve().parents[1]
 SHARED = REPO.parent / "shared"
 DATA = REPO / "tests" / "data"  # our own fixtures
 
 ConfigFactory = Callable[..., Config]
+BACKENDS = ("sqlite", "postgresql")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--backend",
+        action="append",
+        choices=BACKENDS,
+        dest="backends",
+        help="a database the database tests run on: sqlite (the default), postgresql; "
+        "give it twice for both",
+    )
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "backend" in metafunc.fixturenames:
+        metafunc.parametrize("backend", metafunc.config.option.backends or ["sqlite"])
+
+
+@pytest.hookimpl(tryfirst=True)  # before -m selects on the marker added here
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        callspec = getattr(item, "callspec", None)
+        backend = callspec.params.get("backend") if callspec else None
+        if backend is None:
+            continue
+        item.add_marker(pytest.mark.database)
+        for name, label in (("sqlite_only", "SQLite"), ("postgresql_only", "PostgreSQL")):
+            only = item.get_closest_marker(name)
+            if only is not None and backend != name.removesuffix("_only"):
+                item.add_marker(pytest.mark.skip(reason=f"{label} only: {only.args[0]}"))
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[Server]:
+    """The session's PostgreSQL server, started on first use (tests/postgres.py)."""
+    try:
+        server, cluster = start_server()
+    except RuntimeError as error:  # one message, not the same error for every test
+        pytest.exit(str(error), returncode=pytest.ExitCode.USAGE_ERROR)
+    yield server
+    if cluster is not None:
+        cluster.stop()
+    else:  # a server of one's own keeps running: leave nothing of ours in it
+        server.drop_database(server.template)
+
+
+def _database(request: pytest.FixtureRequest, backend: str, path: Path, *, migrated: bool):
+    if backend == "sqlite":
+        yield f"sqlite+aiosqlite:///{path}"
+        return
+    server: Server = request.getfixturevalue("postgres_server")
+    name = server.new_database(migrated=migrated)
+    yield server.url(name)
+    server.drop_database(name)
+
+
+@pytest.fixture
+def database_url(request: pytest.FixtureRequest, backend: str, tmp_path: Path) -> Iterator[str]:
+    """A database of this test's own on ``backend``: a new SQLite file (migrated when first
+    opened), or a PostgreSQL database already migrated."""
+    yield from _database(request, backend, tmp_path / "test.db", migrated=True)
+
+
+@pytest.fixture
+def empty_database_url(
+    request: pytest.FixtureRequest, backend: str, tmp_path: Path
+) -> Iterator[str]:
+    """A database with no tables yet, for the migrations themselves."""
+    yield from _database(request, backend, tmp_path / "empty.db", migrated=False)
 
 
 @pytest.fixture
@@ -27,12 +104,12 @@ def feed_server() -> Iterator[FeedServer]:
 
 
 @pytest.fixture
-def make_config(tmp_path: Path) -> ConfigFactory:
-    """Build a validated Config on a fresh SQLite file; sections are given as dicts."""
+def make_config(tmp_path: Path, database_url: str) -> ConfigFactory:
+    """Build a validated Config on the test's own database; sections are given as dicts."""
 
     def build(feeds: list[dict[str, Any]] | None = None, **sections: Any) -> Config:
         raw: dict[str, Any] = {
-            "storage": {"database_url": f"sqlite+aiosqlite:///{tmp_path / 'test.db'}"},
+            "storage": {"database_url": database_url},
             "polling": {"every": "10m", "parse_workers": 0, "parse_timeout": "20s"},
             "http": {"connect_timeout": "2s", "total_timeout": "5s"},
             "feeds": feeds or [],

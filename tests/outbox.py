@@ -54,6 +54,29 @@ async def add_chats(
     return ids
 
 
+async def queue_messages(db: Database, chat_ids: Iterable[int], at: datetime, per_chat: int = 1):
+    """``per_chat`` alerts due at ``at`` for each chat, queued as a fan-out would (in bulk)."""
+    rows = [
+        {
+            "chat_id": chat,
+            "kind": "alert",
+            "part": 0,
+            "text": f"Story {n} for chat {chat}",
+            "stories": "1",
+            "is_html": True,
+            "state": "pending",
+            "attempts": 0,
+            "next_attempt_at": at,
+            "created_at": at,
+        }
+        for n in range(per_chat)
+        for chat in chat_ids
+    ]
+    async with db.writing() as session:
+        for start in range(0, len(rows), 1000):
+            await session.execute(insert(Outbox), rows[start : start + 1000])
+
+
 async def feeds_read_before(db: Database, at: datetime) -> None:
     """As if every configured feed had been read at ``at``: what the next poll brings is news.
 
@@ -87,6 +110,7 @@ async def running_sender(
     """A Sender with a real PTB Bot talking to the stand-in, stopped at the end."""
     async with Bot(tg.token, base_url=f"{tg.base_url}/bot") as bot:
         sender = Sender(db, bot, config)
+        await sender.start()  # as the bot does: a refused sender fails here
         stop = asyncio.Event()
         task = asyncio.create_task(sender.run(stop))
         try:

@@ -93,6 +93,18 @@ def test_a_bad_duration_names_the_key_and_value(tmp_path):
             {"topics": [TOPIC | {"slug": f"t{n}"} for n in range(31)]},
             "topics: at most 30 topics, for the buttons of /start and /topics; found 31",
         ),
+        ({"storage": {"pool_size": 0}}, "storage.pool_size: input should be greater than or"),
+        ({"storage": {"max_overflow": -1}}, "storage.max_overflow: input should be greater"),
+        ({"storage": {"pool_size": "ten"}}, "storage.pool_size: input should be a valid integer"),
+        (
+            {"storage": {"pool_timeout": "0s"}},
+            "storage.pool_timeout: expected a duration from 1s to 5m, got 0s",
+        ),
+        (
+            {"storage": {"connect_timeout": "soon"}},
+            'storage.connect_timeout: expected a duration like "15m", got "soon"',
+        ),
+        ({"storage": {"pool": 5}}, "storage.pool: unknown key (check the spelling)"),
     ],
 )
 def test_mistakes_are_explained(tmp_path, raw, message):
@@ -129,6 +141,22 @@ def test_the_database_url_can_come_from_the_environment(tmp_path):
     url = "postgresql+asyncpg://digest@db/rights"
     env = {"RIGHTS_DIGEST_DATABASE_URL": url}
     assert parse_config({}, base_dir=tmp_path, environ=env).storage.database_url == url
+
+
+def test_the_pool_settings_are_kept_and_a_postgresql_url_gets_the_async_driver(tmp_path):
+    storage = {"database_url": "postgresql://digest@db/rights", "pool_size": 3}
+    config = parse_config(
+        {"storage": storage | {"pool_timeout": "5s"}}, base_dir=tmp_path, environ={}
+    )
+    assert config.storage.database_url == "postgresql+asyncpg://digest@db/rights"
+    assert (config.storage.pool_size, config.storage.max_overflow) == (3, 10)
+    assert config.storage.pool_timeout == timedelta(seconds=5)
+    env = {"RIGHTS_DIGEST_DATABASE_URL": "postgres://digest:pw@db/rights"}
+    from_env = parse_config({"storage": storage}, base_dir=tmp_path, environ=env).storage
+    assert (from_env.database_url, from_env.pool_size) == (
+        "postgresql+asyncpg://digest:pw@db/rights",
+        3,
+    )
 
 
 def test_a_feed_interval_overrides_the_default(tmp_path):

@@ -5,8 +5,22 @@ from collections.abc import Mapping
 from functools import cache
 
 from sqlalchemy import Table, bindparam, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Update
+from sqlalchemy.sql.dml import Insert, Update
+
+
+def insert_ignoring_duplicates(session: Session, table: Table) -> Insert:
+    """INSERT … ON CONFLICT DO NOTHING for the session's dialect (SQLite or PostgreSQL)."""
+    return _insert_ignoring(session.get_bind().dialect.name == "postgresql", table)
+
+
+@cache
+def _insert_ignoring(postgres: bool, table: Table) -> Insert:
+    """Built once per table (see ``_update_by_id``)."""
+    if postgres:
+        return postgresql.insert(table).on_conflict_do_nothing()
+    return sqlite.insert(table).on_conflict_do_nothing()
 
 
 def update_by_id(

@@ -1,16 +1,20 @@
-"""Opening the database and bringing its schema up to date (Alembic)."""
+"""Opening the database and bringing its schema up to date (Alembic).
+
+SQLite (a file, the default) and PostgreSQL take the same SQL. What differs is how they are
+opened: a SQLite file gets pragmas and threads of its own (``news/store/sqlite.py``), a server a
+pool of connections sized by ``PoolSettings``. Migrations run once however many processes
+start together: under a lock file beside a SQLite file, under an advisory lock on PostgreSQL
+(``migrations/env.py``).
+"""
 
 import asyncio
-import errno
-import sqlite3
 from collections.abc import AsyncIterator, Callable
-from concurrent.futures import ThreadPoolExecutor
-from contextlib import asynccontextmanager, closing
+from contextlib import asynccontextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, TypeVar
 
-from sqlalchemy import URL, create_engine, event
+from sqlalchemy import URL, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.ext.asyncio import (
     AsyncEngine,
@@ -18,70 +22,42 @@ from sqlalchemy.ext.asyncio import (
     async_sessionmaker,
     create_async_engine,
 )
-from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
+
+from news.store.sqlite import (
+    CONNECT_ARGS,
+    SessionThread,
+    ensure_parent_dir,
+    file_lock,
+    is_file,
+    sqlite_path,
+    sqlite_pragmas,
+    sqlite_revision,
+    use_wal,
+)
 
 if TYPE_CHECKING:
     from alembic.config import Config as AlembicConfig
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration's revision (tests/store/test_migrations.py checks it against Alembic's): a
-# SQLite file already there is opened without loading Alembic, which the bot would then
-# carry for the rest of its life (12 MB, with Mako).
-SCHEMA_HEAD = "0010"
-BUSY_TIMEOUT_MS = 15_000
-# pysqlite's own wait for a lock, in seconds: the same as the busy timeout.
-_CONNECT_ARGS = {"timeout": BUSY_TIMEOUT_MS / 1000}
+# database already there is opened without loading Alembic, which the bot would then carry
+# for the rest of its life (12 MB, with Mako).
+SCHEMA_HEAD = "0011"
 T = TypeVar("T")
+# How each async PostgreSQL driver names its connect timeout (seconds).
+_CONNECT_TIMEOUT = {"asyncpg": "timeout", "psycopg": "connect_timeout"}
 
 
-class SessionThread:
-    """Sessions on a SQLite file, run on a thread of their own with their own connection.
+@dataclass(frozen=True, slots=True)
+class PoolSettings:
+    """A database server's connections (``[storage]`` in the config); SQLite ignores them."""
 
-    Through aiosqlite every query is four trips between the event loop and its thread (cursor,
-    execute, fetch, close) and every session one or two more, and each trip back waits for the
-    loop to come round. While a poll cycle keeps the loop busy that is tens of milliseconds a
-    trip: /latest (six queries) took over a second. Here a whole read or write is one trip
-    there and one back, and the rows are built and bound off the loop.
-    """
-
-    def __init__(self, url: URL, *, read_only: bool) -> None:
-        self._engine = create_engine(url, connect_args=_CONNECT_ARGS)
-        event.listen(self._engine, "connect", _reader_pragmas if read_only else _sqlite_pragmas)
-        self._sessions = sessionmaker(self._engine, expire_on_commit=False)
-        name = "db-reader" if read_only else "db-writer"
-        self._thread = ThreadPoolExecutor(1, thread_name_prefix=name)
-
-    async def read(self, fn: Callable[[Session], T]) -> T:
-        return await self._run(self._read, fn)
-
-    async def write(self, fn: Callable[[Session], T]) -> T:
-        return await self._run(self._write, fn)
-
-    async def _run(
-        self, call: Callable[[Callable[[Session], T]], T], fn: Callable[[Session], T]
-    ) -> T:
-        future = asyncio.get_running_loop().run_in_executor(self._thread, call, fn)
-        try:
-            return await asyncio.shield(future)
-        except asyncio.CancelledError:
-            # A thread cannot be stopped: let it finish first, so that the write lock a
-            # caller holds covers the whole write.
-            await asyncio.wait([future])
-            raise
-
-    def _read(self, fn: Callable[[Session], T]) -> T:
-        with self._sessions() as session:
-            return fn(session)
-
-    def _write(self, fn: Callable[[Session], T]) -> T:
-        with self._sessions() as session, session.begin():
-            return fn(session)
-
-    async def close(self) -> None:
-        # The connection belongs to the thread: closed there, then the thread ends. Waited
-        # for off the loop: a write still running may wait on a lock a task of the loop holds.
-        await asyncio.get_running_loop().run_in_executor(self._thread, self._engine.dispose)
-        await asyncio.to_thread(self._thread.shutdown)
+    size: int = 10  # kept open
+    overflow: int = 10  # opened beyond ``size`` when all are busy, closed when returned
+    timeout: float = 30.0  # seconds to wait for a free connection before failing
+    connect_timeout: float = 10.0  # seconds to open one
 
 
 @dataclass(slots=True)
@@ -89,7 +65,8 @@ class Database:
     """The engine, a session factory, and a lock that keeps writers from fighting.
 
     SQLite allows one writer at a time; queuing writers in-process is cheaper than letting them
-    collide and wait on the busy timeout. On PostgreSQL the lock is harmless.
+    collide and wait on the busy timeout. On PostgreSQL the lock is harmless: the bulk writes
+    it queues are few, and other processes' writers do not take it.
     """
 
     engine: AsyncEngine
@@ -98,6 +75,7 @@ class Database:
     # A SQLite file's threads (see SessionThread): one query-only, one for bulk writes.
     reader: SessionThread | None = None
     writer: SessionThread | None = None
+    file: Path | None = None  # a SQLite file's path
 
     @asynccontextmanager
     async def writing(self) -> AsyncIterator[AsyncSession]:
@@ -140,55 +118,37 @@ class Database:
         await self.engine.dispose()
 
 
-def open_database(url: str) -> Database:
-    """Create the engine (SQLite: WAL, busy timeout, foreign keys) and a session factory; a
-    SQLite file also gets its reader and writer threads."""
+def open_database(url: str, pool: PoolSettings | None = None) -> Database:
+    """Create the engine and a session factory. A SQLite file gets WAL, a busy timeout,
+    foreign keys and its reader and writer threads; a server a pool of ``pool``'s size."""
     parsed = make_url(url)
-    is_sqlite = parsed.get_backend_name() == "sqlite"
-    engine = create_async_engine(url, **({"connect_args": _CONNECT_ARGS} if is_sqlite else {}))
+    if parsed.get_backend_name() != "sqlite":
+        engine = _server_engine(parsed, pool or PoolSettings())
+        return Database(engine, async_sessionmaker(engine, expire_on_commit=False))
+    engine = create_async_engine(url, connect_args=CONNECT_ARGS)
     database = Database(engine, async_sessionmaker(engine, expire_on_commit=False))
-    if is_sqlite:
-        _ensure_parent_dir(url)
-        event.listen(engine.sync_engine, "connect", _sqlite_pragmas)
-        if _is_file(parsed):
-            sync_url = parsed.set(drivername="sqlite")
-            database.reader = SessionThread(sync_url, read_only=True)
-            database.writer = SessionThread(sync_url, read_only=False)
+    ensure_parent_dir(url)
+    event.listen(engine.sync_engine, "connect", sqlite_pragmas)
+    if is_file(parsed):
+        sync_url = parsed.set(drivername="sqlite")
+        database.reader = SessionThread(sync_url, read_only=True)
+        database.writer = SessionThread(sync_url, read_only=False)
+        database.file = sqlite_path(url)
     return database
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: object) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA foreign_keys=ON")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    # Deleted rows are overwritten, not left in free pages: /forget must leave nothing to
-    # recover from the file.
-    cursor.execute("PRAGMA secure_delete=ON")
-    cursor.close()
-
-
-def _reader_pragmas(dbapi_connection: Any, _record: object) -> None:
-    cursor = dbapi_connection.cursor()
-    cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-    cursor.execute("PRAGMA query_only=ON")
-    cursor.close()
-
-
-def _is_file(url: URL) -> bool:
-    """A database another connection can open: not one in memory (each connection has its own)."""
-    return (
-        bool(url.database)
-        and ":memory:" not in (url.database or "")
-        and (url.query.get("mode") != "memory")
+def _server_engine(url: URL, pool: PoolSettings) -> AsyncEngine:
+    timeout = _CONNECT_TIMEOUT.get(url.get_driver_name())
+    return create_async_engine(
+        url,
+        pool_size=pool.size,
+        max_overflow=pool.overflow,
+        pool_timeout=pool.timeout,
+        # A connection the server dropped (a restart, an idle timeout) is replaced, not
+        # handed to a query that would fail on it.
+        pool_pre_ping=True,
+        connect_args={timeout: pool.connect_timeout} if timeout else {},
     )
-
-
-def _ensure_parent_dir(url: str) -> None:
-    database = make_url(url).database
-    if database and database != ":memory:" and not database.startswith("file:"):
-        Path(database).parent.mkdir(parents=True, exist_ok=True)
 
 
 def alembic_config(url: str) -> "AlembicConfig":
@@ -202,44 +162,39 @@ def alembic_config(url: str) -> "AlembicConfig":
 
 
 def upgrade_database(url: str) -> None:
-    """Apply every pending migration. Blocking: call it before the event loop or in a thread."""
-    _ensure_parent_dir(url)
-    if sqlite_revision(url) == SCHEMA_HEAD:
+    """Apply every pending migration, once however many processes ask at the same time.
+    Blocking: call it before the event loop or in a thread."""
+    ensure_parent_dir(url)
+    if schema_revision(url) == SCHEMA_HEAD:
         return
     from alembic import command  # here, not above: see SCHEMA_HEAD
 
-    command.upgrade(alembic_config(url), "head")
+    path = sqlite_path(url)
+    # PostgreSQL's migrations take an advisory lock of their own (migrations/env.py).
+    with nullcontext() if path is None else file_lock(path, "migrate", wait=True):
+        command.upgrade(alembic_config(url), "head")
+        if path is not None:
+            use_wal(path)
 
 
-def sqlite_revision(url: str) -> str | None:
-    """The Alembic revision of an existing SQLite file, read without Alembic; None for any
-    other database, a file not there yet, or one Alembic has not touched.
-
-    A path that cannot be a database (a directory, a file that is none, one that cannot be
-    opened) raises ``sqlite3.Error`` here, in SQLite's words: found later, through the async
-    driver, the failure left its thread calling into a loop that had closed, and that
-    printed a traceback after the one-line message."""
-    path = _sqlite_path(url)
-    if path is None or not path.exists():
-        return None  # not a SQLite file, or a new one: created by the migration
-    if path.is_dir():  # SQLite would call it a disk I/O error
-        raise IsADirectoryError(errno.EISDIR, "the database path is a directory", str(path))
-    with closing(sqlite3.connect(path.resolve().as_uri() + "?mode=ro", uri=True)) as db:
-        db.execute("PRAGMA schema_version").fetchone()
-        try:
-            row = db.execute("SELECT version_num FROM alembic_version").fetchone()
-        except sqlite3.OperationalError:  # no such table: Alembic has not touched it
-            return None
-    return str(row[0]) if row else None
+def schema_revision(url: str) -> str | None:
+    """The database's Alembic revision, read without Alembic; None if it has none yet."""
+    if make_url(url).get_backend_name() == "sqlite":
+        return sqlite_revision(url)
+    return asyncio.run(_server_revision(url))
 
 
-def _sqlite_path(url: str) -> Path | None:
-    """The file of a SQLite URL; None for any other database, one in memory or a URI."""
-    parsed = make_url(url)
-    path = parsed.database
-    if parsed.get_backend_name() != "sqlite" or not _is_file(parsed) or not path:
-        return None
-    return None if path.startswith("file:") else Path(path)
+async def _server_revision(url: str) -> str | None:
+    engine = create_async_engine(url, poolclass=NullPool)
+    try:
+        async with engine.connect() as connection:
+            found = await connection.scalar(text("SELECT to_regclass('alembic_version')"))
+            if found is None:
+                return None
+            revision = await connection.scalar(text("SELECT version_num FROM alembic_version"))
+            return None if revision is None else str(revision)
+    finally:
+        await engine.dispose()
 
 
 async def upgrade_database_async(url: str) -> None:

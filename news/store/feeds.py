@@ -5,12 +5,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from sqlalchemy import or_, select
+from sqlalchemy import Boolean, and_, bindparam, case, null, or_, select, update
 from sqlalchemy.orm import Session
 
 from news.config import FeedConfig
 from news.models import DueFeed, FeedStatus, NextPoll, Validators
-from news.store.bulk import update_by_id
+from news.store.bulk import insert_ignoring_duplicates, update_by_id
 from news.store.db import Database
 from news.store.tables import Base, Feed
 
@@ -50,36 +50,66 @@ async def sync_feeds(db: Database, feeds: Sequence[FeedConfig]) -> None:
     """Make the feeds table follow the config: add new feeds (due now), update the rest.
 
     Feeds dropped from the config are disabled, not deleted: their stories stay readable.
+    Safe from several processes starting at once: a new feed is inserted unless another has
+    just done so (ON CONFLICT DO NOTHING), and the rest are updates of rows, with no read
+    before them whose answer another process could change.
     """
-    async with db.writing() as session:
-        rows = {row.url: row for row in (await session.scalars(select(Feed))).all()}
-        for feed in feeds:
-            row = rows.pop(feed.url, None)
-            if row is None:
-                session.add(_new_feed_row(feed))
-                continue
-            row.name, row.source_type, row.language = feed.name, feed.type, feed.language
-            row.story_context = feed.story_context
-            if feed.enabled and not row.enabled:
-                row.next_poll_at = None  # re-enabled: due at once
-            row.enabled = feed.enabled
-        for row in rows.values():
-            row.enabled = False
+    await db.write(partial(_sync_feeds, feeds=sorted(feeds, key=lambda feed: feed.url)))
 
 
-def _new_feed_row(feed: FeedConfig) -> Feed:
-    return Feed(
-        url=feed.url,
-        fetch_url=feed.url,
-        name=feed.name,
-        source_type=feed.type,
-        language=feed.language,
-        enabled=feed.enabled,
-        story_context=feed.story_context,
-        last_status=FeedStatus.NEW.value,
-        error_count=0,
-        next_poll_at=None,  # due at once
+def _sync_feeds(session: Session, feeds: Sequence[FeedConfig]) -> None:
+    # Rows in URL order, every process alike: two never wait on each other's rows crosswise.
+    if feeds:
+        rows = [_new_feed_row(feed) for feed in feeds]
+        session.execute(insert_ignoring_duplicates(session, FEEDS), rows)
+        session.execute(_FROM_CONFIG, [_config_values(feed) for feed in feeds])
+    urls = [feed.url for feed in feeds]
+    session.execute(update(FEEDS).where(FEEDS.c.url.not_in(urls)).values(enabled=False))
+
+
+# A configured feed's row takes the config's values; one enabled again is due at once. (SET
+# reads the row as it was: ``enabled`` there is the old value.)
+_FROM_CONFIG = (
+    update(FEEDS)
+    .where(FEEDS.c.url == bindparam("b_url"))
+    .values(
+        name=bindparam("b_name"),
+        source_type=bindparam("b_type"),
+        language=bindparam("b_language"),
+        story_context=bindparam("b_story_context"),
+        next_poll_at=case(
+            (and_(FEEDS.c.enabled.is_(False), bindparam("b_enabled", type_=Boolean)), null()),
+            else_=FEEDS.c.next_poll_at,
+        ),
+        enabled=bindparam("b_enabled", type_=Boolean),
     )
+)
+
+
+def _config_values(feed: FeedConfig) -> dict[str, object]:
+    return {
+        "b_url": feed.url,
+        "b_name": feed.name,
+        "b_type": feed.type,
+        "b_language": feed.language,
+        "b_story_context": feed.story_context,
+        "b_enabled": feed.enabled,
+    }
+
+
+def _new_feed_row(feed: FeedConfig) -> dict[str, object]:
+    return {
+        "url": feed.url,
+        "fetch_url": feed.url,
+        "name": feed.name,
+        "source_type": feed.type,
+        "language": feed.language,
+        "enabled": feed.enabled,
+        "story_context": feed.story_context,
+        "last_status": FeedStatus.NEW.value,
+        "error_count": 0,
+        "next_poll_at": None,  # due at once
+    }
 
 
 async def due_feeds(db: Database, now: datetime) -> list[DueFeed]:

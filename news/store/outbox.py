@@ -186,7 +186,7 @@ async def close_chat(db: Database, chat_id: int, reason: str, now: datetime) -> 
         result = await session.execute(
             update(Outbox)
             .where(Outbox.chat_id == chat_id, Outbox.state.in_(OPEN))
-            .values(state=CANCELLED, error=reason, lease_until=None)
+            .values(state=CANCELLED, error=reason, lease_until=None, lease_owner=None)
         )
     return int(getattr(result, "rowcount", 0) or 0)
 

@@ -8,17 +8,14 @@ import json
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache, partial
+from functools import partial
 from typing import Any
 
 from sqlalchemy import bindparam, insert, or_, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
-from sqlalchemy.sql.dml import Insert
-from sqlalchemy.sql.schema import Table
 
 from news.models import DueFeed, Entry, StoredStory
-from news.store.bulk import update_by_id
+from news.store.bulk import insert_ignoring_duplicates, update_by_id
 from news.store.db import Database
 from news.store.feeds import PollRecord, write_polls
 from news.store.retention import mark_seen
@@ -72,19 +69,6 @@ class SaveResult:
     new_stories: tuple[StoredStory, ...]
     merged: int  # entries that joined a story another feed had already brought
     seen: int  # entries this feed had carried before
-
-
-def insert_ignoring_duplicates(session: Session, table: Table) -> Insert:
-    """INSERT … ON CONFLICT DO NOTHING for the session's dialect (SQLite or PostgreSQL)."""
-    return _insert_ignoring(session.get_bind().dialect.name == "postgresql", table)
-
-
-@cache
-def _insert_ignoring(postgres: bool, table: Table) -> Insert:
-    """Built once per table (see ``news.store.bulk``)."""
-    if postgres:
-        return postgresql.insert(table).on_conflict_do_nothing()
-    return sqlite.insert(table).on_conflict_do_nothing()
 
 
 async def save_entries(

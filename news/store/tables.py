@@ -210,8 +210,9 @@ class Subscription(Base):
 class Outbox(Base):
     """A message to push to a chat, from enqueued to sent (or failed, or cancelled).
 
-    Claimed with a lease: a sender marks a row ``sending`` until ``lease_until``; if it dies,
-    the row returns to the queue. At most that one in-flight message can be sent twice.
+    Claimed with a lease: a sender marks a row ``sending`` until ``lease_until``, naming itself
+    in ``lease_owner``; if it dies, the row returns to the queue. At most that one in-flight
+    message can be sent twice.
     """
 
     __tablename__ = "outbox"
@@ -236,6 +237,7 @@ class Outbox(Base):
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime)
     lease_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    lease_owner: Mapped[str | None] = mapped_column(String(32))  # the sender holding the lease
     message_id: Mapped[int | None] = mapped_column(BigInteger)
     error: Mapped[str | None] = mapped_column(Text)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)

@@ -5,10 +5,8 @@ import io
 import os
 import shutil
 import signal
-import sqlite3
 import subprocess
 import sys
-from contextlib import closing
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -21,6 +19,7 @@ from news.models import FeedReport, FeedStatus, StoredStory, TopicMatch
 from tests.conftest import DATA, REPO
 from tests.fakes.feed_server import FeedServer, Reply, rss
 from tests.fakes.telegram import FakeTelegram
+from tests.rows import rows
 
 EXE = [sys.executable, "-m", "bot.cli"]
 SETPRIV = shutil.which("setpriv")  # runs a command without root's file-mode override
@@ -64,7 +63,7 @@ def as_from_a_terminal() -> None:
     signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
-def test_dry_run_without_token_polls_reports_errors_and_stops_on_ctrl_c(tmp_path):
+def test_dry_run_without_token_polls_reports_errors_and_stops_on_ctrl_c(tmp_path, database_url):
     with FeedServer() as server:
         good = server.feed(
             "/good.xml", rss([{"title": "Hello from the feed", "link": "https://e.org/1"}])
@@ -76,6 +75,7 @@ def test_dry_run_without_token_polls_reports_errors_and_stops_on_ctrl_c(tmp_path
                 ("Refused", "http://127.0.0.1:9/feed"),
                 ("Nowhere", "http://feeds.invalid/rss"),
             ],
+            database_url=database_url,
         )
         process = subprocess.Popen(
             [*EXE, "run", "--config", str(config)],
@@ -119,10 +119,11 @@ def test_dry_run_without_token_polls_reports_errors_and_stops_on_ctrl_c(tmp_path
     assert "Traceback" not in err
 
 
-def test_poll_once_prints_a_table(tmp_path, capsys):
+def test_poll_once_prints_a_table(tmp_path, capsys, database_url):
     with FeedServer() as server:
         url = server.feed("/f.xml", rss([{"title": "Story A", "link": "https://e.org/a"}]))
-        config = write_config(tmp_path, [("Example feed", url), ("Gone", server.url("/none"))])
+        feeds = [("Example feed", url), ("Gone", server.url("/none"))]
+        config = write_config(tmp_path, feeds, database_url=database_url)
         assert main(["poll", "--once", "--config", str(config)]) == 0
     out = capsys.readouterr().out
     assert "Feed          Status      New  Note" in out
@@ -143,8 +144,8 @@ def test_check_config_ok_and_broken(tmp_path, capsys):
     assert 'feeds[0].every: expected a duration like "15m", got "fast"' in capsys.readouterr().err
 
 
-def test_latest_on_an_empty_database(tmp_path, capsys):
-    config = write_config(tmp_path, [])
+def test_latest_on_an_empty_database(tmp_path, capsys, database_url):
+    config = write_config(tmp_path, [], database_url=database_url)
     assert main(["latest", "--config", str(config)]) == 0
     assert "No matched stories yet" in capsys.readouterr().out
 
@@ -227,9 +228,9 @@ def assert_one_clear_line(result: subprocess.CompletedProcess[str], *expected: s
 WRONG_TOKEN = "7000001:AAHwrongTokenThatMustNeverBePrinted1"
 
 
-def test_a_rejected_token_is_one_line_and_never_printed(tmp_path):
+def test_a_rejected_token_is_one_line_and_never_printed(tmp_path, database_url):
     with FakeTelegram() as tg:
-        config = write_config(tmp_path, [], api_base_url=tg.base_url)
+        config = write_config(tmp_path, [], api_base_url=tg.base_url, database_url=database_url)
         result = run_cli("run", "--config", str(config), token=WRONG_TOKEN)
     assert_one_clear_line(result, "Telegram rejected the bot token in TELEGRAM_BOT_TOKEN")
     assert WRONG_TOKEN.partition(":")[2] not in result.stdout + result.stderr
@@ -243,14 +244,17 @@ def test_a_stray_path_in_the_api_address_is_named_and_the_token_kept_secret(tmp_
     assert tg.token.partition(":")[2] not in result.stdout + result.stderr
 
 
-def test_an_unreachable_bot_api_is_one_line(tmp_path):
-    config = write_config(tmp_path, [], api_base_url="http://127.0.0.1:9")
+def test_an_unreachable_bot_api_is_one_line(tmp_path, database_url):
+    config = write_config(
+        tmp_path, [], api_base_url="http://127.0.0.1:9", database_url=database_url
+    )
     result = run_cli("run", "--config", str(config), token=WRONG_TOKEN)
     assert_one_clear_line(result, "Cannot reach the Telegram Bot API at http://127.0.0.1:9")
     assert WRONG_TOKEN.partition(":")[2] not in result.stdout + result.stderr
 
 
-def test_a_file_that_is_no_database_is_one_line_and_left_as_it_was(tmp_path):
+@pytest.mark.sqlite_only("a file that is no SQLite database")
+def test_a_file_that_is_no_database_is_one_line_and_left_as_it_was(tmp_path, backend):
     not_a_db = tmp_path / "notes.db"
     not_a_db.write_bytes(b"these are someone's notes, not a database\n" * 200)
     config = write_config(tmp_path, [], database_url=f"sqlite+aiosqlite:///{not_a_db}")
@@ -259,7 +263,8 @@ def test_a_file_that_is_no_database_is_one_line_and_left_as_it_was(tmp_path):
     assert not_a_db.read_bytes() == b"these are someone's notes, not a database\n" * 200
 
 
-def test_a_corrupt_database_is_one_line_and_left_as_it_was(tmp_path):
+@pytest.mark.sqlite_only("a SQLite file's pages overwritten")
+def test_a_corrupt_database_is_one_line_and_left_as_it_was(tmp_path, backend):
     config = write_config(tmp_path, [("Feed", "http://127.0.0.1:9/feed")])
     assert run_cli("db", "upgrade", "--config", str(config)).returncode == 0
     database = tmp_path / "cli.db"
@@ -272,13 +277,41 @@ def test_a_corrupt_database_is_one_line_and_left_as_it_was(tmp_path):
     assert database.read_bytes() == corrupt
 
 
+def test_a_second_bot_sending_from_the_same_sqlite_file_is_one_line(tmp_path):
+    with FakeTelegram() as tg:
+        config = write_config(tmp_path, [], api_base_url=tg.base_url)
+        log = tmp_path / "first.log"
+        env = clean_env() | {"TELEGRAM_BOT_TOKEN": tg.token}
+        with log.open("wb") as stderr:
+            first = subprocess.Popen(
+                [*EXE, "run", "--config", str(config)], cwd=REPO, env=env, stderr=stderr
+            )
+        try:
+            tg.wait_for(lambda: "bot running as" in log.read_text(), timeout=60)
+            second = run_cli("run", "--config", str(config), token=tg.token)
+        finally:
+            first.send_signal(signal.SIGTERM)
+            first.wait(timeout=30)
+    assert_one_clear_line(
+        second, "Another process is already sending from the database", "takes one sender"
+    )
+    assert first.returncode == 0
+
+
 def test_a_database_url_of_no_known_kind_is_one_line(tmp_path):
     config = write_config(tmp_path, [], database_url="nonsense://somewhere/db")
     result = run_cli("poll", "--once", "--config", str(config))
     assert_one_clear_line(result, "storage.database_url is not a database URL")
 
 
-def test_a_directory_where_the_database_should_be_is_one_line(tmp_path):
+def test_a_database_driver_that_is_not_installed_is_one_line(tmp_path):
+    config = write_config(tmp_path, [], database_url="postgresql+psycopg://digest@127.0.0.1:9/x")
+    result = run_cli("db", "upgrade", "--config", str(config))
+    assert_one_clear_line(result, "needs the psycopg driver, which is not installed")
+
+
+@pytest.mark.sqlite_only("a directory where the SQLite file should be")
+def test_a_directory_where_the_database_should_be_is_one_line(tmp_path, backend):
     (tmp_path / "cli.db").mkdir()
     config = write_config(tmp_path, [])
     result = run_cli("poll", "--once", "--config", str(config))
@@ -298,22 +331,21 @@ def test_check_config_never_prints_the_database_password(tmp_path, capsys, monke
     assert "digest:***@db.example.org" in out
 
 
-def test_poll_once_looks_up_stories_in_context_as_the_bot_does(tmp_path, capsys):
+def test_poll_once_looks_up_stories_in_context_as_the_bot_does(tmp_path, capsys, database_url):
     with FeedServer() as server:
         server.route(
             "/en/latest-news/item/", Reply((DATA / "extract" / "bhrrc_item.html").read_bytes())
         )
         item = {"title": "Cambodia: union rules", "link": server.url("/en/latest-news/item/")}
         url = server.feed("/feed.xml", rss([item]))
-        config = write_config(tmp_path, [])
+        config = write_config(tmp_path, [], database_url=database_url)
         config.write_text(
             config.read_text()
             + f'[[feeds]]\nname = "BHRRC"\nurl = "{url}"\ntype = "ngo"\nstory_context = true\n'
         )
         assert main(["poll", "--once", "--config", str(config)]) == 0
     capsys.readouterr()
-    with closing(sqlite3.connect(tmp_path / "cli.db")) as db:
-        [(context_url,)] = db.execute("SELECT context_url FROM stories").fetchall()
+    [(context_url,)] = rows(database_url, "SELECT context_url FROM stories")
     assert context_url == server.url(
         "/en/cambodia-union-registration-rules-questioned-by-labour-groups#c123456"
     )
@@ -323,7 +355,8 @@ def test_poll_once_looks_up_stories_in_context_as_the_bot_does(tmp_path, capsys)
     SETPRIV is None, reason="needs util-linux's setpriv to drop root's file override"
 )
 @pytest.mark.parametrize("read_only", ["file", "folder"])
-def test_a_read_only_database_is_one_line_and_left_as_it_was(tmp_path, read_only):
+@pytest.mark.sqlite_only("a SQLite file's mode, or its folder's")
+def test_a_read_only_database_is_one_line_and_left_as_it_was(tmp_path, read_only, backend):
     # Tests run as root, whom file modes do not stop: the process drops that power, so
     # these modes hold as they would for the bot's own user (or on a read-only disk).
     config = write_config(tmp_path, [])

@@ -1,7 +1,7 @@
 """Kill -9 during a broadcast: every chat still gets the story, at most once more per kill.
 
 A real `rights-digest run` subprocess sends to the Bot API stand-in; the test kills it with
-SIGKILL at several points and starts it again on the same SQLite file.
+SIGKILL at several points and starts it again on the same database.
 """
 
 import os
@@ -35,7 +35,7 @@ def tg() -> Iterator[FakeTelegram]:
         yield fake
 
 
-def write_config(tmp_path: Path, tg: FakeTelegram, feed_url: str) -> Path:
+def write_config(tmp_path: Path, tg: FakeTelegram, feed_url: str, database_url: str) -> Path:
     example = tomllib.loads((REPO / "config.example.toml").read_text(encoding="utf-8"))
     topics = (
         (REPO / "config.example.toml")
@@ -47,7 +47,7 @@ def write_config(tmp_path: Path, tg: FakeTelegram, feed_url: str) -> Path:
     path.write_text(
         f"""
 [storage]
-database_url = "sqlite+aiosqlite:///crash.db"
+database_url = "{database_url}"
 [telegram]
 api_base_url = "{tg.base_url}"
 [polling]
@@ -80,12 +80,12 @@ def sends(tg: FakeTelegram) -> int:
     return sum(1 for r in tg.sent() if r.method == "sendMessage")
 
 
-async def test_sigkill_mid_broadcast_loses_nothing(tmp_path, tg):
+async def test_sigkill_mid_broadcast_loses_nothing(tmp_path, tg, database_url):
     with FeedServer() as feeds:
         now = datetime.now(UTC)
         document = restamp((FEEDS / "bhrrc_cambodia.xml").read_bytes(), now - timedelta(hours=2))
         url = feeds.feed("/bhrrc.xml", document)
-        config_path = write_config(tmp_path, tg, url)
+        config_path = write_config(tmp_path, tg, url, database_url)
         config = load_config(config_path)
         async with open_services(config) as services:
             await feeds_read_before(services.db, now - timedelta(hours=1))

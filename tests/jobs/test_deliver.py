@@ -7,6 +7,7 @@ and injects the errors a real bot meets; the database is a real SQLite file.
 import tomllib
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime, timedelta
+from functools import partial
 
 import pytest
 
@@ -14,7 +15,7 @@ import jobs.deliver
 from bot.app import Services, open_services
 from news.config import Config
 from news.store.chats import count_chat_rows, forget_chat, get_chat, subscribe
-from news.store.claims import claim_due
+from news.store.claims import claim_due, mark_sent
 from tests.conftest import DATA, REPO, ConfigFactory, feed_entry
 from tests.fakes.feed_server import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
@@ -228,7 +229,8 @@ async def test_forget_removes_pending_messages_too(tg, services):
     assert await count_chat_rows(services.db, 18) == 4
     await forget_chat(services.db, 18)
     assert await count_chat_rows(services.db, 18) == 0
-    assert await claim_due(services.db, T0, limit=10, lease=timedelta(seconds=5), busy=set()) == []
+    lease = timedelta(seconds=5)
+    assert await claim_due(services.db, T0, owner="s", limit=10, lease=lease, busy=set()) == []
 
 
 async def test_a_lease_that_expires_returns_the_row_to_the_queue(services):
@@ -236,10 +238,15 @@ async def test_a_lease_that_expires_returns_the_row_to_the_queue(services):
     await services.poller.poll_due(T0)
     await services.dispatcher.fan_out(T0)
     lease = timedelta(seconds=30)
-    [claimed] = await claim_due(services.db, T0, limit=10, lease=lease, busy=set())
-    assert await claim_due(services.db, T0 + lease / 2, limit=10, lease=lease, busy=set()) == []
-    [again] = await claim_due(services.db, T0 + lease * 2, limit=10, lease=lease, busy=set())
+    claim = partial(claim_due, services.db, limit=10, lease=lease, busy=set())
+    [claimed] = await claim(T0, owner="first")
+    assert await claim(T0 + lease / 2, owner="second") == []
+    [again] = await claim(T0 + lease * 2, owner="second")
     assert again.id == claimed.id
+    # The first sender was only slow: the row is the second's now, and only it settles it.
+    assert not await mark_sent(services.db, claimed.id, 1, T0 + lease * 2, owner="first")
+    assert await mark_sent(services.db, again.id, 2, T0 + lease * 2, owner="second")
+    assert await outbox_states(services.db) == {"sent": 1}
 
 
 async def digest_rows(services: Services) -> list[tuple[int, str | None, str]]:

@@ -28,12 +28,17 @@ BHRRC = "Business & Human Rights Resource Centre"
 
 @pytest.fixture(params=["threads", "async session"])
 async def start(
-    make_config: ConfigFactory, request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch
+    make_config: ConfigFactory,
+    backend: str,
+    request: pytest.FixtureRequest,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> AsyncIterator[Callable[..., Any]]:
-    """Open the services; each test runs twice: with a SQLite file's reader and writer threads,
-    and through ``AsyncSession.run_sync`` as on any other database."""
+    """Open the services; each test runs twice on SQLite: with a SQLite file's reader and writer
+    threads, and through ``AsyncSession.run_sync`` as on any other database."""
+    if request.param == "threads" and backend != "sqlite":
+        pytest.skip("SQLite only: a SQLite file's reader and writer threads")
     if request.param == "async session":
-        monkeypatch.setattr(news.store.db, "_is_file", lambda url: False)
+        monkeypatch.setattr(news.store.db, "is_file", lambda url: False)
     opened: list[Any] = []
 
     async def open_with(feeds: list[dict[str, Any]]) -> Services:

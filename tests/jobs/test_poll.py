@@ -3,10 +3,12 @@
 import asyncio
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
+from functools import partial
 from typing import Any, Literal
 
 import pytest
 from sqlalchemy import func, select, text
+from sqlalchemy.orm import Session
 
 from bot.app import Services, open_services
 from jobs.poll import EXPECTED_BODY, STILL
@@ -212,6 +214,27 @@ async def test_a_parse_error_keeps_old_validators_so_the_next_poll_refetches(
     assert "If-None-Match" not in feed_server.hits_for("/f.xml")[-1].headers
 
 
+# A trigger that refuses to store one ETag, in each database's own syntax.
+REFUSE_ETAG = {
+    "sqlite": [
+        "CREATE TRIGGER refuse BEFORE UPDATE OF etag ON feeds WHEN NEW.etag = '\"refused\"' "
+        "BEGIN SELECT RAISE(ABORT, 'refused'); END"
+    ],
+    "postgresql": [
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql "
+        "AS $$ BEGIN RAISE EXCEPTION 'refused'; END $$",
+        "CREATE TRIGGER refuse BEFORE UPDATE OF etag ON feeds FOR EACH ROW "
+        "WHEN (NEW.etag = '\"refused\"') EXECUTE FUNCTION refuse()",
+    ],
+}
+DROP_REFUSE = {"sqlite": "DROP TRIGGER refuse", "postgresql": "DROP TRIGGER refuse ON feeds"}
+
+
+def run_all(session: Session, statements: list[str]) -> None:
+    for statement in statements:
+        session.execute(text(statement))
+
+
 async def test_stories_and_the_validators_saying_they_were_read_are_stored_together(
     feed_server, open_with
 ):
@@ -219,15 +242,12 @@ async def test_stories_and_the_validators_saying_they_were_read_are_stored_toget
     # written, its stories are not stored either, and the next poll reads them in full.
     services = await open_with([feed_entry("Example", feed_server.url("/f.xml"))])
     feed_server.route("/f.xml", Reply(rss([item(1), item(2)]), etag='"refused"'))
-    refuse = (
-        "CREATE TRIGGER refuse BEFORE UPDATE OF etag ON feeds WHEN NEW.etag = '\"refused\"' "
-        "BEGIN SELECT RAISE(ABORT, 'refused'); END"
-    )
-    await services.db.write(lambda session: session.execute(text(refuse)))
+    dialect = services.db.engine.dialect.name
+    await services.db.write(partial(run_all, statements=REFUSE_ETAG[dialect]))
     failed = (await poll(services, T0))["Example"]
     assert failed.status is FeedStatus.INTERNAL
     assert await count(services, Story) == 0
-    await services.db.write(lambda session: session.execute(text("DROP TRIGGER refuse")))
+    await services.db.write(partial(run_all, statements=[DROP_REFUSE[dialect]]))
     retried = (await poll(services, T0 + timedelta(days=1)))["Example"]
     assert (retried.status, len(retried.new_stories)) == (FeedStatus.OK, 2)
     assert "If-None-Match" not in feed_server.hits_for("/f.xml")[-1].headers

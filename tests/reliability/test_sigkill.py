@@ -1,7 +1,7 @@
 """Seeded kill -9 trials of the real `rights-digest run`: nothing lost, repeats only in flight.
 
 Poll: a dry run (no token) polling 24 feeds is killed at seeded moments of its first cycle
-and started again on the same SQLite file, until a run ends its cycle; every item is then
+and started again on the same database, until a run ends its cycle; every item is then
 stored exactly once. Fan-out, digest tick and send: the bot, with stories already stored,
 250 instant chats and 100 daily chats whose digest is due, is killed at seeded moments
 after it starts (the fan-out and the digest tick run at once, sending follows) and started
@@ -15,12 +15,11 @@ import asyncio
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 from collections import Counter
 from collections.abc import Iterator
-from contextlib import closing, suppress
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -32,6 +31,7 @@ from tests.conftest import DATA, REPO, restamp
 from tests.fakes.feed_server import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
 from tests.outbox import add_chats, feeds_read_before, outbox_states
+from tests.rows import rows
 
 pytestmark = pytest.mark.slow
 SEED = 20261207
@@ -43,10 +43,12 @@ TOPICS = (
 )
 
 
-def write_config(tmp_path: Path, feeds: list[str], api: str = "http://127.0.0.1:9") -> Path:
+def write_config(
+    tmp_path: Path, feeds: list[str], database_url: str, api: str = "http://127.0.0.1:9"
+) -> Path:
     lines = [
         "[storage]",
-        'database_url = "sqlite+aiosqlite:///trials.db"',
+        f'database_url = "{database_url}"',
         "[polling]",
         "parse_workers = 0",
         "[telegram]",
@@ -91,11 +93,6 @@ def tail(log: Path) -> str:
     return log.read_text(errors="replace")[-2000:]
 
 
-def rows(database: Path, query: str) -> list[tuple[object, ...]]:
-    with closing(sqlite3.connect(database)) as db:
-        return db.execute(query).fetchall()
-
-
 def item(feed: int, n: int) -> dict[str, str]:
     return {
         "title": f"Feed {feed} story {n}",
@@ -105,23 +102,23 @@ def item(feed: int, n: int) -> dict[str, str]:
     }
 
 
-async def test_kill_9_during_the_first_poll_loses_and_repeats_no_item(tmp_path):
+async def test_kill_9_during_the_first_poll_loses_and_repeats_no_item(tmp_path, database_url):
     chance = random.Random(SEED)
     with FeedServer() as server:
         urls = [
             server.feed(f"/f{n}.xml", rss([item(n, i) for i in range(ITEMS)]))
             for n in range(FEEDS)
         ]
-        config = write_config(tmp_path, urls)
+        config = write_config(tmp_path, urls, database_url)
         log = tmp_path / "poll.log"
         for _trial in range(10):
             kill_after(start(config, log), chance.uniform(0.5, 2.5))
         process = start(config, log)
         try:
-            await server_polled_all(tmp_path / "trials.db", process, log)
+            await server_polled_all(database_url, process, log)
         finally:
             kill(process)
-    database = tmp_path / "trials.db"
+    database = database_url
     assert rows(database, "SELECT COUNT(*) FROM entries") == [(FEEDS * ITEMS,)]
     assert rows(database, "SELECT COUNT(DISTINCT feed_id || '/' || key) FROM entries") == [
         (FEEDS * ITEMS,)
@@ -129,9 +126,9 @@ async def test_kill_9_during_the_first_poll_loses_and_repeats_no_item(tmp_path):
     assert rows(database, "SELECT COUNT(*) FROM stories") == [(FEEDS * ITEMS,)]
 
 
-async def server_polled_all(database: Path, process: subprocess.Popen[bytes], log: Path) -> None:
-    """Until every feed has a stored cycle (the bot is another process: its file is read).
-    A deadline for a stuck bot, not a timing: a loaded machine may take minutes."""
+async def server_polled_all(database: str, process: subprocess.Popen[bytes], log: Path) -> None:
+    """Until every feed has a stored cycle (the bot is another process: its database is
+    read). A deadline for a stuck bot, not a timing: a loaded machine may take minutes."""
     for _ in range(3000):
         if process.poll() is not None:
             raise AssertionError(f"the bot exited: {tail(log)}")
@@ -148,14 +145,15 @@ def tg() -> Iterator[FakeTelegram]:
         yield fake
 
 
-async def test_kill_9_during_fan_out_digests_and_sending(tmp_path, tg):
+async def test_kill_9_during_fan_out_digests_and_sending(tmp_path, tg, database_url):
     chance = random.Random(SEED + 1)
     now = datetime.now(UTC)
     cambodia = restamp(
         (DATA / "feeds" / "bhrrc_cambodia.xml").read_bytes(), now - timedelta(hours=2)
     )
     with FeedServer() as server:
-        config_path = write_config(tmp_path, [server.feed("/b.xml", cambodia)], tg.base_url)
+        feeds = [server.feed("/b.xml", cambodia)]
+        config_path = write_config(tmp_path, feeds, database_url, tg.base_url)
         config = load_config(config_path)
         due = (now - timedelta(minutes=1)).strftime("%H:%M")  # today's digest: due now
         async with open_services(config) as services:
@@ -174,7 +172,7 @@ async def test_kill_9_during_fan_out_digests_and_sending(tmp_path, tg):
                 digest_time=due,
                 timezone="UTC",
             )
-        database = tmp_path / "trials.db"
+        database = database_url
         log = tmp_path / "bot.log"
         in_flight = []
         for _trial in range(20):
@@ -196,11 +194,11 @@ async def test_kill_9_during_fan_out_digests_and_sending(tmp_path, tg):
         assert set(await outbox_states(services.db)) == {"sent"}
 
 
-def unsent(database: Path) -> list[tuple[object, ...]]:
+def unsent(database: str) -> list[tuple[object, ...]]:
     return rows(database, "SELECT id FROM outbox WHERE state != 'sent'")
 
 
-def unrecorded_deliveries(database: Path, tg: FakeTelegram) -> int:
+def unrecorded_deliveries(database: str, tg: FakeTelegram) -> int:
     """Messages Telegram has that the outbox, as the kill left it, does not call sent: the
     messages in flight at the kill. One a chat (the sender has one in flight per chat)."""
     delivered = {r.chat_id for r in tg.sent() if r.method == "sendMessage"}

@@ -1,11 +1,10 @@
 """Database.read and .write: a SQLite file is read and written on threads of its own, any
-other database through the async session."""
+other database (PostgreSQL) through the async session."""
 
 import asyncio
 import threading
 from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 from sqlalchemy import select
@@ -32,12 +31,19 @@ def a_chat(chat_id: int) -> Chat:
 
 
 @pytest.fixture
-async def file_db(tmp_path: Path) -> AsyncIterator[Database]:
-    url = f"sqlite+aiosqlite:///{tmp_path / 'read.db'}"
-    await upgrade_database_async(url)
-    db = open_database(url)
+async def file_db(database_url: str) -> AsyncIterator[Database]:
+    """A SQLite file, or a PostgreSQL database."""
+    await upgrade_database_async(database_url)
+    db = open_database(database_url)
     yield db
     await db.close()
+
+
+@pytest.fixture
+def thread_of(backend: str) -> Callable[[str], str]:
+    """The name of the thread a read or write runs on: a SQLite file's own, else the loop's."""
+    here = threading.current_thread().name
+    return lambda role: role if backend == "sqlite" else here
 
 
 @pytest.fixture
@@ -53,19 +59,20 @@ def thread_and_types(session: Session) -> tuple[str, list[str]]:
     return threading.current_thread().name, list(session.scalars(select(Chat.type)))
 
 
-async def test_a_sqlite_file_is_read_on_the_reader_thread_and_sees_what_was_committed(
-    file_db: Database,
+async def test_a_read_sees_what_was_committed_on_the_reader_thread_of_a_sqlite_file(
+    file_db: Database, thread_of
 ):
     async with file_db.writing() as session:
         session.add(a_chat(1))
     thread, types = await file_db.read(thread_and_types)
-    assert thread.startswith("db-reader")
+    assert thread.removesuffix("_0") == thread_of("db-reader")
     assert types == ["private"]
     async with file_db.writing() as session:  # a later write is seen by the next read
         session.add(a_chat(2))
     assert (await file_db.read(thread_and_types))[1] == ["private", "private"]
 
 
+@pytest.mark.sqlite_only("the reader's connection is SQLite's query_only")
 async def test_the_reader_cannot_write(file_db: Database):
     def sneak_in(session: Session) -> None:
         session.add(a_chat(3))
@@ -84,8 +91,8 @@ def add_chat(chat_id: int) -> Callable[[Session], str]:
     return add
 
 
-async def test_a_bulk_write_runs_on_the_writer_thread_and_is_committed(file_db: Database):
-    assert (await file_db.write(add_chat(1))).startswith("db-writer")
+async def test_a_bulk_write_runs_on_the_writer_thread_and_is_committed(file_db, thread_of):
+    assert (await file_db.write(add_chat(1))).removesuffix("_0") == thread_of("db-writer")
     assert (await file_db.read(thread_and_types))[1] == ["private"]
 
 
@@ -107,6 +114,7 @@ async def test_a_bulk_write_holds_the_write_lock_while_it_runs(file_db: Database
     assert not file_db.write_lock.locked()
 
 
+@pytest.mark.sqlite_only("a SQLite file's writer thread")
 async def test_a_cancelled_bulk_write_keeps_the_lock_until_its_thread_is_done(file_db: Database):
     started, go_on = threading.Event(), threading.Event()
 
@@ -128,7 +136,8 @@ async def test_a_cancelled_bulk_write_keeps_the_lock_until_its_thread_is_done(fi
     assert (await file_db.read(thread_and_types))[1] == ["private"]  # it did finish
 
 
-async def test_a_database_in_memory_is_used_through_the_async_session(memory_db: Database):
+@pytest.mark.sqlite_only("a SQLite database in memory")
+async def test_a_database_in_memory_is_used_through_the_async_session(backend, memory_db):
     # Another connection would see another, empty database: no threads of its own.
     assert memory_db.reader is None
     assert memory_db.writer is None
@@ -143,15 +152,15 @@ async def test_a_database_in_memory_is_used_through_the_async_session(memory_db:
     assert settings.timezone == "Asia/Phnom_Penh"
 
 
-async def test_closing_ends_the_reader_thread(tmp_path: Path):
-    url = f"sqlite+aiosqlite:///{tmp_path / 'close.db'}"
-    await upgrade_database_async(url)
-    db = open_database(url)
+async def test_closing_ends_the_reader_thread(database_url: str):
+    await upgrade_database_async(database_url)
+    db = open_database(database_url)
     await db.read(thread_and_types)
     await db.close()
     assert not [t for t in threading.enumerate() if t.name.startswith("db-reader")]
 
 
+@pytest.mark.sqlite_only("secure_delete and the write-ahead log of a SQLite file")
 async def test_a_forgotten_chat_leaves_nothing_in_the_database_files(file_db, tmp_path):
     # A zone no other row holds: after /forget its bytes must be in neither the database
     # file (secure delete) nor the write-ahead log (checkpointed).
@@ -160,7 +169,7 @@ async def test_a_forgotten_chat_leaves_nothing_in_the_database_files(file_db, tm
         session.add(a_chat(4242))
     await update_chat(file_db, 4242, timezone=marker)
     await subscribe(file_db, 4242, ["cambodia-eba"], NOW)
-    files = [tmp_path / "read.db", tmp_path / "read.db-wal"]
+    files = [tmp_path / "test.db", tmp_path / "test.db-wal"]
     assert any(marker.encode() in f.read_bytes() for f in files if f.exists())
     assert await forget_chat(file_db, 4242) == 2
     for path in files:

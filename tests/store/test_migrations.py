@@ -1,42 +1,54 @@
 """The Alembic migrations build exactly the schema news/store/tables.py describes."""
 
-from pathlib import Path
-
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import create_engine, inspect
+from sqlalchemy import Connection, inspect
+from sqlalchemy.ext.asyncio import create_async_engine
 
-from news.store.db import SCHEMA_HEAD, alembic_config, sqlite_revision, upgrade_database
+from news.store.db import (
+    SCHEMA_HEAD,
+    alembic_config,
+    schema_revision,
+    upgrade_database,
+    upgrade_database_async,
+)
 from news.store.tables import Base
 
 
-def test_migrations_match_the_models(tmp_path: Path):
-    path = tmp_path / "schema.db"
-    upgrade_database(f"sqlite+aiosqlite:///{path}")
-    engine = create_engine(f"sqlite:///{path}")
-    with engine.connect() as connection:
-        diff = compare_metadata(MigrationContext.configure(connection), Base.metadata)
-    engine.dispose()
+def differences(connection: Connection) -> list[object]:
+    return list(compare_metadata(MigrationContext.configure(connection), Base.metadata))
+
+
+def table_names(connection: Connection) -> set[str]:
+    return set(inspect(connection).get_table_names())
+
+
+async def test_migrations_match_the_models(empty_database_url: str):
+    await upgrade_database_async(empty_database_url)
+    engine = create_async_engine(empty_database_url)
+    async with engine.connect() as connection:
+        diff = await connection.run_sync(differences)
+    await engine.dispose()
     assert diff == []
 
 
-def test_upgrading_twice_is_harmless(tmp_path: Path):
-    url = f"sqlite+aiosqlite:///{tmp_path / 'twice.db'}"
-    upgrade_database(url)
-    upgrade_database(url)
-    engine = create_engine(f"sqlite:///{tmp_path / 'twice.db'}")
-    assert set(inspect(engine).get_table_names()) >= {"feeds", "stories", "entries", "chats"}
-    engine.dispose()
+async def test_upgrading_twice_is_harmless(empty_database_url: str):
+    await upgrade_database_async(empty_database_url)
+    await upgrade_database_async(empty_database_url)
+    engine = create_async_engine(empty_database_url)
+    async with engine.connect() as connection:
+        tables = await connection.run_sync(table_names)
+    await engine.dispose()
+    assert tables >= {"feeds", "stories", "entries", "chats", "outbox"}
 
 
-def test_the_schema_head_the_bot_checks_for_is_alembics(tmp_path: Path):
-    # news.store.db skips loading Alembic for a SQLite file at SCHEMA_HEAD: a new migration must
+def test_the_schema_head_the_bot_checks_for_is_alembics(empty_database_url: str):
+    # news.store.db skips loading Alembic for a database at SCHEMA_HEAD: a new migration must
     # move it, or the bot would never apply that migration.
     assert ScriptDirectory.from_config(alembic_config("sqlite://")).get_current_head() == (
         SCHEMA_HEAD
     )
-    url = f"sqlite+aiosqlite:///{tmp_path / 'head.db'}"
-    assert sqlite_revision(url) is None  # no file yet
-    upgrade_database(url)
-    assert sqlite_revision(url) == SCHEMA_HEAD
+    assert schema_revision(empty_database_url) is None  # no file, or no tables, yet
+    upgrade_database(empty_database_url)
+    assert schema_revision(empty_database_url) == SCHEMA_HEAD

@@ -3,18 +3,26 @@
 import asyncio
 
 from alembic import context
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import create_async_engine
 
 from news.store.tables import Base
 
 TARGET = Base.metadata
+# The advisory lock migrations take on PostgreSQL ("RDMIGR" in ASCII): one key per database.
+MIGRATION_LOCK = 0x52444D494752
 
 
 def _run(connection: Connection) -> None:
     # Batch mode lets SQLite (no ALTER COLUMN) take the same migrations as PostgreSQL.
     context.configure(connection=connection, target_metadata=TARGET, render_as_batch=True)
     with context.begin_transaction():
+        if connection.dialect.name == "postgresql":
+            # Two processes upgrading at once: the second waits here until the first has
+            # committed, then reads the revision it left and has nothing to do. (All of the
+            # migrations run in this one transaction: PostgreSQL's DDL is transactional.)
+            connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": MIGRATION_LOCK})
         context.run_migrations()
 
 
