@@ -22,6 +22,7 @@ from telegram import Bot, LinkPreviewOptions
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, ChatMigrated, Forbidden, RetryAfter, TelegramError
 
+from bot.health import Observer
 from bot.outgoing import Outgoing, pacer_for, retry_seconds
 from bot.sizing import split_text
 from news.config import DeliveryConfig
@@ -59,8 +60,10 @@ class Sender:
         clock: Callable[[], float] = time.monotonic,
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         outgoing: Outgoing | None = None,
+        observer: Observer | None = None,
     ) -> None:
         self.db, self.bot, self.config = db, bot, config
+        self.observer = observer or Observer()  # sends by result and 429s, for /metrics
         self.clock, self.now = clock, now
         # Shared with the replies in a running bot: one pacer keeps their sum in the limits.
         self.outgoing = outgoing or Outgoing(pacer_for(config), clock=clock)
@@ -162,17 +165,24 @@ class Sender:
                     disable_notification=row.silent,
                 )
         except RetryAfter as error:
+            self._count("retry_after")
+            self.observer.floods.inc()
             await self._flooded(row, retry_seconds(error))
         except ChatMigrated as error:
+            self._count("migrated")
             await migrate_chat(self.db, row.chat_id, error.new_chat_id)
             await self._retry(row, self.now(), "chat migrated", counts=False)
         except Forbidden as error:
+            self._count("forbidden")
             await close_chat(self.db, row.chat_id, str(error), self.now())
         except BadRequest as error:
+            self._count("bad_request")
             await self._bad_request(row, error, rest)
         except TelegramError as error:  # NetworkError, TimedOut, 5xx, …: try again later
+            self._count("error")
             await self._retry_or_fail(row, f"{type(error).__name__}: {error}")
         else:
+            self._count("sent")
             if rest is None:
                 await mark_sent(self.db, row.id, message.message_id, self.now(), owner=self.owner)
             else:
@@ -180,6 +190,9 @@ class Sender:
                 await keep_rest(self.db, row.id, rest, lease_until, owner=self.owner)
             return True
         return False
+
+    def _count(self, result: str) -> None:
+        self.observer.sends.labels(result).inc()
 
     async def _flooded(self, row: Claimed, wait: float) -> None:
         self.outgoing.flooded(row.chat_id, wait)

@@ -108,7 +108,11 @@ async def serve(
         sending = None
         if "send" in roles:
             sender = Sender(
-                app_services.db, application.bot, config.delivery, outgoing=services.outgoing
+                app_services.db,
+                application.bot,
+                config.delivery,
+                outgoing=services.outgoing,
+                observer=app_services.observer,
             )
             await sender.start()  # a second sender on a SQLite file stops here, in one line
             app_services.dispatcher.wake = sender.wake

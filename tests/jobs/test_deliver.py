@@ -13,6 +13,7 @@ import pytest
 
 import jobs.deliver
 from bot.app import Services, open_services
+from bot.health import Observer
 from news.config import Config
 from news.store.chats import count_chat_rows, forget_chat, get_chat, subscribe
 from news.store.claims import claim_due, mark_sent
@@ -120,8 +121,9 @@ async def test_many_pending_alerts_become_one_batch(tg, services, feed_server):
     assert all(f"part {n}" in batch for n in range(5))
 
 
-async def sent_to(tg: FakeTelegram, services: Services, chats: list[int]) -> None:
-    """Broadcast the EBA story to ``chats`` and run the sender until every row is settled."""
+async def sent_to(tg: FakeTelegram, services: Services, chats: list[int]) -> Observer:
+    """Broadcast the EBA story to ``chats`` and run the sender until every row is settled;
+    what the sender counted for /metrics."""
     await add_chats(services.db, chats, topic="cambodia-eba", since=SINCE)
     await services.poller.poll_due(T0)
     await services.dispatcher.fan_out(T0)
@@ -130,8 +132,9 @@ async def sent_to(tg: FakeTelegram, services: Services, chats: list[int]) -> Non
         states = await outbox_states(services.db)
         return not states.get("pending") and not states.get("sending")
 
-    async with running_sender(services.db, tg, services.config.delivery):
+    async with running_sender(services.db, tg, services.config.delivery) as sender:
         await eventually(settled, within=30)
+    return sender.observer
 
 
 @pytest.mark.parametrize(
@@ -205,11 +208,15 @@ async def test_a_429_waits_for_that_chat_only_and_costs_no_attempt(tg, services)
     tg.add_chat(15)
     tg.add_chat(16)
     tg.flood(15, retry_after=1, times=3)
-    await sent_to(tg, services, [15, 16])
+    observer = await sent_to(tg, services, [15, 16])
     assert (len(received(tg, 15)), len(received(tg, 16))) == (1, 1)
     first_429 = next(r.at for r in tg.requests if r.status == 429)
     assert tg.sent(16)[0].at < first_429 + 1  # chat 16 did not wait for chat 15's flood
     assert await outbox_states(services.db) == {"sent": 2}
+    sample = observer.registry.get_sample_value
+    assert sample("rights_digest_sends_total", {"result": "sent"}) == 2
+    assert sample("rights_digest_sends_total", {"result": "retry_after"}) == 3
+    assert sample("rights_digest_http_429_total") == 3
 
 
 async def test_after_max_attempts_a_row_is_failed_and_shows_in_stats(tg, services):
