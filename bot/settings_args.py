@@ -1,9 +1,8 @@
 """Typed /settings arguments ("daily 07:30 Asia/Phnom_Penh", "discreet on") to changes. Pure."""
 
-import re
 from dataclasses import dataclass, field
 
-from news.delivery.quiet import parse_quiet
+from news.delivery.quiet import parse_clock, parse_quiet
 from news.delivery.timezones import resolve_zone, zone_name
 from news.i18n.translator import N_, Translator
 from news.topics.khmer import matching_key
@@ -17,7 +16,6 @@ _DAY_NAMES = dict(
         strict=True,
     )
 )
-_TIME = re.compile(r"^(\d{1,2})(?::(\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 _ON = {"on", "yes", "true"}
 DEFAULT_QUIET = "22:00-07:00"
 _OFF = {"off", "no", "false", "normal"}
@@ -94,18 +92,8 @@ def parse_settings_args(args: list[str]) -> SettingsChange:
 
 def parse_time(text: str) -> str | None:
     """ "7", "07:30", "7pm", "19:05" to "HH:MM"; None if it is not a time of day."""
-    match = _TIME.match(text.strip())
-    if not match:
-        return None
-    hour, minute = int(match.group(1)), int(match.group(2) or 0)
-    suffix = (match.group(3) or "").lower()
-    if suffix:
-        if not 1 <= hour <= 12:
-            return None
-        hour = hour % 12 + (12 if suffix == "pm" else 0)
-    if hour > 23 or minute > 59:
-        return None
-    return f"{hour:02d}:{minute:02d}"
+    clock = parse_clock(text)
+    return None if clock is None else f"{clock:%H:%M}"
 
 
 def _quiet(words: list[str]) -> tuple[str | None, int] | None:

@@ -7,7 +7,7 @@ PostgreSQL, saying which SQLite internal it tests; ``postgresql_only(reason)`` t
 """
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from datetime import datetime
 from email.utils import format_datetime, parsedate_to_datetime
 from pathlib import Path
@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 
 from news.config import Config, parse_config
+from news.store.db import Database, open_database, upgrade_database_async
 from tests.fakes.feed_server import FeedServer
 from tests.postgres import Server, start_server
 
@@ -140,3 +141,19 @@ def restamp(document: bytes, newest: datetime) -> bytes:
 
 
 _PUB_DATE = re.compile(rb"<pubDate>([^<]+)</pubDate>")
+
+
+@pytest.fixture
+async def open_db(database_url: str) -> AsyncIterator[Callable[[], Database]]:
+    """Opens a Database of its own for each caller, as each process would have one; the
+    schema migrated first, every one closed at the end."""
+    await upgrade_database_async(database_url)
+    opened: list[Database] = []
+
+    def open_one() -> Database:
+        opened.append(open_database(database_url))
+        return opened[-1]
+
+    yield open_one
+    for db in opened:
+        await db.close()

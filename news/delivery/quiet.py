@@ -27,7 +27,7 @@ def parse_quiet(text: str) -> QuietHours | None:
     parts = re.split(r"\s*[-–—]\s*|\s+to\s+", text.strip(), maxsplit=1)
     if len(parts) != 2:
         return None
-    start, end = (_clock(part) for part in parts)
+    start, end = (parse_clock(part) for part in parts)
     if start is None or end is None or start == end:
         return None
     return QuietHours(start, end)
@@ -50,7 +50,8 @@ def last_quiet_end(hours: QuietHours, now: datetime, zone: tzinfo) -> datetime:
     return end
 
 
-def _clock(text: str) -> time | None:
+def parse_clock(text: str) -> time | None:
+    """ "7", "07:30", "7pm", "19:05" (in any script's digits) to a time of day; None if not one."""
     match = _CLOCK.match(text.strip())
     if not match:
         return None

@@ -3,14 +3,14 @@ SQLite: a file takes one sender, and a second one is refused at start."""
 
 import contextlib
 from collections import Counter
-from collections.abc import AsyncIterator, Callable, Iterator
+from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 
 import pytest
 
 from news.config import DeliveryConfig
 from news.store.claims import OutboxBusyError
-from news.store.db import Database, open_database, upgrade_database_async
+from news.store.db import Database
 from tests.fakes.telegram import FakeTelegram
 from tests.outbox import add_chats, eventually, outbox_states, queue_messages, running_sender
 
@@ -24,21 +24,6 @@ FAST = DeliveryConfig.model_construct(global_rate=150.0)
 def tg() -> Iterator[FakeTelegram]:
     with FakeTelegram(latency=0.01, implicit_chats=True, enforce_limits=False) as fake:
         yield fake
-
-
-@pytest.fixture
-async def open_db(database_url: str) -> AsyncIterator[Callable[[], Database]]:
-    """A Database of its own for each sender, as each process would have."""
-    await upgrade_database_async(database_url)
-    opened: list[Database] = []
-
-    def open_one() -> Database:
-        opened.append(open_database(database_url))
-        return opened[-1]
-
-    yield open_one
-    for db in opened:
-        await db.close()
 
 
 async def broadcast(db: Database, chats: int) -> list[int]:

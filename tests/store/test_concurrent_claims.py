@@ -3,14 +3,13 @@ them, and a chat has one message in flight whoever sends it."""
 
 import asyncio
 from collections import Counter
-from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime, timedelta
 
 import pytest
 from sqlalchemy import func, select
 
 from news.store.claims import claim_due
-from news.store.db import Database, open_database
+from news.store.db import Database
 from news.store.tables import Outbox
 from tests.outbox import add_chats, queue_messages
 
@@ -18,20 +17,6 @@ pytestmark = pytest.mark.postgresql_only("SQLite takes one sender: a second one 
 NOW = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 LEASE = timedelta(minutes=5)  # longer than the test: no lease runs out
 SINCE = NOW - timedelta(days=1)
-
-
-@pytest.fixture
-async def open_db(database_url: str) -> AsyncIterator[Callable[[], Database]]:
-    """A Database of its own for each sender, as each process would have."""
-    opened: list[Database] = []
-
-    def open_one() -> Database:
-        opened.append(open_database(database_url))
-        return opened[-1]
-
-    yield open_one
-    for db in opened:
-        await db.close()
 
 
 async def fill(db: Database, chats: int, per_chat: int) -> None:

@@ -1,14 +1,13 @@
 """The feeds table follows the config, also when several processes start at once."""
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
 from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select, update
 
 from news.config import FeedConfig
-from news.store.db import Database, open_database, upgrade_database_async
+from news.store.db import Database
 from news.store.feeds import sync_feeds
 from news.store.tables import Feed
 
@@ -18,21 +17,6 @@ T0 = datetime(2026, 11, 27, 8, 0, tzinfo=UTC)
 def feed(n: int, **extra: object) -> FeedConfig:
     values = {"name": f"Feed {n}", "url": f"https://e.org/{n}.xml", "type": "ngo"} | extra
     return FeedConfig.model_validate(values)
-
-
-@pytest.fixture
-async def open_db(database_url: str) -> AsyncIterator[Callable[[], Database]]:
-    """A Database of its own for each process."""
-    await upgrade_database_async(database_url)
-    opened: list[Database] = []
-
-    def open_one() -> Database:
-        opened.append(open_database(database_url))
-        return opened[-1]
-
-    yield open_one
-    for db in opened:
-        await db.close()
 
 
 async def feed_rows(db: Database) -> list[tuple[str, str, bool, datetime | None]]:
