@@ -51,9 +51,12 @@ async def latest(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
             await reply(update, context, _not_found(name, bot, tr))
             return
         scope = topic.slug
-    elif not await chat_topics(bot.services.db, chat.id):
+    followed = await chat_topics(bot.services.db, chat.id) if scope == EVERYTHING else set()
+    if scope == EVERYTHING and not followed:
         note += tr.gettext("You don't follow any topic yet: /topics.") + "\n"
-    page, more = await _page(bot, chat, scope, limit, before=None, older=False, note=note)
+    page, more = await _page(
+        bot, chat, scope, limit, followed, before=None, older=False, note=note
+    )
     if page is None:
         await reply(update, context, note + tr.gettext(NONE_YET))
         return
@@ -85,8 +88,10 @@ async def older(update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         return
     chat = await current_chat(update, context)
     tr = bot.translator(chat)
+    everything = press.scope == EVERYTHING
+    followed = await chat_topics(bot.services.db, chat.id) if everything else set()
     page, more = await _page(
-        bot, chat, press.scope, press.count, before=press.before, older=True, note=""
+        bot, chat, press.scope, press.count, followed, before=press.before, older=True, note=""
     )
     await query.answer(None if page else tr.gettext(NO_OLDER))
     await redraw(update, context, markup=None)  # one "Older" button at a time: the newest page
@@ -100,15 +105,16 @@ async def _page(
     chat: ChatSettings,
     scope: str,
     limit: int,
+    followed: set[str],
     *,
     before: Cursor | None,
     older: bool,
     note: str,
 ) -> tuple[Page | None, bool]:
-    """The page of ``scope`` after ``before``, and whether older stories remain."""
+    """The page of ``scope`` after ``before`` (``followed``: the chat's topics, read by the
+    caller for "everything"), and whether older stories remain."""
     tr = bot.translator(chat)
     if scope == EVERYTHING:
-        followed = await chat_topics(bot.services.db, chat.id)
         slugs = sorted(followed) or [t.slug for t in bot.topics]
         heading = _heading(tr, older=older, followed=bool(followed))
     else:

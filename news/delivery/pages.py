@@ -7,11 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 
-from news.delivery.render import MAX_MESSAGE, escape, fit, render_story, visible_length
+from news.delivery.render import escape, fit, render_story, visible_length
+from news.delivery.split import BUDGET
 from news.i18n.translator import Translator
 from news.models import StoredStory
-
-MARGIN = 64  # room for Telegram's own counting quirks
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,7 +33,7 @@ def render_page(
     story too long on its own is shortened rather than left out (there is always one)."""
     text = f"{note}<b>{escape(heading)}</b>"
     shown: list[StoredStory] = []
-    budget = MAX_MESSAGE - MARGIN
+    budget = BUDGET  # the same room below Telegram's limit as every pushed message
     for story in stories:
         block = render_story(story, zone, tr)
         if not shown:
