@@ -126,7 +126,9 @@ def _save(
         still = present.union(e.key for e in entries if e.key not in new_keys)
         mark_seen(session, feed.id, still, now)
     existing = _stories_by_url_key(session, [e.url_key for e in fresh])
-    if headlines is not None:
+    if headlines is not None and any(e.url_key not in existing for e in fresh):
+        # Other pollers store stories too: their headlines first, as far as committed.
+        index_headlines(session, headlines, now - headlines.window, after=headlines.newest)
         existing |= _same_headlines(session, feed, fresh, existing, headlines, now)
     one_each: dict[int, Known] = {}  # one dict per story, however many keys lead to it
     existing = {key: one_each.setdefault(s["id"], s) for key, s in existing.items()}
@@ -176,10 +178,13 @@ def _same_headlines(
     return {key: by_id[i] for key, i in matches.items() if i in by_id}
 
 
-def index_headlines(session: Session, index: HeadlineIndex, since: datetime) -> None:
-    """Add the headline of every story found since ``since`` to ``index`` (run by db.write)."""
+def index_headlines(
+    session: Session, index: HeadlineIndex, since: datetime, *, after: int = 0
+) -> None:
+    """Add to ``index`` the headline of every story found since ``since`` whose id is above
+    ``after`` (run by db.write)."""
     query = select(Story.id, Story.feed_id, Story.title, Story.first_seen_at).where(
-        Story.first_seen_at >= since
+        Story.first_seen_at >= since, Story.id > after
     )
     for story_id, feed_id, title, seen in session.execute(query):
         index.add(story_id, feed_id, title, seen)
