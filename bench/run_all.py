@@ -9,7 +9,15 @@ from typing import Any
 
 from bench.common import OUT, REPO, commit, machine
 
-SCENARIOS = ("b1_poll", "b2_broadcast", "b3_latency", "b4_digest", "b5_footprint", "b6_burst")
+SCENARIOS = (
+    "b1_poll",
+    "b1_scaling",
+    "b2_broadcast",
+    "b3_latency",
+    "b4_digest",
+    "b5_footprint",
+    "b6_burst",
+)
 DOC = REPO / "docs" / "benchmarks.md"
 
 
@@ -85,6 +93,7 @@ def rows() -> list[tuple[str, str, str, str, str, str]]:
                 mark(ours["tree_peak_mb"]["rss"] <= 250),
             ),
         ]
+    table += _scaling_rows()
     b2 = load("b2_broadcast")
     if b2:
         ours, naive = b2["ours"], b2["naive"]
@@ -193,6 +202,34 @@ def rows() -> list[tuple[str, str, str, str, str, str]]:
             ),
         ]
     return table + _b6_rows()
+
+
+def _scaling_rows() -> list[tuple[str, str, str, str, str, str]]:
+    """B1 on PostgreSQL with one and two poll processes (docs/scaling.md)."""
+    scaling = load("b1_scaling")
+    if not scaling:
+        return []
+    one, two, sqlite = (scaling[k] for k in ("postgresql_1", "postgresql_2", "sqlite_1"))
+    return [
+        (
+            "B1 scaling",
+            f"{cycle} cycle on PostgreSQL: 1 → 2 poll processes",
+            f"{one[cycle]['wall']} s → {two[cycle]['wall']} s",
+            f"SQLite, 1 process {sqlite[cycle]['wall']} s",
+            "",
+            f"{scaling['wall_vs_postgresql_1'][cycle]}× the time",
+        )
+        for cycle in ("cold", "unchanged")
+    ] + [
+        (
+            "B1 scaling",
+            "feeds fetched twice in a cycle, 2 poll processes",
+            str(two["cold"]["fetched_twice"] + two["unchanged"]["fetched_twice"]),
+            "",
+            "0",
+            mark(two["cold"]["fetched_twice"] + two["unchanged"]["fetched_twice"] == 0),
+        )
+    ]
 
 
 def _b6_rows() -> list[tuple[str, str, str, str, str, str]]:
