@@ -11,7 +11,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import bindparam, insert, or_, select
+from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from news.models import DueFeed, Entry, StoredStory
@@ -22,6 +22,8 @@ from news.store.retention import mark_seen
 from news.store.tables import Base, Story
 from news.text.cluster import HeadlineIndex
 
+# The advisory lock saves take on PostgreSQL ("RDSAVE" in ASCII).
+SAVE_LOCK = 0x524453415645
 CHUNK = 400  # bound parameters per IN (...) list; SQLite allows 32766, keep queries small
 # Storing goes through Core: the ORM's bookkeeping spent more CPU than SQLite did.
 STORIES = Base.metadata.tables["stories"]
@@ -120,6 +122,10 @@ def _save(
     present: frozenset[str] = frozenset(),
     owner: str | None = None,
 ) -> SaveResult:
+    if headlines is not None and session.get_bind().dialect.name == "postgresql":
+        # One save at a time across pollers, as a SQLite file's one writer gives anyway:
+        # each then sees the stories the others stored, to join one by its headline.
+        session.execute(select(func.pg_advisory_xact_lock(SAVE_LOCK)))
     fresh = _unseen(session, feed.id, entries)
     if len(fresh) < len(entries) or present:
         new_keys = {e.key for e in fresh}
