@@ -7,12 +7,14 @@ then each cycle starts in all of them at once; a cycle's wall time runs from tha
 until the last of them has finished. The publishers (this process) count every request,
 so a feed fetched twice in a cycle is seen here, not taken on trust. PostgreSQL is a
 private server (``tests/postgres.py``); without PostgreSQL's programs the scenario is
-skipped.
+skipped. The three runs alternate in rounds (``B1_SCALING_ROUNDS``, 2 by default), and the
+figures are each one's median: the machines are shared, and their speed drifts.
 
     python -m bench.b1_scaling      # writes bench/out/b1_scaling.json
 """
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -21,13 +23,14 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from bench.b1_poll import HOSTS, LATENCY, build_feeds, serve
+from bench.b1_poll import HOSTS, LATENCY, build_feeds, median_of, serve
 from bench.common import machine, measure, write_result
 from tests.fakes.feed_server import FeedServer
 from tests.postgres import Server, start_server
 from tests.rows import rows
 
 CYCLES = ("cold", "unchanged")
+ROUNDS = int(os.environ.get("B1_SCALING_ROUNDS", "2"))
 
 
 def run_pollers(
@@ -92,6 +95,7 @@ def main() -> None:
     except RuntimeError as error:
         print(f"B1 scaling skipped: {error}")
         return
+    rounds: list[dict[str, Any]] = []
     try:
         feeds = build_feeds()
         with (
@@ -99,21 +103,32 @@ def main() -> None:
             tempfile.TemporaryDirectory() as tmp,
         ):
             urls = serve(server, feeds)
-            runs = {
-                "sqlite_1": run_pollers(1, f"sqlite+aiosqlite:///{tmp}/b1.db", server, urls),
-                "postgresql_1": run_pollers(1, _fresh(pg), server, urls),
-                "postgresql_2": run_pollers(2, _fresh(pg), server, urls),
-            }
+            for number in range(1, ROUNDS + 1):
+                print(f" round {number} of {ROUNDS}", flush=True)
+                sqlite = f"sqlite+aiosqlite:///{tmp}/b1-{number}.db"
+                rounds.append(
+                    {
+                        "sqlite_1": run_pollers(1, sqlite, server, urls),
+                        "postgresql_1": run_pollers(1, _fresh(pg), server, urls),
+                        "postgresql_2": run_pollers(2, _fresh(pg), server, urls),
+                    }
+                )
+                for name, run in rounds[-1].items():
+                    print(f"  {name}: {json.dumps(run)}", flush=True)
     finally:
         if cluster is not None:
             cluster.stop()
-    for name, run in runs.items():
-        print(f"  {name}: {json.dumps(run)}", flush=True)
+    runs = median_of(rounds)
     result = {
         "feeds": len(feeds),
+        "rounds": len(rounds),
         **runs,
         "wall_vs_sqlite_1": {name: ratios(run, runs["sqlite_1"]) for name, run in runs.items()},
         "wall_vs_postgresql_1": ratios(runs["postgresql_2"], runs["postgresql_1"]),
+        "round_ratios_2_vs_1": [ratios(r["postgresql_2"], r["postgresql_1"]) for r in rounds],
+        "fetched_twice_any_round": sum(
+            r[name][cycle]["fetched_twice"] for r in rounds for name in r for cycle in CYCLES
+        ),
         "machine": machine(),
     }
     write_result("b1_scaling", result)
