@@ -76,7 +76,7 @@ def author_name(raw: object) -> str | None:
     "Jane Doe", "O&#8217;Brien" (escaped twice in the document) gives "O’Brien"."""
     if not isinstance(raw, str):
         return None
-    name = " ".join(html_to_text(raw).split())
+    name = " ".join((html_to_text(raw) if "<" in raw or "&" in raw else raw).split())
     if "@" in name:
         name = " ".join(_EMAILS.sub(" ", name).split())
         if name.startswith("(") and name.endswith(")"):
