@@ -84,7 +84,8 @@ LINES = (
 _IN_SENTENCES = frozenset({INTRO, SIGNUP})
 # Sentences that point elsewhere instead of saying something: "What next?" (The Week),
 # "Here's what we know." / "Here's what to know." (TIME), "What to Know:", "Read more: …",
-# "Continue reading …", "Click here …", "There's just one problem." (TIME), Khmer "អានបន្ត" ("read on").
+# "Continue reading …", "Click here …", "There's just one problem." (TIME), Khmer "អានបន្ត"
+# ("read on").
 _TEASER = re.compile(
     r"(?:what next\b|what happens next\b|what (?:we|you) (?:know|need to know)\b|what to know\b"
     r"|here(?:’|')s (?:what|how|why|where|when|who|the latest)\b|here (?:is|are) (?:what|how"
@@ -98,7 +99,9 @@ _TEASER = re.compile(
 _TRAILING_OFF = re.compile(r"\b(?:but|and|or|so|because|while)\W{0,3}(?:…|\.\.\.)$", _I)
 # A call to buy at a sentence's end: "The number of promotional tickets is limited – grab yours
 # today!" (OpenStreetMap Polska).
-_CALL_TO_BUY = re.compile(r"\b(?:grab|get|buy|book|order|reserve) yours(?: now| today)?\W{0,3}$", _I)
+_CALL_TO_BUY = re.compile(
+    r"\b(?:grab|get|buy|book|order|reserve) yours(?: now| today)?\W{0,3}$", _I
+)
 # What a page embeds rather than says: a post's @handle ("Dear @AppleSupport, we noticed …", a
 # tweet in Macworld's story).
 _EMBEDDED = re.compile(r"(?<![\w.])@[A-Za-z_]\w{1,30}\b")
