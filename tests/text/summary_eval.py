@@ -11,7 +11,8 @@ of this file's own, independent of news/text: unbalanced quotation marks, captio
 bylines and datelines, intros and sign-up lines, fragments, teasers and question leads. An item
 is acceptable when no detector fires, it is empty exactly when labelled ``empty`` (nothing a
 reader can trust: the headline alone), and its summary is not one judged unacceptable by a
-reader (``bad``: fingerprints of summaries read and rejected, for faults no detector sees).
+reader (``bad``: fingerprints of summaries read and rejected, for faults no detector sees;
+``ok``: of those read and accepted, so that a summary nobody has read yet is counted).
 
 Prints the figures and each unacceptable item; exits 1 below the targets (acceptable ≥ 95%,
 unbalanced quotes 0, captions and credits 0). Skips, saying so, when the corpus is absent.
@@ -75,6 +76,7 @@ class Label:
     empty: bool = False
     faults: tuple[str, ...] = ()  # what the item's lead holds that must not be shown
     bad: tuple[str, ...] = ()  # fingerprints of summaries read and judged unacceptable
+    ok: tuple[str, ...] = ()  # fingerprints of summaries read and judged acceptable
     note: str = ""
 
 
@@ -88,6 +90,12 @@ class Result:
     @property
     def acceptable(self) -> bool:
         return not self.kinds
+
+    @property
+    def read(self) -> bool:
+        """A reader judged this very summary (an empty one needs no reading)."""
+        marks = (*self.label.ok, *self.label.bad)
+        return not self.summary or fingerprint(self.summary) in marks
 
 
 def fingerprint(summary: str) -> str:
@@ -104,6 +112,7 @@ def load_labels(path: Path) -> list[Label]:
             empty=item.get("empty", False),
             faults=tuple(item.get("faults", ())),
             bad=tuple(item.get("bad", ())),
+            ok=tuple(item.get("ok", ())),
             note=item.get("note", ""),
         )
         for item in raw["items"]
@@ -203,6 +212,10 @@ def report(results: list[Result]) -> bool:
     mismatched = counts["empty"] + counts["not empty"]
     print(f"  empty mismatch    {mismatched:4d}")
     print(f"  judged bad        {counts['judged']:4d}")
+    # Summaries passed by the detectors that no reader has judged (changed since): the
+    # acceptable share counts them, on the detectors' word alone.
+    unread = sum(result.acceptable and not result.read for result in results)
+    print(f"  passed, not read  {unread:4d}   (changed since judged: detectors only)")
     for result in results:
         if not result.acceptable:
             print(f"\n  {result.label.feed} {result.label.id}: {', '.join(result.kinds)}")
