@@ -65,6 +65,7 @@ _QUESTION = re.compile(r"\?[\"”’»)]*(?:\s|$)")
 _FRAGMENT_START = re.compile(r"[”»,;:)\]…]|\.\.\.|[a-z]+\b(?![A-Z\d])")
 _CLOSER_STARTS = re.compile(r"[.!?…]\s+[”»]")
 _PAIRS = {"”": "“", "»": "«"}
+_SHOWN = {"caption": "caption/credit", "byline": "byline/dateline", "intro": "intro/sign-up"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -208,7 +209,7 @@ def report(results: list[Result]) -> bool:
     print(f"Summaries: {len(results)} labelled items from {feeds} feeds ({empty} headline only)")
     print(f"  acceptable        {acceptable:6.1%}   (target ≥ {ACCEPTABLE:.0%})")
     for kind in KINDS:
-        print(f"  {kind:<17} {counts[kind]:4d}")
+        print(f"  {_SHOWN.get(kind, kind):<17} {counts[kind]:4d}")
     mismatched = counts["empty"] + counts["not empty"]
     print(f"  empty mismatch    {mismatched:4d}")
     print(f"  judged bad        {counts['judged']:4d}")

@@ -186,8 +186,8 @@ KHMER_QUOTE = "លោកបាននិយាយថា៖ «យើងនឹង�
     ("text", "expected"),
     [
         ("ភ្នំពេញ៖ " + KHMER_LEAD, KHMER_LEAD),  # a dateline
-        (lines("ដោយ៖ សុខ ចាន់", KHMER_LEAD), KHMER_LEAD),  # a byline
-        (lines("រូបថត៖ សុខ ចាន់", KHMER_LEAD), KHMER_LEAD),  # a photo credit
+        (lines("ដោយ៖ សុខ ចាន់។", KHMER_LEAD), KHMER_LEAD),  # a byline
+        (lines("រូបថត៖ កម្មករនៅមុខរោងចក្រ។", KHMER_LEAD), KHMER_LEAD),  # a photo caption
         (lines(KHMER_LEAD, "អានបន្ត៖ សហជីព"), KHMER_LEAD),  # "read on"
         (lines(KHMER_LEAD, KHMER_QUOTE), f"{KHMER_LEAD} {KHMER_QUOTE}"),  # « » kept whole
         (lines(KHMER_LEAD, "«យើងនឹងដើរក្បួនម្ដងទៀត។"), KHMER_LEAD),  # « never closed
