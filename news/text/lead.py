@@ -68,8 +68,8 @@ class Candidate:
 def lead_candidates(lines: list[str], title: str) -> list[Candidate]:
     """The lead's units a summary may show, in order, each once (feeds repeat lines).
 
-    A unit leaning on one not shown ("He said …" after a caption's sentence, "It's named after
-    …" answering a question) is not one: only the story's first unit may lean on nothing.
+    A unit leaning on one not shown ("He said …" after half a quotation, "It's named after …"
+    answering a question) is not one: only the story's first unit may lean on nothing.
     """
     found: dict[str, Candidate] = {}
     previous_kept, after_question, counted, read = False, False, 0, []
