@@ -16,6 +16,8 @@ description = "Trade preferences, their withdrawal and the rights conditions beh
   [[topics.all_of]]
   terms = ["Everything But Arms", "trade preferences"]
   acronyms = ["EBA"]         # case-sensitive, ASCII-guarded
+  where = "headline"         # one mention in the headline is enough (default: "lead") ...
+  min_mentions = 3           # ... or three anywhere in the story (default 2; 0: only `where`)
 
   [topics.none_of]           # any match here rejects the story
   terms = ["European Banking Authority"]
@@ -41,6 +43,10 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _PUNCTUATION = " .,;:!?'\"()[]-"
 # Khmer terms match inside words, so a one- or two-letter term (ដក) would match almost anything.
 _MIN_KHMER_LENGTH = 3
+# Where one mention of a group's terms is enough (news.topics.match.LEAD_CHARS says what the
+# lead is); past it a group needs min_mentions.
+Where = Literal["headline", "lead", "anywhere"]
+MAX_MIN_MENTIONS = 20
 # Who is speaking, shown to readers so they can weigh the source.
 SourceType = Literal[
     "ngo",
@@ -57,12 +63,16 @@ def _topic_error(message: str, **values: object) -> PydanticCustomError:
 
 
 class TermGroup(BaseModel):
-    """Terms of which at least one must occur (in title or text)."""
+    """Terms of which at least one must occur, on evidence a reader would accept: once in
+    ``where`` (by default the lead), or ``min_mentions`` times anywhere in the story, so one
+    word deep in a long article is not enough unless the group says ``where = "anywhere"``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     terms: tuple[str, ...] = ()
     acronyms: tuple[str, ...] = ()
+    where: Where = "lead"
+    min_mentions: int = Field(default=2, ge=0, le=MAX_MIN_MENTIONS)
 
     @field_validator("terms")
     @classmethod
@@ -112,6 +122,7 @@ class TermGroup(BaseModel):
     def _not_empty(self) -> "TermGroup":
         if not self.terms and not self.acronyms:
             raise _topic_error("a term group needs at least one term or acronym")
+        self._check_strength()
         keys = {term_key(term): term for term in self.terms}
         for acronym in self.acronyms:
             if term_key(acronym) in keys:
@@ -122,6 +133,25 @@ class TermGroup(BaseModel):
                     term=repr(keys[term_key(acronym)]),
                 )
         return self
+
+    def _check_strength(self) -> None:
+        """``where`` and ``min_mentions`` that say something: each one set must change what
+        matches, so an admin who sets it is not misled."""
+        if self.where == "anywhere" and "min_mentions" in self.model_fields_set:
+            raise _topic_error(
+                "min_mentions = {count} has no effect with where = 'anywhere', where one "
+                "mention anywhere already matches; remove one of them",
+                count=self.min_mentions,
+            )
+        if self.min_mentions == 1:
+            raise _topic_error(
+                "min_mentions = 1 lets one mention anywhere match; say where = 'anywhere' "
+                "instead, or ask for 2 or more (0: only mentions in `where` count)"
+            )
+
+    def has_strength_options(self) -> bool:
+        """True when ``where`` or ``min_mentions`` is set (they mean nothing in none_of)."""
+        return bool(self.model_fields_set & {"where", "min_mentions"})
 
     def all_terms(self) -> tuple[str, ...]:
         """Terms and acronyms together, for overlap checks and display."""
@@ -189,6 +219,11 @@ class TopicConfig(BaseModel):
                 slug=repr(self.slug),
             )
         if self.none_of is not None:
+            if self.none_of.has_strength_options():
+                raise _topic_error(
+                    "none_of: where and min_mentions apply to all_of and any_of; none_of "
+                    "rejects a story on any mention anywhere"
+                )
             for name, group in self.positive_groups():
                 _check_not_excluded(name, group, self.none_of)
         return self
