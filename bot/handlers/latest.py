@@ -128,7 +128,7 @@ async def _page(
         return None, False
     zone = chat_zone(chat.timezone)
     # "Why" names the topics this page lists, the chat's own (or the one asked for).
-    names = why_names(bot.topic_titles(tr.language), slugs)
+    names = why_names(bot.topic_short_titles(tr.language), slugs)
     page = render_page(found[:limit], heading=heading, note=note, zone=zone, tr=tr, names=names)
     return page, len(page.stories) < len(found)
 

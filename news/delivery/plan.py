@@ -43,14 +43,16 @@ def plan_alerts(
     topic_titles: Mapping[str, str],
     followed: Sequence[str],
     tr: Translator,
+    why_titles: Mapping[str, str] | None = None,
 ) -> tuple[list[NewMessage], list[int]]:
     """One alert per new story; past ``coalesce_after`` undelivered alerts, one batch instead.
-    ``topic_titles`` and ``tr`` are in the chat's language; "Why" names only ``followed``.
+    ``topic_titles`` and ``tr`` are in the chat's language; "Why" names only ``followed``, by
+    ``why_titles`` (short names, in the chat's language) when given, else by title.
 
     Returns the messages to add and the pending outbox rows the batch replaces.
     """
     zone = chat_zone(chat.timezone)
-    names = why_names(topic_titles, followed)
+    names = why_names(why_titles or topic_titles, followed)
     if len(stories) + len(pending) <= coalesce_after:
         messages = [
             NewMessage(
@@ -81,6 +83,7 @@ def plan_digest(
     topic_titles: Mapping[str, str],
     followed: Sequence[str],
     tr: Translator,
+    why_titles: Mapping[str, str] | None = None,
 ) -> list[NewMessage]:
     """A chat's digest for ``period``: grouped by the ``followed`` topics, newest first,
     split to fit; each story's "Why" names those of them it matched."""
@@ -97,7 +100,7 @@ def plan_digest(
         discreet=chat.discreet,
         zone=zone,
         tr=tr,
-        names=why_names(topic_titles, followed),
+        names=why_names(why_titles or topic_titles, followed),
     )
     ids = tuple(dict.fromkeys(s.id for s in stories))
     return [

@@ -4,6 +4,7 @@
 [[topics]]
 slug = "cambodia-eba"
 title = "Cambodia and the EU's Everything But Arms preferences"
+short_title = "EBA"          # optional: for "Why: EBA — Everything But Arms, EBA"
 description = "Trade preferences, their withdrawal and the rights conditions behind it."
 
   [topics.translations.km]   # optional: the title and description in another language
@@ -47,6 +48,7 @@ _MIN_KHMER_LENGTH = 3
 # lead is); past it a group needs min_mentions.
 Where = Literal["headline", "lead", "anywhere"]
 MAX_MIN_MENTIONS = 20
+MAX_SHORT_TITLE = 40  # a name, not a sentence: it leads each topic's part of a "Why" line
 # Who is speaking, shown to readers so they can weigh the source.
 SourceType = Literal[
     "ngo",
@@ -180,6 +182,7 @@ class TopicText(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     title: str = Field(min_length=1, max_length=120)
+    short_title: str | None = Field(default=None, min_length=1, max_length=MAX_SHORT_TITLE)
     description: str = Field(min_length=1, max_length=300)
 
 
@@ -190,6 +193,7 @@ class TopicConfig(BaseModel):
 
     slug: str = Field(pattern=_SLUG)
     title: str = Field(min_length=1, max_length=120)
+    short_title: str | None = Field(default=None, min_length=1, max_length=MAX_SHORT_TITLE)
     description: str = Field(min_length=1, max_length=300)
     translations: dict[str, TopicText] = Field(default_factory=dict)
     all_of: tuple[TermGroup, ...] = ()
@@ -201,6 +205,14 @@ class TopicConfig(BaseModel):
         """The title a chat reading ``language`` sees: its translation, else the title."""
         text = self.translations.get(language)
         return text.title if text else self.title
+
+    def short_title_in(self, language: str) -> str:
+        """The name a "Why" line gives the topic in ``language``: the short title, else the
+        title, of the translation when there is one."""
+        text = self.translations.get(language)
+        if text is not None:
+            return text.short_title or text.title
+        return self.short_title or self.title
 
     def description_in(self, language: str) -> str:
         """The description in ``language``, else the one in the config's own language."""
@@ -266,6 +278,11 @@ def _check_not_excluded(name: str, group: TermGroup, none_of: TermGroup) -> None
 def titles_in(topics: Sequence[TopicConfig], language: str) -> dict[str, str]:
     """Slug to title in ``language``, in config order."""
     return {topic.slug: topic.title_in(language) for topic in topics}
+
+
+def short_titles_in(topics: Sequence[TopicConfig], language: str) -> dict[str, str]:
+    """Slug to the short name "Why" lines use in ``language``, in config order."""
+    return {topic.slug: topic.short_title_in(language) for topic in topics}
 
 
 def check_topic_languages(

@@ -105,10 +105,20 @@ def test_alerts_and_batches_say_why_with_the_chats_topics_only():
     both = replace(
         STORY, id=9, topics=(TopicMatch("eba", ("EBA",)), TopicMatch("land", ("eviction",)))
     )
-    plan = {"topic_titles": TITLES, "followed": ["eba"], "tr": EN}
-    [alert], _ = plan_alerts(CHAT, [both], [], coalesce_after=3, **plan)
-    [batch], _ = plan_alerts(CHAT, [both, story(2, "ngo")], [], coalesce_after=0, **plan)
-    assert (_whys(alert.text), _whys(batch.text)) == (["Why: EBA — EBA"], ["Why: EBA — EBA"])
+    [alert], _ = plan_alerts(
+        CHAT, [both], [], coalesce_after=3, topic_titles=TITLES, followed=["eba"], tr=EN
+    )
+    [batch], _ = plan_alerts(
+        CHAT,
+        [both, story(2, "ngo")],
+        [],
+        coalesce_after=0,
+        topic_titles=TITLES,
+        followed=["eba"],
+        tr=EN,
+        why_titles={"eba": "Trade", "land": "Land"},
+    )
+    assert (_whys(alert.text), _whys(batch.text)) == (["Why: EBA — EBA"], ["Why: Trade — EBA"])
 
 
 def test_a_batch_groups_stories_under_the_chats_topics_each_story_once():
