@@ -311,7 +311,8 @@ def test_the_eval_fails_a_topic_below_the_bar(
         encoding="utf-8",
     )
     exit_code = main([str(weak), str(LABELLED)])
-    below = [line.split()[0] for line in capsys.readouterr().out.splitlines() if "BELOW" in line]
+    table = capsys.readouterr().out.split("\n\n")[0]  # the stories we wrote
+    below = [line.split()[0] for line in table.splitlines() if "BELOW" in line]
     assert (exit_code, below) == (1, list(SLUGS))
 
 
