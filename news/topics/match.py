@@ -413,8 +413,13 @@ def _read_story(title: str, text: str) -> _Story:
     # Keyed apart and joined by a newline, which no term key contains, so no phrase or Khmer
     # term can match across the end of the title and the start of the text.
     cut = _lead_end(text)
-    head_key, lead_key = term_key(title), term_key(text[:cut])
-    key = f"{head_key}\n{_joined_keys(lead_key, term_key(text[cut:]))}"
+    head_key = term_key(title)
+    if cut == len(text):  # most items: all lead
+        lead_key = term_key(text)
+        key = f"{head_key}\n{lead_key}"
+    else:
+        lead_key, rest_key = term_key(text[:cut]), term_key(text[cut:])
+        key = f"{head_key}\n{lead_key}{_gap(lead_key, rest_key)}{rest_key}"
     key_bytes = _utf8(key)
     headline = (len(title), len(head_key))
     lead = (len(title) + 1 + cut, len(head_key) + 1 + len(lead_key))
@@ -430,20 +435,23 @@ def _read_story(title: str, text: str) -> _Story:
 def _lead_end(text: str) -> int:
     """Where the lead ends in ``text``: at the first space from ``LEAD_CHARS`` on, so no
     word is cut (a text without one is all lead)."""
-    if len(text) <= LEAD_CHARS:
-        return len(text)
+    if len(text) <= LEAD_CHARS or text[LEAD_CHARS].isspace():
+        return min(len(text), LEAD_CHARS)
     space = _SPACE.search(text, LEAD_CHARS)
     return len(text) if space is None else space.start()
 
 
 def _joined_keys(lead: str, rest: str) -> str:
-    """``term_key`` of a text cut at a space, from the keys of its two parts: one space
-    between them, none between Khmer letters (``news.topics.khmer``), as keying it whole."""
-    if not lead or not rest:
-        return lead or rest
-    if _is_khmer_letter(lead[-1]) and _is_khmer_letter(rest[0]):
-        return lead + rest
-    return f"{lead} {rest}"
+    """``term_key`` of a text cut at a space, from the keys of its two parts."""
+    return f"{lead}{_gap(lead, rest)}{rest}"
+
+
+def _gap(lead: str, rest: str) -> str:
+    """What keying the whole text leaves where it was cut, at a space: one space, or none
+    when a part is empty or Khmer letters meet (``news.topics.khmer``)."""
+    if not lead or not rest or (_is_khmer_letter(lead[-1]) and _is_khmer_letter(rest[0])):
+        return ""
+    return " "
 
 
 def _is_khmer_letter(char: str) -> bool:
@@ -472,23 +480,25 @@ def _matched_terms(topic: CompiledTopic, story: _Story) -> tuple[str, ...] | Non
 def _evidence(group: CompiledGroup, story: _Story) -> list[CompiledTerm] | None:
     """The group's terms found in the story when they are enough: one mention within the
     group's ``where``, or ``min_mentions`` anywhere; else None."""
-    raw_end, key_end = story.ends[group.where]
     found: list[CompiledTerm] = []
-    spans: dict[bool, list[tuple[int, int]]] = {True: [], False: []}  # by haystack: raw?
+    spans: dict[bool, list[tuple[int, int]]] | None = None  # by haystack (raw?), if counted
     convincing = False
-    for term in _candidates(group, story):
+    for term in _candidates(group, story):  # most stories have no candidate at all
         starts = _starts(term, story)
         first = next(starts, None)
         if first is None:
             continue
         found.append(term)
+        if convincing:
+            continue
         on_raw = term.kind == "acronym"
-        if convincing or first < (raw_end if on_raw else key_end):
+        if first < story.ends[group.where][0 if on_raw else 1]:
             convincing = True
         elif group.min_mentions:
+            spans = spans or {True: [], False: []}
             more = islice(starts, group.min_mentions - 1)  # enough to tell
             spans[on_raw] += ((at, at + len(term.needle)) for at in (first, *more))
-    if convincing or (found and group.min_mentions and _mentions(spans) >= group.min_mentions):
+    if convincing or (spans and _mentions(spans) >= group.min_mentions):
         return found
     return None
 
