@@ -14,7 +14,6 @@ import sys
 import time
 import tomllib
 from collections.abc import Callable
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -37,7 +36,9 @@ def corpus_stories() -> list[tuple[str, str]]:
             raw = parse_feed(path.read_bytes(), {}, f"https://feeds.example/{path.name}")
         except ParseError:
             continue
-        reads = [read_item(e.html, base_url=e.link or "https://feeds.example/") for e in raw.entries]
+        reads = [
+            read_item(e.html, base_url=e.link or "https://feeds.example/") for e in raw.entries
+        ]
         repeated = repeated_lines([r.text for r in reads])
         for entry, read in zip(raw.entries, reads, strict=True):
             stories.append((entry.title, clean(take_credit(read), repeated).text))
