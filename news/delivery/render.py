@@ -44,6 +44,7 @@ SOURCE_LABELS = {
 # most 300 characters, a summary 350); these stop a hostile or old row from filling a message.
 MAX_TITLE, MAX_NAME, MAX_SUMMARY, MAX_LIST = 400, 120, 1000, 300
 MAX_HEADING_TOPICS = 160  # characters of topic names in a batch heading; the rest are counted
+MAX_WHY_TERMS = 5  # per topic in a "Why" line
 # The topics a reader follows: (slug, the name their "Why" line shows), in config order.
 WhyNames = tuple[tuple[str, str], ...]
 
@@ -146,7 +147,7 @@ def _why(story: StoredStory, shown: tuple[tuple[str, str], ...], tr: Translator)
     parts = [
         # i18n: One topic in a "Why" line: its name, a dash, the words found ("EBA — EBA, EU").
         tr.gettext("{topic} — {terms}").format(
-            topic=_shown(name, MAX_NAME), terms=", ".join(terms[slug])
+            topic=_shown(name, MAX_NAME), terms=_some_terms(terms[slug])
         )
         for slug, name in shown
         if terms.get(slug)
@@ -157,6 +158,13 @@ def _why(story: StoredStory, shown: tuple[tuple[str, str], ...], tr: Translator)
     # i18n: Why a story was sent: each topic followed with its words found in the story
     # i18n: ("Why: EBA — Everything But Arms, EBA; NGO freedoms — LICADHO").
     return tr.gettext("Why: {topics}").format(topics=shown_text)
+
+
+def _some_terms(terms: Sequence[str]) -> str:
+    """The first ``MAX_WHY_TERMS`` terms: enough to show why, short enough that every topic
+    of the line still shows (a long story can match twenty terms of one topic)."""
+    shown = ", ".join(terms[:MAX_WHY_TERMS])
+    return shown + "…" if len(terms) > MAX_WHY_TERMS else shown
 
 
 def render_alert(

@@ -304,3 +304,17 @@ def test_a_digest_shows_each_chats_own_why():
         "Why: EBA — Everything But Arms, EBA",
         "Why: EBA — Everything But Arms, EBA; NGO freedoms — Cambodia, LICADHO",
     )
+
+
+def test_why_shows_a_few_terms_of_each_topic():
+    many = replace(
+        TWO_TOPICS,
+        id=78,
+        topics=(
+            TopicMatch("cambodia-eba", tuple(f"t{n}" for n in range(30))),
+            TopicMatch("cambodia-civil-society", ("LICADHO",)),
+        ),
+    )
+    assert _why_line(render_story(many, UTC, EN, FOLLOWED)) == (
+        "Why: EBA — t0, t1, t2, t3, t4…; NGO freedoms — LICADHO"
+    )
