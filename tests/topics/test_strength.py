@@ -1,6 +1,7 @@
 """Match strength: where one mention is enough, how many mentions elsewhere, and the faults
 seen on real feeds (one word deep in a long article was enough to match)."""
 
+import random
 from pathlib import Path
 from typing import Any
 
@@ -11,7 +12,7 @@ from news.topics.config import TopicConfig
 from news.topics.keys import term_key
 from news.topics.match import LEAD_CHARS, _joined_keys, _lead_end, compile_topics, match_topics
 from tests.topics.corpus import corpus_missing
-from tests.topics.eval import evaluate_corpus, weak_matches
+from tests.topics.eval import _acronym_starts, _term_starts, evaluate_corpus, weak_matches
 
 ROOT = Path(__file__).resolve().parents[2]
 SHIPPED = load_config(ROOT / "config.example.toml", environ={}).topics
@@ -238,3 +239,76 @@ def test_the_corpus_set_is_large_and_no_match_rests_on_one_late_mention() -> Non
     }
     matched = {item.id: item.matched for item in items}
     assert [slug in matched[item_id] for item_id, slug in faults.items()] == [False] * 3
+
+
+# A reference for strength, from the rules with regular expressions (tests.topics.eval's), to
+# check the fast matcher's lead, counting and overlaps on generated stories of every length.
+
+_STRENGTH_TOPICS = [
+    TopicConfig.model_validate({"slug": slug, "title": "T", "description": "D.", **groups})
+    for slug, groups in [
+        ("lead", {"any_of": {"terms": ["Cambodia", "Phnom Penh"], "acronyms": ["EBA"]}}),
+        ("two", {"any_of": {"terms": ["civil society", "society"], "min_mentions": 2}}),
+        ("head", {"any_of": {"terms": ["strike"], "where": "headline", "min_mentions": 0}}),
+        ("khmer", {"any_of": {"terms": ["សង្គមស៊ីវិល", "អង្គការសង្គមស៊ីវិល"]}}),
+        (
+            "both",
+            {
+                "all_of": [
+                    {"terms": ["Cambodia"], "min_mentions": 0},
+                    {"terms": ["strike"], "where": "anywhere"},
+                ]
+            },
+        ),
+    ]
+]
+_STRENGTH_PIECES = [
+    "Cambodia", "Phnom Penh", "EBA", "EBAs", "civil society", "society", "strike", "strikes",
+    "សង្គមស៊ីវិល", "អង្គការសង្គមស៊ីវិល", " ", " ", "\n", ". ", "x", FILLER[:120], FILLER[:37],
+]  # fmt: skip
+
+
+def _reference_strength(topic: TopicConfig, title: str, text: str) -> bool:
+    cut = _lead_end(text)
+    raw, key = f"{title}\n{text}", f"{term_key(title)}\n{term_key(text)}"
+    ends = {
+        "headline": (len(title), len(term_key(title))),
+        "lead": (len(title) + 1 + cut, len(term_key(title)) + 1 + len(term_key(text[:cut]))),
+        "anywhere": (len(raw) + 1, len(key) + 1),
+    }
+
+    def met(group: Any) -> bool:
+        spans = {
+            True: [(at, at + len(a)) for a in group.acronyms for at in _acronym_starts(a, raw)],
+            False: [
+                (at, at + len(term_key(t))) for t in group.terms for at in _term_starts(t, key)
+            ],
+        }
+        raw_end, key_end = ends[group.where]
+        if any(at < raw_end for at, _ in spans[True]) or any(
+            at < key_end for at, _ in spans[False]
+        ):
+            return True
+        count = 0
+        for found in spans.values():
+            end = -1
+            for start, stop in sorted(found):
+                count += start >= end
+                end = max(end, stop)
+        return bool(group.min_mentions) and count >= group.min_mentions
+
+    return all(met(group) for _, group in topic.positive_groups())
+
+
+def test_the_fast_matcher_agrees_with_the_strength_reference_on_generated_stories() -> None:
+    rng = random.Random(20261207)
+    compiled = compile_topics(_STRENGTH_TOPICS)
+    disagreements = []
+    for _ in range(1500):
+        title = "".join(rng.choices(_STRENGTH_PIECES[:10], k=rng.randint(0, 3)))
+        text = "".join(rng.choices(_STRENGTH_PIECES, k=rng.randint(0, 40)))
+        expected = [t.slug for t in _STRENGTH_TOPICS if _reference_strength(t, title, text)]
+        found = [m.slug for m in match_topics(compiled, title=title, text=text)]
+        if found != expected:
+            disagreements.append((title, text, found, expected))
+    assert disagreements[:3] == []
