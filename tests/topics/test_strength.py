@@ -244,23 +244,24 @@ def test_the_corpus_set_is_large_and_no_match_rests_on_one_late_mention() -> Non
 # A reference for strength, from the rules with regular expressions (tests.topics.eval's), to
 # check the fast matcher's lead, counting and overlaps on generated stories of every length.
 
+_STRENGTH_GROUPS: list[tuple[str, dict[str, Any]]] = [
+    ("lead", {"any_of": {"terms": ["Cambodia", "Phnom Penh"], "acronyms": ["EBA"]}}),
+    ("two", {"any_of": {"terms": ["civil society", "society"], "min_mentions": 2}}),
+    ("head", {"any_of": {"terms": ["strike"], "where": "headline", "min_mentions": 0}}),
+    ("khmer", {"any_of": {"terms": ["សង្គមស៊ីវិល", "អង្គការសង្គមស៊ីវិល"]}}),
+    (
+        "both",
+        {
+            "all_of": [
+                {"terms": ["Cambodia"], "min_mentions": 0},
+                {"terms": ["strike"], "where": "anywhere"},
+            ]
+        },
+    ),
+]
 _STRENGTH_TOPICS = [
     TopicConfig.model_validate({"slug": slug, "title": "T", "description": "D.", **groups})
-    for slug, groups in [
-        ("lead", {"any_of": {"terms": ["Cambodia", "Phnom Penh"], "acronyms": ["EBA"]}}),
-        ("two", {"any_of": {"terms": ["civil society", "society"], "min_mentions": 2}}),
-        ("head", {"any_of": {"terms": ["strike"], "where": "headline", "min_mentions": 0}}),
-        ("khmer", {"any_of": {"terms": ["សង្គមស៊ីវិល", "អង្គការសង្គមស៊ីវិល"]}}),
-        (
-            "both",
-            {
-                "all_of": [
-                    {"terms": ["Cambodia"], "min_mentions": 0},
-                    {"terms": ["strike"], "where": "anywhere"},
-                ]
-            },
-        ),
-    ]
+    for slug, groups in _STRENGTH_GROUPS
 ]
 _STRENGTH_PIECES = [
     "Cambodia", "Phnom Penh", "EBA", "EBAs", "civil society", "society", "strike", "strikes",
