@@ -4,6 +4,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+# A story's authors share its one ``author`` field (and column), in order, separated by this
+# character. No name can hold it: names lose their control characters (news.text.invisible).
+AUTHOR_SEPARATOR = "\x1f"
+
+
+def author_names(author: str | None) -> tuple[str, ...]:
+    """The names in an ``author`` field (one, in a row stored before there were several)."""
+    return tuple(name for name in (author or "").split(AUTHOR_SEPARATOR) if name.strip())
+
 
 class FeedStatus(StrEnum):
     """What the last poll of a feed came to, as shown to admins."""
@@ -73,7 +82,7 @@ class RawEntry:
     link: str | None
     title: str
     html: str
-    author: str | None
+    authors: tuple[str, ...]  # as the feed gave them: decoded, no tags or emails, maybe twice
     published: datetime | None
     updated: datetime | None
 
@@ -107,7 +116,7 @@ class Entry:
     title: str
     text: str  # text and summary are empty when no topic matched: nobody will read them
     summary: str
-    author: str | None
+    author: str | None  # every name, in order, AUTHOR_SEPARATOR between them
     publisher: str | None
     published: datetime | None
     original_url: str | None

@@ -21,7 +21,7 @@ from news.delivery.split import plain_text as plain_text
 from news.delivery.split import utf16_len as utf16_len
 from news.delivery.split import visible_length as visible_length
 from news.i18n.translator import N_, Translator
-from news.models import StoredStory
+from news.models import StoredStory, author_names
 from news.text.summary import truncate
 from news.text.urls import is_http_url
 
@@ -87,7 +87,7 @@ def credit_line(story: StoredStory, zone: tzinfo, tr: Translator) -> str:
     via = f"{_shown(story.outlet, MAX_NAME)} ({tr.gettext(kind) if kind else story.source_type})"
     local = story.published.astimezone(zone)
     publisher = _shown(story.publisher, MAX_NAME) if story.publisher else None
-    author = _shown(story.author, MAX_NAME) if story.author else None
+    author = _authors(story.author, tr) if story.author else None
     # i18n: A CLDR date pattern (d day, MMM month, y year) for a story's date: "7 Dec 2026".
     day = tr.date(local.date(), N_("d MMM y"))
     line = " · ".join(escape(p) for p in [publisher or via, author, day] if p)
@@ -95,6 +95,16 @@ def credit_line(story: StoredStory, zone: tzinfo, tr: Translator) -> str:
         # i18n: After a story's publisher, the feed that relayed it.
         line += " " + tr.gettext("— via {outlet}").format(outlet=escape(via))
     return line
+
+
+def _authors(author: str, tr: Translator) -> str:
+    """The first three names; "and others" when there were more."""
+    names = [_shown(name, MAX_NAME) for name in author_names(author)]
+    shown = ", ".join(names[:3])
+    if len(names) > 3:
+        # i18n: After the first three authors of a story: "Dara Mech, Sok Chea, Ly Na and others".
+        shown = tr.gettext("{authors} and others").format(authors=shown)
+    return shown
 
 
 def render_story(

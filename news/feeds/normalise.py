@@ -1,11 +1,11 @@
 """RawFeed to storable entries: identity, clean text, summary, links, topics. Pure."""
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime, timedelta
 
 from news.feeds.identity import assign_keys, digest
 from news.feeds.parse import parse_feed
-from news.models import Entry, FeedContext, ParsedFeed, RawEntry, RawFeed
+from news.models import AUTHOR_SEPARATOR, Entry, FeedContext, ParsedFeed, RawEntry, RawFeed
 from news.text.extract import (
     NOTHING_READ,
     Extracted,
@@ -15,14 +15,18 @@ from news.text.extract import (
     repeated_lines,
     take_credit,
 )
+from news.text.invisible import drop_invisible
 from news.text.skim import worth_reading
-from news.text.summary import summarise
+from news.text.summary import summarise, truncate
 from news.text.urls import canonical_url, is_http_url, url_key
 from news.topics.match import CompiledTopic, match_topics, may_match
 
 EARLIEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=UTC)
 MAX_TITLE = 300
 MAX_URL_KEY = 1000
+MAX_NAME = 120  # an author's or publisher's name, as news.delivery.render clips it
+MAX_AUTHORS = 4  # three are shown; a fourth says there were others
+MAX_AUTHOR_FIELD = 300  # the ``author`` column, separators included
 
 
 def parse_document(
@@ -108,13 +112,15 @@ def _normalise(
     now: datetime,
     wanted: bool,
 ) -> Entry:
-    title = _title(raw.title, extracted.text)
+    # Every field a reader sees loses its bidi controls and hidden characters here, once.
+    text = drop_invisible(extracted.text)
+    title = _title(" ".join(drop_invisible(raw.title).split()), text)
     original = extracted.original_url  # canonical already (news.text.extract)
     hits = (
         match_topics(
             topics,
             title=title,
-            text=extracted.text,
+            text=text,
             feed_name=feed.name,
             source_type=feed.source_type,
         )
@@ -131,16 +137,42 @@ def _normalise(
         # Only stories that match a topic are ever shown: the rest keep no text and no summary
         # (a third of an item's CPU, and most of what the database would hold). An outlet
         # whose copy matches later fills both in.
-        text=extracted.text if hits else "",
-        summary=summarise(extracted.text, title=title, clean=extracted.clean) if hits else "",
-        author=(extracted.byline.author if extracted.byline else None) or raw.author,
-        publisher=extracted.byline.publisher if extracted.byline else None,
+        text=text if hits else "",
+        summary=summarise(text, title=title, clean=extracted.clean) if hits else "",
+        author=credited_authors(_byline_authors(extracted) or raw.authors),
+        publisher=_name(extracted.byline.publisher or "") if extracted.byline else None,
         published=_original_date(extracted, raw, now),
         original_url=original,
         context_url=extracted.context_url,
         topics=tuple(hits),
         listed=plausible_date(raw.published or raw.updated, now),
     )
+
+
+def _byline_authors(extracted: Extracted) -> list[str]:
+    """The names of a credit line ("Author: A, B, The Outlet, …"), which commas separate."""
+    author = extracted.byline.author if extracted.byline else None
+    return author.split(", ") if author else []
+
+
+def credited_authors(names: Iterable[str]) -> str | None:
+    """The ``author`` field: each name once (case aside), shown safely, at most MAX_AUTHORS,
+    each cut so that all fit the column. Feeds have listed hundreds."""
+    kept: dict[str, str] = {}
+    for name in names:
+        name = " ".join(drop_invisible(name).split())
+        if name:
+            kept.setdefault(name.casefold(), name)
+        if len(kept) == MAX_AUTHORS:
+            break
+    if not kept:
+        return None
+    width = min(MAX_NAME, (MAX_AUTHOR_FIELD + 1) // len(kept) - 1)
+    return AUTHOR_SEPARATOR.join(truncate(name, width) for name in kept.values())
+
+
+def _name(name: str) -> str | None:
+    return truncate(" ".join(drop_invisible(name).split()), MAX_NAME) or None
 
 
 def _http_link(raw: RawEntry) -> str | None:

@@ -2,7 +2,7 @@
 
 The fast path (news.feeds.xml) must give exactly what feedparser gives, so this module copies the
 decisions of feedparser 6 (``mixin.py`` and ``namespaces/_base.py``) that reach a field the
-pipeline reads: entry title (and whether it is HTML), id, link, bodies, author and dates, and the
+pipeline reads: entry title and bodies (and their types), id, link, authors and dates, and the
 feed title. Its small helpers are feedparser's own. Whatever it does not copy raises UnsureError,
 and feedparser parses that document instead.
 """
@@ -155,10 +155,10 @@ class FeedState:
             output = decode_base64(output)
         if output and element in RELATIVE and (element != "id" or self.guidislink):
             output = join_uri(self.baseuri or "", output)
-        # Only the title's detail is read (plain text or HTML?), so only titles are looked at.
+        # RSS says nothing of its text's type: feedparser guesses, and the body's and title's
+        # types are read (news.feeds.fields), so the guess is copied for every element.
         if (
-            element == "title"
-            and self.contentparams.get("type") == "text/plain"
+            self.contentparams.get("type") == "text/plain"
             and not self.version.startswith("atom")
             and ("<" in output or "&" in output)  # looks_like_html needs a tag or an entity
             and looks_like_html(output)

@@ -21,7 +21,7 @@ from news.delivery.render import (
     visible_length,
 )
 from news.i18n.catalogs import translator
-from news.models import StoredStory, TopicMatch
+from news.models import AUTHOR_SEPARATOR, StoredStory, TopicMatch
 from tests.fakes.telegram import parse_html
 from tests.languages import EN, KM
 
@@ -105,6 +105,21 @@ def test_the_credit_line_without_a_separate_publisher():
     assert credit_line(plain, UTC, EN) == (
         "Business &amp; Human Rights Resource Centre (NGO) · 23 Nov 2026"
     )
+
+
+def test_up_to_three_authors_are_credited_then_and_others():
+    def credited(*names: str, tr: object = EN) -> str:
+        story = replace(STORY, publisher=None, author=AUTHOR_SEPARATOR.join(names))
+        return credit_line(story, UTC, tr).split(" · ")[1]  # type: ignore[arg-type]
+
+    assert credited("Sok Dara") == "Sok Dara"
+    assert credited("Sok Dara", "Ly Na", "Kem Sok") == "Sok Dara, Ly Na, Kem Sok"
+    assert credited("Sok Dara", "Ly Na", "Kem Sok", "Chan Sophea") == (
+        "Sok Dara, Ly Na, Kem Sok and others"
+    )
+    assert credited("A", "B", "C", "D", tr=KM) == "A, B, C និងអ្នកដទៃទៀត"
+    first, second = credited("Name " * 40, "B").split(", ")  # each name clipped alone
+    assert (len(first) <= 120, first.endswith("Name…"), second) == (True, True, "B")
 
 
 def test_a_digest_splits_between_stories_under_the_utf16_limit():

@@ -132,10 +132,39 @@ def test_seed_page_conformance():
         ("<p>First paragraph.\n\nSecond paragraph.</p>", "First paragraph.\nSecond paragraph."),
         ("<<<>>> <? pi ?> <!doctype html> </ > text", "<<<>>> text"),
         ("", ""),
+        # A formula's text is shown, as browsers show it; its TeX annotation is not.
+        ("<math><mi>x</mi><mo>=</mo><mn>2</mn></math>", "x=2"),
+        (
+            "<p>Solve <math><semantics><mrow><mi>x</mi><mo>=</mo><mn>2</mn></mrow>"
+            '<annotation encoding="application/x-tex">x = 2</annotation></semantics></math>'
+            " first.</p>",
+            "Solve x=2 first.",
+        ),
     ],
 )
 def test_html_to_text(html, expected):
     assert html_to_text(html) == expected
+
+
+def test_a_formula_in_a_feed_reaches_the_text():
+    # Atom xhtml content carries MathML in its own namespace; RSS carries it escaped.
+    formula = "<math{}><mi>x</mi><mo>=</mo><mn>2</mn></math>"
+    atom = (
+        '<?xml version="1.0"?><feed xmlns="http://www.w3.org/2005/Atom"><title>F</title>'
+        "<id>urn:f</id><updated>2026-01-01T00:00:00Z</updated><entry><title>T</title>"
+        '<id>urn:e</id><link href="https://e.org/1"/><updated>2026-01-01T00:00:00Z</updated>'
+        '<content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml">The ratio is '
+        + formula.format(' xmlns="http://www.w3.org/1998/Math/MathML"')
+        + " today.</div></content></entry></feed>"
+    ).encode()
+    description = escape(f"<p>The ratio is {formula.format('')} today.</p>")
+    feeds = [
+        parse_feed(atom, {"content-type": "application/atom+xml"}, "https://e.org/feed"),
+        parse_feed(rss([{"title": "T", "link": "https://e.org/1", "description": description}]),
+                   {}, "https://e.org/feed"),
+    ]  # fmt: skip
+    texts = [html_to_text(feed.entries[0].html) for feed in feeds]
+    assert texts == ["The ratio is x=2 today."] * 2
 
 
 MEGABYTE = 1_000_000
@@ -374,6 +403,8 @@ TRICKY_HTML = [
     "<p>\u212aelvin: <bloc\u212aquote>a block</blocKquote> <DIV>block</DIV> <Td>cell</tD></p>",
     "<p>control \x00 and \x01 and \x05 characters</p><a href='/c'>c</a>",
     "<p>a</p>\n\n<p>b</p>\n<span>c\n\nd</span> e\n \n f",
+    "<p>E<math><msup><mi>x</mi><mn>2</mn></msup><annotation-xml>x^2</annotation-xml></math>"
+    "<a href='/m'>Full story</a></p><math><annotation>y</annotation><mi>z</mi></math>",
 ]
 BASE = BHRRC + "/en/latest-news/item/"
 
