@@ -32,7 +32,7 @@ from news.store.outbox import (
 )
 from news.store.retention import purge_old_stories
 from news.store.tables import Chat
-from news.topics.config import titles_in
+from news.topics.config import short_titles_in, titles_in
 
 log = logging.getLogger(__name__)
 ALERT_HORIZON = timedelta(days=2)  # an alert older than this is news no more: /latest has it
@@ -134,6 +134,7 @@ class Dispatcher:
             # What waited through quiet hours arrives as one batch, not a morning of buzzing.
             coalesce_after=1 if morning else self.config().delivery.coalesce_after,
             topic_titles=titles_in(self.config().topics, tr.language),
+            why_titles=short_titles_in(self.config().topics, tr.language),
             followed=followed.get(chat.id, []),
             tr=tr,
         )
@@ -198,6 +199,7 @@ class Dispatcher:
                     periods[chat_id],
                     [stories[i] for i in story_ids if i in stories],
                     topic_titles=titles_in(self.config().topics, tr.language),
+                    why_titles=short_titles_in(self.config().topics, tr.language),
                     followed=followed.get(chat_id, []),
                     tr=tr,
                 )

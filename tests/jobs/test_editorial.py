@@ -91,7 +91,8 @@ async def test_the_same_story_from_an_aggregator_and_its_publisher_is_stored_onc
     )
     assert (eba.author, eba.publisher) == ("Sreymom Chan", "The Mekong Ledger")
     assert eba.published == datetime(2026, 11, 23, tzinfo=UTC)  # the original's date
-    assert [t.slug for t in eba.topics] == ["cambodia-eba"]
+    # "... unless detained union leaders are released": rights defenders' news too.
+    assert [t.slug for t in eba.topics] == ["cambodia-eba", "rights-defenders"]
 
 
 async def test_near_identical_headlines_from_two_outlets_are_one_story(feed_server, start):
