@@ -76,6 +76,9 @@ class RawEntry:
     author: str | None
     published: datetime | None
     updated: datetime | None
+    # RSS/Atom <source>: the outlet the item first appeared in (its name, its site or feed).
+    source: str | None = None
+    source_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)

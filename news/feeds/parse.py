@@ -109,7 +109,24 @@ def _xml_entry(entry: Any) -> RawEntry:
         # with a DeprecationWarning; we want each date only where the feed gave it.
         published=_struct_to_datetime(dict.get(entry, "published_parsed")),
         updated=_struct_to_datetime(dict.get(entry, "updated_parsed")),
+        **_source(entry),
     )
+
+
+def _source(entry: Any) -> dict[str, str | None]:
+    """RSS ``<source url="…">Name</source>`` or Atom ``<source>`` (its title and link): the
+    outlet an aggregator took the item from."""
+    source = entry.get("source")
+    if not isinstance(source, dict):
+        return {}
+    name = source.get("title")
+    if isinstance(name, str) and source.get("title_detail", {}).get("type") not in (
+        None,
+        "text/plain",
+    ):
+        name = html_to_text(name)
+    name = " ".join(name.split()) if isinstance(name, str) else None
+    return {"source": name or None, "source_url": _clean(source.get("href") or source.get("link"))}
 
 
 def _body_html(entry: Any) -> str:
