@@ -1,7 +1,7 @@
 """RawFeed to storable entries: identity, clean text, summary, links, topics. Pure."""
 
 from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from news.feeds.identity import assign_keys, digest
 from news.feeds.parse import parse_feed
@@ -110,6 +110,13 @@ def _normalise(
 ) -> Entry:
     title = _title(raw.title, extracted.text)
     original = extracted.original_url  # canonical already (news.text.extract)
+    byline = extracted.byline
+    published, relayed = _original_date(extracted, raw, now)
+    # The outlet it credits, and where that outlet lives: a credit line's, else <source>'s.
+    if byline and byline.publisher:
+        publisher, publisher_url = byline.publisher, original
+    else:
+        publisher, publisher_url = raw.source, raw.source_url if raw.source else None
     hits = (
         match_topics(
             topics,
@@ -133,13 +140,15 @@ def _normalise(
         # whose copy matches later fills both in.
         text=extracted.text if hits else "",
         summary=summarise(extracted.text, title=title, clean=extracted.clean) if hits else "",
-        author=(extracted.byline.author if extracted.byline else None) or raw.author,
-        publisher=extracted.byline.publisher if extracted.byline else None,
-        published=_original_date(extracted, raw, now),
+        author=(byline.author if byline else None) or raw.author,
+        publisher=publisher,
+        published=published,
         original_url=original,
         context_url=extracted.context_url,
         topics=tuple(hits),
         listed=plausible_date(raw.published or raw.updated, now),
+        publisher_url=publisher_url,
+        date_is_relayed=relayed,
     )
 
 
@@ -164,15 +173,28 @@ def _title(title: str, text: str) -> str:
     return title or "(untitled)"
 
 
-def _original_date(extracted: Extracted, raw: RawEntry, now: datetime) -> datetime | None:
-    """The original publisher's date from a byline, else the feed's own date, if believable.
+def _original_date(
+    extracted: Extracted, raw: RawEntry, now: datetime
+) -> tuple[datetime | None, bool]:
+    """The date to credit, if believable, and whether it is the relaying feed's own rather
+    than the credited publisher's.
 
     An aggregator may post a story months after it first ran; readers need the first date.
+    BHRRC quotes the original's headline with its date; its "Published on" is its own.
+    A <source> item keeps the date its outlet gave it.
     """
-    if extracted.byline and extracted.byline.published:
-        day = extracted.byline.published
-        return plausible_date(datetime(day.year, day.month, day.day, tzinfo=UTC), now)
-    return plausible_date(raw.published or raw.updated, now)
+    feed_date = plausible_date(raw.published or raw.updated, now)
+    byline = extracted.byline
+    if byline is None:
+        return feed_date, False
+    for day, relayed in ((byline.original, False), (byline.published, True)):
+        if day is not None and (found := plausible_date(_midnight(day), now)):
+            return found, relayed and byline.publisher is not None
+    return feed_date, feed_date is not None and byline.publisher is not None
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def plausible_date(value: datetime | None, now: datetime) -> datetime | None:
