@@ -113,10 +113,10 @@ def _normalise(
     byline = extracted.byline
     published, relayed = _original_date(extracted, raw, now)
     # The outlet it credits, and where that outlet lives: a credit line's, else <source>'s.
+    publisher: str | None = raw.source
+    publisher_url = raw.source_url if raw.source else None
     if byline and byline.publisher:
         publisher, publisher_url = byline.publisher, original
-    else:
-        publisher, publisher_url = raw.source, raw.source_url if raw.source else None
     hits = (
         match_topics(
             topics,

@@ -193,7 +193,7 @@ async def test_without_the_publisher_the_most_complete_version_is_shown_in_any_o
         "Cambodia: EU says EBA access hinges on rights; government calls review N unfair",
         BHRRC,
     )
-    assert "Keo Sambath" in summary  # both voices: the reason it leads
+    assert "Keo Sambath" in str(summary)  # both voices: the reason it leads
     assert credit == (
         "The Mekong Ledger (independent media) · Sreymom Chan · 23 Nov 2026 — via Business "
         "&amp; Human Rights Resource Centre — Cambodia (NGO)"
