@@ -28,7 +28,6 @@ CHUNK = 400  # bound parameters per IN (...) list; SQLite allows 32766, keep que
 STORIES = Base.metadata.tables["stories"]
 ENTRIES = Base.metadata.tables["entries"]
 STORY_TOPICS = Base.metadata.tables["story_topics"]
-FEEDS = Base.metadata.tables["feeds"]
 # What enriching a stored story reads (and may change): never its text, which may be long.
 _KNOWN = [STORIES.c[name] for name in ("id", "url_key", "context_url", "news_at", "needs_context")]
 Known = dict[str, Any]  # a stored story as ``_KNOWN`` reads it
