@@ -58,12 +58,9 @@ def is_original(
     )
 
 
-def voices(summary: str) -> int:
-    """How many people a summary quotes (up to two): a claim and its answer make two."""
-    if not summary:
-        return 0
-    speakers = set(find_speakers(split_sentences(summary)).values())
-    return min(len(speakers), 2)
+def voices(sentences: Sequence[str]) -> int:
+    """How many people sentences quote (up to two): a claim and its answer make two."""
+    return min(len(set(find_speakers(sentences).values())), 2) if sentences else 0
 
 
 def _rank(
@@ -74,12 +71,13 @@ def _rank(
     Then the original publisher; then completeness: both voices, more lead sentences, an
     author, the outlet's own date, a longer lead."""
     summary = version.summary
+    sentences = split_sentences(summary) if summary else []
     own_date = version.published is not None and not version.date_is_relayed
     return (
         -bool(summary),
         -is_original(version, originals, credited),
-        -voices(summary),
-        -len(split_sentences(summary)) if summary else 0,
+        -voices(sentences),
+        -len(sentences),
         -bool(version.author),
         -own_date,
         -len(summary),

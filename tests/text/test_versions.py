@@ -9,6 +9,7 @@ import pytest
 
 from news.text.byline import parse_byline, quoted_headline_date
 from news.text.outlets import Outlet, OutletTypes, outlet_key, same_outlet
+from news.text.sentences import split_sentences
 from news.text.versions import Version, choose_version, voices
 
 DAY = datetime(2026, 11, 23, 7, tzinfo=UTC)
@@ -98,9 +99,9 @@ def test_a_relay_of_another_outlet_is_never_the_original():
 
 
 def test_voices_counts_the_people_a_summary_quotes():
-    assert voices(RELAY.summary) == 2
-    assert voices(PUBLISHER.summary) == 1
-    assert voices("") == 0
+    assert voices(split_sentences(RELAY.summary)) == 2
+    assert voices(split_sentences(PUBLISHER.summary)) == 1
+    assert voices([]) == 0
 
 
 @pytest.mark.parametrize(
