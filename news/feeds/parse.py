@@ -26,6 +26,7 @@ from news.text.extract import html_to_text
 
 log = logging.getLogger(__name__)
 _SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_SOURCE_NAME, MAX_URL = 200, 2048  # what the store keeps of a <source>: an outlet's name
 
 
 def parse_feed(body: bytes, headers: dict[str, str], url: str) -> RawFeed:
@@ -125,8 +126,9 @@ def _source(entry: Any) -> dict[str, str | None]:
         "text/plain",
     ):
         name = html_to_text(name)
-    name = " ".join(name.split()) if isinstance(name, str) else None
-    return {"source": name or None, "source_url": _clean(source.get("href") or source.get("link"))}
+    name = " ".join(name.split())[:MAX_SOURCE_NAME] if isinstance(name, str) else None
+    url = _clean(source.get("href") or source.get("link"))
+    return {"source": name or None, "source_url": url if url and len(url) <= MAX_URL else None}
 
 
 def _body_html(entry: Any) -> str:

@@ -106,3 +106,12 @@ def test_a_source_is_credited_as_the_publisher_with_the_items_own_date():
         False,
     )
     assert (plain.publisher, plain.publisher_url) == (None, None)
+
+
+def test_a_hostile_source_is_capped_to_what_the_store_keeps():
+    name, url = "Outlet " * 100, "https://x.example/" + "a" * 3000
+    body = RSS.replace(b">Khmer Daily<", f">{name}<".encode()).replace(
+        b"https://www.khmerdaily.example/feed/", url.encode()
+    )
+    marched = both(body).entries[0]
+    assert (len(marched.source or ""), marched.source_url) == (200, None)
