@@ -23,6 +23,7 @@ from news.store.tables import Base, Story
 from news.store.versions import show_chosen_versions
 from news.text.cluster import HeadlineIndex
 
+MAX_NAME = 300  # an author's or publisher's column
 CHUNK = 400  # bound parameters per IN (...) list; SQLite allows 32766, keep queries small
 # Storing goes through Core: the ORM's bookkeeping spent more CPU than SQLite did.
 STORIES = Base.metadata.tables["stories"]
@@ -238,8 +239,8 @@ def _story_values(feed: DueFeed, entry: Entry, now: datetime) -> dict[str, objec
         "title": entry.title,
         "text": entry.text,
         "summary": entry.summary,
-        "author": entry.author,
-        "publisher": entry.publisher,
+        "author": _name(entry.author),
+        "publisher": _name(entry.publisher),
         "publisher_url": entry.publisher_url,
         "language": feed.language,
         "published_at": entry.published or now,
@@ -249,6 +250,11 @@ def _story_values(feed: DueFeed, entry: Entry, now: datetime) -> dict[str, objec
         "news_at": min(entry.listed or now, now),
         "needs_context": feed.story_context and entry.context_url is None and bool(entry.url),
     }
+
+
+def _name(value: str | None) -> str | None:
+    """A name as its column keeps it: PostgreSQL refuses a longer one, and with it the save."""
+    return value[:MAX_NAME] if value else value
 
 
 def enrichment(story: Mapping[str, Any], feed: DueFeed, entry: Entry) -> dict[str, object]:
@@ -291,8 +297,8 @@ def _insert_entries(
             "title": e.title,
             "text": e.text,
             "summary": e.summary,
-            "author": e.author,
-            "publisher": e.publisher,
+            "author": _name(e.author),
+            "publisher": _name(e.publisher),
             "publisher_url": e.publisher_url,
             "original_url": e.original_url,
             "published_at": e.published,

@@ -260,3 +260,14 @@ async def test_an_outlet_named_by_source_takes_its_type_from_its_site(start, fee
     assert credit_line(story, UTC, EN) == (
         "AH National (state-aligned media) · 24 Nov 2026 — via Mekong Relay (aggregator)"
     )
+
+
+async def test_an_overlong_author_is_kept_to_its_column_on_every_database(start, feed_server):
+    services = await start()
+    long = ledger_item(1).replace("<author>Sreymom Chan</author>", f"<author>{'A' * 500}</author>")
+    feed_server.feed("/ledger.xml", channel("ML", [long]))
+    await services.poller.poll_due(T0)
+    feed_server.feed("/bhrrc.xml", channel("BHRRC", [bhrrc_item(1)]))
+    await services.poller.poll_due(T0 + timedelta(hours=1))
+    story = await story_of(services, "bhrrc-1")
+    assert (story.outlet, len(story.author or "")) == (LEDGER, 300)
