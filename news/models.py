@@ -85,6 +85,9 @@ class RawEntry:
     authors: tuple[str, ...]  # as the feed gave them: decoded, no tags or emails, maybe twice
     published: datetime | None
     updated: datetime | None
+    # RSS/Atom <source>: the outlet the item first appeared in (its name, its site or feed).
+    source: str | None = None
+    source_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -125,6 +128,11 @@ class Entry:
     # When the item became news in this feed (its own date, not the byline's): an aggregator
     # relaying a week-old article today is news today; an archive item dated 2019 is not.
     listed: datetime | None = None
+    # Where the credited ``publisher`` lives (the original link, or <source>'s URL): with its
+    # name, how it is matched to a configured feed for its source type.
+    publisher_url: str | None = None
+    # ``published`` is the relaying feed's date (BHRRC's "Published on"), not the publisher's.
+    date_is_relayed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,6 +164,8 @@ class StoredStory:
     source_type: str
     also_reported_by: tuple[str, ...] = ()
     topics: tuple[TopicMatch, ...] = field(default=())
+    publisher_type: str | None = None  # the credited publisher's type, from the config
+    date_is_relayed: bool = False  # ``published`` is the relaying outlet's date
 
 
 @dataclass(frozen=True, slots=True)

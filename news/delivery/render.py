@@ -22,6 +22,7 @@ from news.delivery.split import utf16_len as utf16_len
 from news.delivery.split import visible_length as visible_length
 from news.i18n.translator import N_, Translator
 from news.models import StoredStory, author_names
+from news.text.outlets import outlet_key
 from news.text.summary import truncate
 from news.text.urls import is_http_url
 
@@ -82,19 +83,32 @@ def link(url: str | None, label: str) -> str:
 
 
 def credit_line(story: StoredStory, zone: tzinfo, tr: Translator) -> str:
-    """Outlet (and type) · author · original date in ``zone``; "via" the feed that relayed it."""
-    kind = SOURCE_LABELS.get(story.source_type)
-    via = f"{_shown(story.outlet, MAX_NAME)} ({tr.gettext(kind) if kind else story.source_type})"
-    local = story.published.astimezone(zone)
-    publisher = _shown(story.publisher, MAX_NAME) if story.publisher else None
+    """Publisher (and type) · author · its own date; "via" the feed that relayed it.
+
+    A relay's own date (BHRRC's "Published on") is never paired with the publisher it
+    credits: when it is the only date known, it goes with the relay.
+    """
+    via = _labelled(story.outlet, story.source_type, tr)
     author = _authors(story.author, tr) if story.author else None
     # i18n: A CLDR date pattern (d day, MMM month, y year) for a story's date: "7 Dec 2026".
-    day = tr.date(local.date(), N_("d MMM y"))
-    line = " · ".join(escape(p) for p in [publisher or via, author, day] if p)
-    if story.publisher and story.publisher.casefold() != story.outlet.casefold():
-        # i18n: After a story's publisher, the feed that relayed it.
-        line += " " + tr.gettext("— via {outlet}").format(outlet=escape(via))
-    return line
+    day = tr.date(story.published.astimezone(zone).date(), N_("d MMM y"))
+    if not story.publisher or outlet_key(story.publisher) == outlet_key(story.outlet):
+        return " · ".join(escape(p) for p in [via, author, day] if p)
+    publisher = _labelled(story.publisher, story.publisher_type, tr)
+    own = [publisher, author, None if story.date_is_relayed else day]
+    relay = f"{via} · {day}" if story.date_is_relayed else via
+    # i18n: After a story's publisher, the feed that relayed it.
+    via_relay = tr.gettext("— via {outlet}").format(outlet=escape(relay))
+    return " · ".join(escape(p) for p in own if p) + " " + via_relay
+
+
+def _labelled(name: str, source_type: str | None, tr: Translator) -> str:
+    """An outlet's name and, when known, its type: "Khmer Times (state-aligned media)"."""
+    shown = _shown(name, MAX_NAME)
+    if not source_type:
+        return shown
+    kind = SOURCE_LABELS.get(source_type)
+    return f"{shown} ({tr.gettext(kind) if kind else source_type})"
 
 
 def _authors(author: str, tr: Translator) -> str:

@@ -1,7 +1,7 @@
 """RawFeed to storable entries: identity, clean text, summary, links, topics. Pure."""
 
 from collections.abc import Iterable, Sequence
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from news.feeds.identity import assign_keys, digest
 from news.feeds.parse import parse_feed
@@ -116,6 +116,13 @@ def _normalise(
     text = drop_invisible(extracted.text)
     title = _title(" ".join(drop_invisible(raw.title).split()), text)
     original = extracted.original_url  # canonical already (news.text.extract)
+    byline = extracted.byline
+    published, relayed = _original_date(extracted, raw, now)
+    # The outlet it credits, and where that outlet lives: a credit line's, else <source>'s.
+    publisher: str | None = raw.source
+    publisher_url = raw.source_url if raw.source else None
+    if byline and byline.publisher:
+        publisher, publisher_url = byline.publisher, original
     hits = (
         match_topics(
             topics,
@@ -140,12 +147,14 @@ def _normalise(
         text=text if hits else "",
         summary=summarise(text, title=title, clean=extracted.clean) if hits else "",
         author=credited_authors(_byline_authors(extracted) or raw.authors),
-        publisher=_name(extracted.byline.publisher or "") if extracted.byline else None,
-        published=_original_date(extracted, raw, now),
+        publisher=_name(publisher) if publisher else None,
+        published=published,
         original_url=original,
         context_url=extracted.context_url,
         topics=tuple(hits),
         listed=plausible_date(raw.published or raw.updated, now),
+        publisher_url=publisher_url,
+        date_is_relayed=relayed,
     )
 
 
@@ -196,15 +205,28 @@ def _title(title: str, text: str) -> str:
     return title or "(untitled)"
 
 
-def _original_date(extracted: Extracted, raw: RawEntry, now: datetime) -> datetime | None:
-    """The original publisher's date from a byline, else the feed's own date, if believable.
+def _original_date(
+    extracted: Extracted, raw: RawEntry, now: datetime
+) -> tuple[datetime | None, bool]:
+    """The date to credit, if believable, and whether it is the relaying feed's own rather
+    than the credited publisher's.
 
     An aggregator may post a story months after it first ran; readers need the first date.
+    BHRRC quotes the original's headline with its date; its "Published on" is its own.
+    A <source> item keeps the date its outlet gave it.
     """
-    if extracted.byline and extracted.byline.published:
-        day = extracted.byline.published
-        return plausible_date(datetime(day.year, day.month, day.day, tzinfo=UTC), now)
-    return plausible_date(raw.published or raw.updated, now)
+    feed_date = plausible_date(raw.published or raw.updated, now)
+    byline = extracted.byline
+    if byline is None:
+        return feed_date, False
+    for day, relayed in ((byline.original, False), (byline.published, True)):
+        if day is not None and (found := plausible_date(_midnight(day), now)):
+            return found, relayed and byline.publisher is not None
+    return feed_date, feed_date is not None and byline.publisher is not None
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def plausible_date(value: datetime | None, now: datetime) -> datetime | None:

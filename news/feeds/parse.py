@@ -27,6 +27,7 @@ from news.text.extract import html_to_text
 
 log = logging.getLogger(__name__)
 _SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_SOURCE_NAME, MAX_URL = 200, 2048  # what the store keeps of a <source>: an outlet's name
 
 
 def parse_feed(body: bytes, headers: dict[str, str], url: str) -> RawFeed:
@@ -110,7 +111,25 @@ def _xml_entry(entry: Any) -> RawEntry:
         # with a DeprecationWarning; we want each date only where the feed gave it.
         published=_struct_to_datetime(dict.get(entry, "published_parsed")),
         updated=_struct_to_datetime(dict.get(entry, "updated_parsed")),
+        **_source(entry),
     )
+
+
+def _source(entry: Any) -> dict[str, str | None]:
+    """RSS ``<source url="…">Name</source>`` or Atom ``<source>`` (its title and link): the
+    outlet an aggregator took the item from."""
+    source = entry.get("source")
+    if not isinstance(source, dict):
+        return {}
+    name = source.get("title")
+    if isinstance(name, str) and source.get("title_detail", {}).get("type") not in (
+        None,
+        "text/plain",
+    ):
+        name = html_to_text(name)
+    name = " ".join(name.split())[:MAX_SOURCE_NAME] if isinstance(name, str) else None
+    url = _clean(source.get("href") or source.get("link"))
+    return {"source": name or None, "source_url": url if url and len(url) <= MAX_URL else None}
 
 
 def _struct_to_datetime(value: time.struct_time | datetime | None) -> datetime | None:

@@ -32,9 +32,12 @@ _C1_CONTROLS = re.compile("[\x80-\x9f]")
 # re-serialises them; none of the parts it would normalise away is present). Saves ~10 us each.
 _PLAIN_URL = re.compile(r"https?://[^/?#\[\]\s]+(?:/[^?#;\s]*)?(?:\?[^#\s]+)?(?:#\S+)?", re.ASCII)
 _QUERY_ENTITY = re.compile("&([A-Za-z0-9_]+);")
+# feedparser's pattern, but for top-level domains longer than four letters (".example",
+# ".international"): feedparser cuts "desk@ledger.example (Sreymom Chan)" to "ple (Sreymom
+# Chan". Its own parser, our fallback for broken XML, still does.
 _EMAIL = re.compile(
     r"(([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))"
-    r"([a-zA-Z]{2,4}|[0-9]{1,3})(\]?))(\?subject=\S+)?"
+    r"([a-zA-Z]{2,63}|[0-9]{1,3})(\]?))(\?subject=\S+)?"
 )
 
 
