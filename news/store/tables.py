@@ -256,3 +256,16 @@ class Delivery(Base):
         ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Leader(Base):
+    """Which process leads a role (``send``, ``schedule``) for the bot, and until when.
+
+    Renewed by its holder every third of the lease; taken over by another only once expired.
+    """
+
+    __tablename__ = "leaders"
+
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(32))
+    until: Mapped[datetime] = mapped_column(UTCDateTime)
