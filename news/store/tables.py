@@ -82,6 +82,9 @@ class Feed(Base):
     story_context: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The last document read whole (status ok): what it no longer carries may be pruned.
     last_parsed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The poller fetching it now, and until when its claim holds (news.store.feeds).
+    claim_owner: Mapped[str | None] = mapped_column(String(32))
+    claim_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Story(Base):
