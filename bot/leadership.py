@@ -97,18 +97,16 @@ class Lead:
                 await leave_lead(self.db, self.role, self.owner)
 
     async def wait_until(self, held: bool, stop: asyncio.Event) -> bool:
-        """Until this process leads (``held``) or no longer does; False if ``stop`` came
-        first. A lease running out without a failed renewal is noticed within a tick."""
-        while self.holds() != held:
-            if stop.is_set():
-                return False
+        """Until this process leads (``held``) or no longer does; False once ``stop`` is set.
+        A lease running out without a failed renewal is noticed within a tick."""
+        while self.holds() != held and not stop.is_set():
             self.changed.clear()
             wait = STANDBY_POLL if held else max(0.05, self._valid_until - self.clock())
             waits = [asyncio.ensure_future(e.wait()) for e in (self.changed, stop)]
             await asyncio.wait(waits, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
             for waiter in waits:
                 waiter.cancel()
-        return True
+        return not stop.is_set()
 
 
 async def send_while_leading(
