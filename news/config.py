@@ -301,7 +301,7 @@ class DeliveryConfig(_Section):
     lease: Lease = timedelta(seconds=60)
     # Of ``global_rate``, what an ``updates`` process without the sender keeps for replies;
     # the ``send`` process without updates takes the rest. One process with both shares one pacer.
-    reply_share: float = Field(default=0.1, gt=0, lt=1)
+    reply_share: float = Field(default=0.05, gt=0, lt=1)
 
 
 class RolesConfig(_Section):
