@@ -6,6 +6,9 @@ it once it has run out. The holder counts itself leader only until two thirds of
 after its last renewal began, by its own monotonic clock: a holder that cannot renew (the
 database is unreachable, the process stalled) stops acting a third of a lease before a standby
 may take over, which leaves room for clocks a few seconds apart.
+
+On a SQLite file ``send`` is not led this way: the file's lock already makes one sender, and
+the OS lets it go the moment its process dies (``news.store.claims.sole_sender``).
 """
 
 import asyncio

@@ -5,7 +5,7 @@ import gc
 import logging
 import secrets
 import signal
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -113,16 +113,21 @@ async def serve(
         release = asyncio.Event()  # the leases go once the sender has settled what it sent
         keeping = [asyncio.create_task(lead.keep(release)) for lead in leads.values()]
         sending = None
-        if "send" in roles:
+        if "send" in leads:
             sending = asyncio.create_task(
                 send_while_leading(
                     leads["send"],
-                    partial(_sender, application, services, leads["send"]),
+                    partial(_sender, application, services, leads["send"].holds),
                     stop,
                     started=partial(_wire, app_services),
                 ),
                 name="sender",
             )
+        elif "send" in roles:  # a SQLite file: its lock makes this the one sender, or refuses
+            sender = _sender(application, services, lambda: True)
+            await sender.start()  # a second sender on a SQLite file stops here, in one line
+            _wire(app_services, sender)
+            sending = asyncio.create_task(sender.run(stop), name="sender")
         schedule_on_job_queue(application.job_queue, jobs)
         await application.start()
         assert application.updater is not None
@@ -147,19 +152,23 @@ async def serve(
 
 
 def leads_for(services: Services, roles: frozenset[str]) -> dict[str, Lead]:
-    """A lease for each led role this process runs: ``send`` and ``schedule``."""
+    """A lease for each led role this process runs: ``send`` and ``schedule``. Not ``send``
+    on a SQLite file: its lock already makes one sender (the OS lets it go when the process
+    dies, so a restart sends at once), and refuses a second one (a standby on the same
+    machine adds nothing a restart does not)."""
     lease = services.config.roles.lease
+    alone = services.db.engine.dialect.name == "sqlite"
     return {
         role: Lead(services.db, role, lease, observer=services.observer)
         for role in LED
-        if role in roles
+        if role in roles and not (role == "send" and alone)
     }
 
 
 def _sender(
     application: Application,  # type: ignore[type-arg]
     services: BotServices,
-    lead: Lead,
+    may_send: Callable[[], bool],
 ) -> Sender:
     return Sender(
         services.services.db,
@@ -167,7 +176,7 @@ def _sender(
         services.config.delivery,
         outgoing=services.outgoing,
         observer=services.services.observer,
-        may_send=lead.holds,
+        may_send=may_send,
     )
 
 
