@@ -57,4 +57,4 @@ async def test_two_pollers_fetch_each_due_feed_once_between_them(publishers, mak
         # The next cycle finds nothing due: every feed was recorded, by whoever read it.
         later = T0 + timedelta(minutes=5)
         again = await asyncio.gather(first.poller.poll_due(later), second.poller.poll_due(later))
-        assert again == [[], []]
+        assert list(again) == [[], []]

@@ -182,8 +182,9 @@ async def run_fleet(
         )
     fleet.per_chat = Counter(chat for chat, _ in await tg.delivered())
     fleet.rates = await tg.sends(1, chats)
-    [(fleet.stories,)] = rows(database_url, "SELECT COUNT(*) FROM stories")
-    fleet.outbox = {str(s): int(n) for s, n in rows(database_url, OUTBOX_STATES)}
+    [(stories,)] = rows(database_url, "SELECT COUNT(*) FROM stories")
+    fleet.stories = int(str(stories))
+    fleet.outbox = {str(s): int(str(n)) for s, n in rows(database_url, OUTBOX_STATES)}
     return fleet
 
 
