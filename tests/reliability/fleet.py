@@ -180,7 +180,7 @@ async def run_fleet(
         fleet.fetches = Counter(
             {f"/f{n}.xml": len(server.hits_for(f"/f{n}.xml")) for n in range(feeds)}
         )
-    fleet.per_chat = Counter(chat for chat, _ in await tg.delivered())
+    fleet.per_chat = Counter(chat for chat, _ in await tg.delivered() if chat <= chats)
     fleet.rates = await tg.sends(1, chats)
     [(stories,)] = rows(database_url, "SELECT COUNT(*) FROM stories")
     fleet.stories = int(str(stories))
@@ -212,7 +212,8 @@ async def _run(
     await until(lambda: not rows(database_url, "SELECT id FROM outbox WHERE state != 'sent'"),
                 processes, within=300, what="every outbox row to be settled")  # fmt: skip
     fleet.standby_led = processes.says("send-b", "leading send")
-    times = sorted(at for _, at in await tg.delivered() if at >= killed)
+    pushes = [at for chat, at in await tg.delivered() if chat <= fleet.chats]  # not replies
+    times = sorted(at for at in pushes if at >= killed)
     fleet.takeover_s = max(
         (b - a for a, b in zip([killed, *times], times, strict=False)), default=0.0
     )
