@@ -3,18 +3,18 @@
 Two ``poll`` processes, an active and a standby ``send``, one ``updates`` and one ``schedule``
 (``tests/reliability/fleet.py``); 500 feeds on loopback and 5,000 chats; the Bot API stand-in
 in its own process, with Telegram's limits on. The active sender is killed (SIGKILL) mid-
-broadcast. How fast it went and how many 429s it met are bench B7's (``docs/scaling.md``):
-a busy machine makes those, not the code.
+broadcast. It runs in ``make test-pg`` (``--backend postgresql``). How fast it went and how
+many 429s it met are bench B7's (``docs/scaling.md``): a busy machine makes those, not the
+code.
 """
 
 import os
 from collections import Counter
-from collections.abc import Iterator
 
 import pytest
 
 from bench.telegram_process import RemoteTelegram
-from tests.postgres import SERVER_ENV, Server, find_bindir
+from tests.postgres import SERVER_ENV, find_bindir
 from tests.reliability.fleet import ITEMS, run_fleet
 
 pytestmark = [
@@ -27,20 +27,12 @@ pytestmark = [
 FEEDS, CHATS = 500, 5000
 
 
-@pytest.fixture
-def postgres_url(postgres_server: Server) -> Iterator[str]:
-    """A migrated database of this test's own, on PostgreSQL whatever ``--backend`` says:
-    a SQLite file takes one sender, and the fleet is about several processes."""
-    name = postgres_server.new_database(migrated=True)
-    yield postgres_server.url(name)
-    postgres_server.drop_database(name)
-
-
+@pytest.mark.postgresql_only("a SQLite file takes one sender; the fleet is several processes")
 async def test_a_fleet_of_processes_loses_nothing_doubles_nothing_and_survives_kill_9(
-    tmp_path, postgres_url
+    tmp_path, database_url
 ):
     async with RemoteTelegram(latency=0.05, implicit_chats=True) as tg:
-        fleet = await run_fleet(tmp_path, postgres_url, tg, feeds=FEEDS, chats=CHATS)
+        fleet = await run_fleet(tmp_path, database_url, tg, feeds=FEEDS, chats=CHATS)
     print(f"fleet: {fleet.rates}, in flight at the kill {fleet.in_flight}, "
           f"longest pause after it {fleet.takeover_s:.1f}s")  # fmt: skip
     assert fleet.stories == FEEDS * ITEMS  # no story lost
