@@ -15,11 +15,11 @@ itself at 27.55/s, the updates process at 1.45/s.
 
 import asyncio
 import json
-import tempfile
+import shutil
 from pathlib import Path
 from typing import Any
 
-from bench.common import peak_rss_mb, write_result
+from bench.common import OUT, peak_rss_mb, write_result
 from bench.telegram_process import RemoteTelegram
 from tests.postgres import start_server
 from tests.reliability.fleet import Fleet, run_fleet
@@ -49,8 +49,10 @@ def main() -> None:
     server, cluster = start_server()
     try:
         name = server.new_database(migrated=True)
-        with tempfile.TemporaryDirectory() as tmp:
-            fleet, replies = asyncio.run(measure(Path(tmp), server.url(name)))
+        logs = OUT / "b7_processes"  # each process's log, kept for a look afterwards
+        shutil.rmtree(logs, ignore_errors=True)
+        logs.mkdir(parents=True)
+        fleet, replies = asyncio.run(measure(logs, server.url(name)))
     finally:
         if cluster is not None:
             cluster.stop()
@@ -61,6 +63,7 @@ def main() -> None:
         "pushes": fleet.rates,
         "replies": replies,
         "lost": CHATS - len(fleet.per_chat),
+        "logs": str(logs),
         "duplicates": fleet.duplicates,
         "in_flight_at_kill": fleet.in_flight,
         "takeover_pause_s": round(fleet.takeover_s, 2),

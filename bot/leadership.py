@@ -94,8 +94,10 @@ class Lead:
 
     async def _leave(self) -> None:
         if self._valid_until:
-            self._valid_until = 0.0
-            self._note(False)
+            self._valid_until, self._was_held = 0.0, False
+            self.observer.leader.labels(self.role).set(0)
+            self.changed.set()
+            log.info("stopping: %s handed over to a standby", self.role)
             with contextlib.suppress(Exception):  # it runs out on its own anyway
                 await leave_lead(self.db, self.role, self.owner)
 
