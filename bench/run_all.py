@@ -11,8 +11,15 @@ from typing import Any
 from bench.common import OUT, REPO, commit, machine
 
 SCENARIOS = (
-    "b1_poll", "b2_broadcast", "b3_latency", "b4_digest", "b5_footprint", "b6_burst", "b8_html",
-)  # fmt: skip
+    "b1_poll",
+    "b2_broadcast",
+    "b3_latency",
+    "b4_digest",
+    "b5_footprint",
+    "b6_burst",
+    "b7_processes",
+    "b8_html",
+)
 DOC = REPO / "docs" / "benchmarks.md"
 
 
@@ -195,7 +202,7 @@ def rows() -> list[tuple[str, str, str, str, str, str]]:
                 mark(b5["idle_tree_mb"]["rss"] <= 150),
             ),
         ]
-    return table + _b6_rows() + _b8_rows()
+    return table + _b6_rows() + _b7_rows() + _b8_rows()
 
 
 def _b6_rows() -> list[tuple[str, str, str, str, str, str]]:
@@ -231,6 +238,29 @@ def _b6_rows() -> list[tuple[str, str, str, str, str, str]]:
             f"{b6['last_reply_vs_floor']}× the floor",
         ),
     ]
+
+
+def _b7_rows() -> list[tuple[str, str, str, str, str, str]]:
+    b7 = load("b7_processes")
+    if not b7:
+        return []
+    pushes = b7["pushes"]
+    return [
+        ("B7 processes", f"6 processes, {b7['chats']:,} chats: sends/s (sender at 27.55/s)",
+         f"{pushes['messages_per_second']}/s", "one process: B2", "≥ 27/s",
+         mark(pushes["messages_per_second"] >= 27)),
+        ("B7 processes", "429 answers (pushes and replies)",
+         f"{pushes['http_429'] + b7['replies']['http_429']} ({pushes['http_429_share']:.2%} of "
+         "pushes)", "", "≤ 0.1%", mark(pushes["http_429_share"] <= 0.001)),
+        ("B7 processes", "lost / doubled (in flight at the kill) / feeds fetched twice",
+         f"{b7['lost']} / {b7['duplicates']} ({b7['in_flight_at_kill']}) / "
+         f"{b7['feeds_fetched_twice']}", "", "0 / ≤ in flight / 0",
+         mark(b7["lost"] == 0 and b7["duplicates"] <= b7["in_flight_at_kill"]
+              and b7["feeds_fetched_twice"] == 0)),
+        ("B7 processes", "kill -9 the active sender: longest pause in sending",
+         f"{b7['takeover_pause_s']} s", "lease 5 s", "≤ one lease (+ its poll)",
+         mark(b7["takeover_pause_s"] <= 6.5)),
+    ]  # fmt: skip
 
 
 def _b8_rows() -> list[tuple[str, str, str, str, str, str]]:

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.config import Config
-from news.delivery.periods import Period, current_period, is_newer
+from news.delivery.periods import Period, due_period
 from news.delivery.plan import NewMessage, PendingAlert, chat_zone, plan_alerts, plan_digest
 from news.delivery.quiet import alert_hold
 from news.i18n.catalogs import translator
@@ -169,9 +169,8 @@ class Dispatcher:
             rows = (await session.execute(query)).all()
         due = []
         for chat_id, mode, time, zone, weekday, last, created in rows:
-            period = current_period(mode, time, zone, weekday, now)
-            # A new chat's first digest is the first one that falls due after it arrived.
-            if period is not None and is_newer(period, last) and period.due_at >= created:
+            period = due_period(mode, time, zone, weekday, last, created, now)
+            if period is not None:
                 due.append((chat_id, period))
         return due
 

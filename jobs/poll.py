@@ -5,6 +5,7 @@ One feed's failure is that feed's recorded error; it never stops the others.
 
 import asyncio
 import logging
+import secrets
 from collections.abc import Awaitable, Callable, Sequence
 from contextlib import AsyncExitStack
 from dataclasses import dataclass, field
@@ -40,7 +41,8 @@ from news.store.context import (
     use_cached_contexts,
 )
 from news.store.db import Database
-from news.store.feeds import PollRecord, due_feeds, record_poll, record_polls
+from news.store.feeds import PollRecord, record_poll, record_polls
+from news.store.polling import claim_due_feeds, holding_claims
 from news.store.stories import SaveResult, index_headlines, recent_keys, save_entries
 from news.text.cluster import HeadlineIndex
 from news.topics.match import CompiledTopic, compile_topics
@@ -80,6 +82,9 @@ class Poller:
     _headlines_loaded: bool = False
     _feeds_by_url: dict[str, FeedConfig] = field(init=False)
     _unchanged: list[tuple[int, PollRecord]] = field(default_factory=list)
+    owner: str = field(default_factory=lambda: secrets.token_hex(8))  # names its claims
+    lease: timedelta = field(init=False)
+    batch: int = field(init=False)
 
     def __post_init__(self) -> None:
         self.use_config(self.config)
@@ -92,20 +97,49 @@ class Poller:
         self.policy = OutboundPolicy(frozenset(config.http.allow_hosts))
         self.topics = compile_topics(config.topics)
         self._feeds_by_url = {feed.url: feed for feed in config.feeds}
+        self.lease = claim_lease(config)
+        # Feeds claimed and not yet recorded: enough to keep every fetch slot busy while
+        # the next batch is claimed, few enough that other pollers find work too.
+        self.batch = 2 * config.http.concurrency
 
     async def poll_due(self, now: datetime) -> list[FeedReport]:
-        """Poll every feed that is due at ``now``, concurrently within the limits."""
-        feeds = await due_feeds(self.db, now)
-        if feeds:
-            await self._refresh_headlines(now)
-        try:
-            return list(await asyncio.gather(*(self.poll_feed(feed, now) for feed in feeds)))
-        finally:
-            await self._flush_unchanged(now)
-            if feeds:
-                # The cycle's bodies and results are garbage now. Trimming a large heap takes a
-                # while; ctypes lets go of the GIL, so in a thread it holds up no reply.
-                await asyncio.to_thread(release_free_memory)
+        """Poll every feed due at ``now`` that no other poller holds, concurrently within
+        the limits: claimed a batch at a time, so pollers sharing the database share the
+        work, each feed read by one of them. Reports come in the order feeds were claimed."""
+        polls: list[asyncio.Task[FeedReport]] = []
+        async with holding_claims(self.db, owner=self.owner, now=now, lease=self.lease):
+            try:
+                async with asyncio.TaskGroup() as group:
+                    await self._claim_and_poll(now, group, polls)
+            finally:
+                await self._flush_unchanged(now)
+        if polls:
+            # The cycle's bodies and results are garbage now. Trimming a large heap takes a
+            # while; ctypes lets go of the GIL, so in a thread it holds up no reply.
+            await asyncio.to_thread(release_free_memory)
+        return [poll.result() for poll in polls]
+
+    async def _claim_and_poll(
+        self, now: datetime, group: asyncio.TaskGroup, polls: list[asyncio.Task[FeedReport]]
+    ) -> None:
+        """Claim up to a batch and start polling it; claim again once half is done, until
+        a claim comes back short (nothing else is due and free)."""
+        in_hand: set[asyncio.Task[FeedReport]] = set()
+        more = True
+        while more or in_hand:
+            room = self.batch - len(in_hand)
+            if more and room >= self.batch // 2:
+                feeds = await claim_due_feeds(
+                    self.db, now, owner=self.owner, limit=room, lease=self.lease
+                )
+                more = len(feeds) == room
+                if feeds and not polls:
+                    await self._refresh_headlines(now)
+                started = [group.create_task(self.poll_feed(feed, now)) for feed in feeds]
+                polls += started
+                in_hand.update(started)
+            if in_hand:
+                _, in_hand = await asyncio.wait(in_hand, return_when=asyncio.FIRST_COMPLETED)
 
     async def _refresh_headlines(self, now: datetime) -> None:
         """Load recent headlines once per process; drop those past the window each cycle.
@@ -214,9 +248,16 @@ class Poller:
             validators=fetched.validators,
             moved_to=fetched.moved_to,
         )
-        # One transaction: the stories and the validators saying they were read.
+        # One transaction: the stories, the validators saying they were read, the claim's end.
         saved = await save_entries(
-            self.db, feed, parsed.entries, now, self.headlines, record, parsed.present
+            self.db,
+            feed,
+            parsed.entries,
+            now,
+            self.headlines,
+            record,
+            parsed.present,
+            owner=self.owner,
         )
         if self.after_save is not None:
             await self.after_save(feed, saved, now)
@@ -269,7 +310,7 @@ class Poller:
             if len(self._unchanged) >= UNCHANGED_BATCH:
                 await self._flush_unchanged(now)
         else:
-            await record_poll(self.db, feed.id, record, now)
+            await record_poll(self.db, feed.id, record, now, owner=self.owner)
         return _report(feed, record)
 
     async def resolve_contexts(self, now: datetime, *, batch: int = 20) -> int:
@@ -293,11 +334,23 @@ class Poller:
 
     async def _flush_unchanged(self, now: datetime) -> None:
         records, self._unchanged = self._unchanged, []
-        await record_polls(self.db, records, now)
+        await record_polls(self.db, records, now, owner=self.owner)
 
     def _interval(self, feed: DueFeed) -> timedelta:
         config = self._feeds_by_url.get(feed.config_url)
         return self.config.interval_for(config) if config else self.config.polling.every
+
+
+def claim_lease(config: Config) -> timedelta:
+    """How long a claim on a feed lasts unless renewed: twice one feed's longest poll, its
+    whole fetch (``http.total_timeout``) and its parse (``polling.parse_timeout``).
+
+    The poller renews its claims every third of this while its cycle runs, since a feed may
+    also wait behind others (per-host slots, the parsers, the body budget) for longer than
+    any timeout says. Twice a whole poll: one renewal held up by a busy database loses no
+    claim; and when a poller dies, its feeds are due again within this (3 minutes by
+    default), not a whole poll interval later."""
+    return 2 * (config.http.total_timeout + config.polling.parse_timeout)
 
 
 def _still(error: str | None) -> str:

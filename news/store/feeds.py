@@ -1,15 +1,15 @@
-"""Feed rows: created from the config, selected when due, updated after every poll."""
+"""Feed rows: created from the config, updated after every poll (claimed when due: polling.py)."""
 
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from functools import partial
 
-from sqlalchemy import Boolean, and_, bindparam, case, null, or_, select, update
+from sqlalchemy import Boolean, and_, bindparam, case, null, select, update
 from sqlalchemy.orm import Session
 
 from news.config import FeedConfig
-from news.models import DueFeed, FeedStatus, NextPoll, Validators
+from news.models import FeedStatus, NextPoll, Validators
 from news.store.bulk import insert_ignoring_duplicates, update_by_id
 from news.store.db import Database
 from news.store.tables import Base, Feed
@@ -112,54 +112,46 @@ def _new_feed_row(feed: FeedConfig) -> dict[str, object]:
     }
 
 
-async def due_feeds(db: Database, now: datetime) -> list[DueFeed]:
-    """Enabled feeds whose next poll time has come, the most overdue first."""
-    query = (
-        select(Feed)
-        .where(Feed.enabled.is_(True), Feed.disabled_reason.is_(None))
-        .where(or_(Feed.next_poll_at.is_(None), Feed.next_poll_at <= now))
-        .order_by(Feed.next_poll_at)
-    )
-    async with db.sessions() as session:
-        rows = (await session.scalars(query)).all()
-    return [
-        DueFeed(
-            id=row.id,
-            name=row.name,
-            url=row.fetch_url,
-            config_url=row.url,
-            language=row.language,
-            source_type=row.source_type,
-            validators=Validators(row.etag, row.last_modified, row.body_hash),
-            error_count=row.error_count,
-            story_context=row.story_context,
-            last_status=FeedStatus(row.last_status),
-            last_error=row.last_error,
-            never_read=row.last_success_at is None,
-        )
-        for row in rows
-    ]
-
-
-async def record_poll(db: Database, feed_id: int, record: PollRecord, now: datetime) -> None:
-    """Write one poll's outcome: status, validators, schedule, permanent moves."""
-    await record_polls(db, [(feed_id, record)], now)
+async def record_poll(
+    db: Database, feed_id: int, record: PollRecord, now: datetime, *, owner: str | None
+) -> None:
+    """Write one poll's outcome: status, validators, schedule, permanent moves; and end
+    ``owner``'s claim on the feed."""
+    await record_polls(db, [(feed_id, record)], now, owner=owner)
 
 
 async def record_polls(
-    db: Database, records: Sequence[tuple[int, PollRecord]], now: datetime
+    db: Database,
+    records: Sequence[tuple[int, PollRecord]],
+    now: datetime,
+    *,
+    owner: str | None,
 ) -> None:
     """Write many polls' outcomes in one transaction."""
     if records:
-        await db.write(partial(write_polls, records=records, now=now))
+        await db.write(partial(write_polls, records=records, now=now, owner=owner))
 
 
 def write_polls(
-    session: Session, records: Sequence[tuple[int, PollRecord]], now: datetime
+    session: Session,
+    records: Sequence[tuple[int, PollRecord]],
+    now: datetime,
+    *,
+    owner: str | None,
 ) -> None:
-    """``record_polls`` inside a write that is already open (run by db.write)."""
+    """``record_polls`` inside a write that is already open (run by db.write).
+
+    The outcome is written whoever polled: it is what the publisher answered. The claim
+    ends only if it is ``owner``'s (None: a poll made without one): if it ran out and
+    another poller holds the feed now, that poller's claim stands until it records."""
     changes = {feed_id: _poll_values(record, now) for feed_id, record in records}
     update_by_id(session, FEEDS, changes)
+    if owner is not None:
+        session.execute(
+            update(FEEDS)
+            .where(FEEDS.c.id.in_(list(changes)), FEEDS.c.claim_owner == owner)
+            .values(claim_owner=None, claim_until=None)
+        )
 
 
 def _poll_values(record: PollRecord, now: datetime) -> dict[str, object]:

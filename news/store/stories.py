@@ -66,6 +66,8 @@ async def save_entries(
     headlines: HeadlineIndex | None = None,
     poll: PollRecord | None = None,
     present: frozenset[str] = frozenset(),
+    *,
+    owner: str | None = None,
 ) -> SaveResult:
     """Store the entries ``feed`` has not carried before; return the stories that are new.
     The feed still carries the others and the ``present`` keys (known entries the parser
@@ -78,7 +80,7 @@ async def save_entries(
 
     Given ``poll``, the feed's poll outcome (its new validators) is written in the same
     transaction: the stories and the record that they were read are stored together or not at
-    all, in one commit instead of two.
+    all, in one commit instead of two, and ``owner``'s claim on the feed ends with them.
     """
     return await db.write(
         partial(
@@ -89,6 +91,7 @@ async def save_entries(
             headlines=headlines,
             poll=poll,
             present=present,
+            owner=owner,
         )
     )
 
@@ -102,6 +105,7 @@ def _save(
     headlines: HeadlineIndex | None,
     poll: PollRecord | None,
     present: frozenset[str] = frozenset(),
+    owner: str | None = None,
 ) -> SaveResult:
     fresh = _unseen(session, feed.id, entries)
     if len(fresh) < len(entries) or present:
@@ -136,7 +140,7 @@ def _save(
         for story in created:
             headlines.add(story.id, feed.id, story.title, now)
     if poll is not None:
-        write_polls(session, [(feed.id, poll)], now)
+        write_polls(session, [(feed.id, poll)], now, owner=owner)
     merged = sum(1 for e in fresh if e.url_key in existing)
     return SaveResult(created, merged, len(entries) - len(fresh))
 

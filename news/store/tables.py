@@ -82,6 +82,9 @@ class Feed(Base):
     story_context: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     # The last document read whole (status ok): what it no longer carries may be pruned.
     last_parsed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The poller fetching it now, and until when its claim holds (news.store.feeds).
+    claim_owner: Mapped[str | None] = mapped_column(String(32))
+    claim_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Story(Base):
@@ -274,3 +277,16 @@ class Delivery(Base):
         ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Leader(Base):
+    """Which process leads a role (``send``, ``schedule``) for the bot, and until when.
+
+    Renewed by its holder every third of the lease; taken over by another only once expired.
+    """
+
+    __tablename__ = "leaders"
+
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(32))
+    until: Mapped[datetime] = mapped_column(UTCDateTime)

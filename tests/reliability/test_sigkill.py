@@ -55,6 +55,8 @@ def write_config(
         f'api_base_url = "{api}"',
         "[delivery]",
         'lease = "5s"',
+        "[roles]",  # a restart after kill -9 sends once the killed run's lease runs out
+        'lease = "5s"',
     ]
     for n, url in enumerate(feeds):
         lines += ["[[feeds]]", f'name = "Feed {n}"', f'url = "{url}"', 'type = "ngo"']
