@@ -53,8 +53,9 @@ fmt: $(VENV)/.stamp-dev  ## Rewrite: fix what ruff can and format
 	$(BIN)/ruff check --fix .
 	$(BIN)/ruff format .
 
-eval: $(VENV)/.stamp-dev  ## Topic-matching precision and recall on the labelled set
+eval: $(VENV)/.stamp-dev  ## Topic precision and recall, then summary quality, on the labelled sets
 	$(BIN)/python -m tests.topics.eval
+	$(BIN)/python -m tests.text.summary_eval
 
 bench: $(VENV)/.stamp-dev  ## All benchmarks; writes docs/benchmarks.md
 	$(BIN)/python -m bench.run_all

@@ -5,6 +5,7 @@ import subprocess
 import sys
 import time
 from datetime import UTC, datetime
+from itertools import pairwise
 from typing import Any
 
 from bench.common import OUT, REPO, commit, machine
@@ -17,6 +18,8 @@ SCENARIOS = (
     "b4_digest",
     "b5_footprint",
     "b6_burst",
+    "b7_processes",
+    "b8_html",
 )
 DOC = REPO / "docs" / "benchmarks.md"
 
@@ -201,7 +204,7 @@ def rows() -> list[tuple[str, str, str, str, str, str]]:
                 mark(b5["idle_tree_mb"]["rss"] <= 150),
             ),
         ]
-    return table + _b6_rows()
+    return table + _b6_rows() + _b7_rows() + _b8_rows()
 
 
 def _scaling_rows() -> list[tuple[str, str, str, str, str, str]]:
@@ -265,6 +268,107 @@ def _b6_rows() -> list[tuple[str, str, str, str, str, str]]:
             f"{b6['last_reply_vs_floor']}× the floor",
         ),
     ]
+
+
+def _b7_rows() -> list[tuple[str, str, str, str, str, str]]:
+    b7 = load("b7_processes")
+    if not b7:
+        return []
+    pushes = b7["pushes"]
+    return [
+        ("B7 processes", f"6 processes, {b7['chats']:,} chats: sends/s (sender at 27.55/s)",
+         f"{pushes['messages_per_second']}/s", "one process: B2", "≥ 27/s",
+         mark(pushes["messages_per_second"] >= 27)),
+        ("B7 processes", "429 answers (pushes and replies)",
+         f"{pushes['http_429'] + b7['replies']['http_429']} ({pushes['http_429_share']:.2%} of "
+         "pushes)", "", "≤ 0.1%", mark(pushes["http_429_share"] <= 0.001)),
+        ("B7 processes", "lost / doubled (in flight at the kill) / feeds fetched twice",
+         f"{b7['lost']} / {b7['duplicates']} ({b7['in_flight_at_kill']}) / "
+         f"{b7['feeds_fetched_twice']}", "", "0 / ≤ in flight / 0",
+         mark(b7["lost"] == 0 and b7["duplicates"] <= b7["in_flight_at_kill"]
+              and b7["feeds_fetched_twice"] == 0)),
+        ("B7 processes", "kill -9 the active sender: longest pause in sending",
+         f"{b7['takeover_pause_s']} s", "lease 5 s", "≤ one lease (+ its poll)",
+         mark(b7["takeover_pause_s"] <= 6.5)),
+    ]  # fmt: skip
+
+
+def _b8_rows() -> list[tuple[str, str, str, str, str, str]]:
+    b8 = load("b8_html")
+    if not b8:
+        return []
+    corpus = b8["corpus"]
+    ours, libraries = corpus["ours"], ("selectolax", "lxml")
+    size = f"{corpus['items']:,} corpus items that are HTML ({corpus['megabytes']} MB)"
+    worst = {name: _worst_ratio(b8, name) for name in ("ours", *libraries)}
+    return [
+        (
+            "B8 HTML",
+            f"item HTML to text and links, CPU per MB: {size}",
+            f"{ours['ms_per_mb']} ms/MB",
+            ", ".join(
+                f"{name} {corpus[name]['ms_per_mb']} ms/MB ({corpus[name]['vs_ours']}×)"
+                for name in libraries
+            ),
+            "a library as fast as ours",
+            "ours is fastest: kept",
+        ),
+        (
+            "B8 HTML",
+            f"items whose text / links differ from ours: {size}",
+            "",
+            ", ".join(
+                f"{name} {corpus[name]['text_differs']} / {corpus[name]['links_differ']}"
+                for name in libraries
+            ),
+            "",
+            "",
+        ),
+        (
+            "B8 HTML",
+            "hostile HTML, worst time ratio for twice the size (1→2, 2→4 MB; table below)",
+            f"{worst['ours']}",
+            ", ".join(f"{name} {worst[name]}" for name in libraries),
+            "≈ 2× (linear)",
+            mark(worst["ours"].endswith("×") and float(worst["ours"][:-1]) <= 3),
+        ),
+    ]
+
+
+def _worst_ratio(b8: dict[str, Any], reader: str) -> str:
+    """The largest time ratio between a hostile case's successive sizes, or a cap."""
+    ratios = []
+    for runs in (case[reader] for case in b8["hostile"].values()):
+        if any(run is None for run in runs):
+            return f"over {b8['cap']:g} s at {_first_capped(b8, runs)} MB"
+        # Runs of a few milliseconds are all noise: only those of 50 ms or more are judged.
+        ratios += [b["cpu_s"] / a["cpu_s"] for a, b in pairwise(runs) if a["cpu_s"] >= 0.05]
+    return f"{max(ratios):.1f}×"
+
+
+def _first_capped(b8: dict[str, Any], runs: list[dict[str, float] | None]) -> int:
+    sizes: list[int] = b8["sizes_mb"]
+    return next(size for size, run in zip(sizes, runs, strict=True) if run is None)
+
+
+def b8_hostile_rows() -> list[tuple[str, ...]]:
+    """(case, reader, CPU at each size, ratios, peak RSS, text characters at the largest)."""
+    b8 = load("b8_html")
+    table: list[tuple[str, ...]] = []
+    for case, readers in (b8 or {}).get("hostile", {}).items():
+        for reader, runs in readers.items():
+            times = [f"{run['cpu_s']} s" if run else f"> {b8['cap']:g} s" for run in runs]
+            ratios = [
+                f"{b['cpu_s'] / max(a['cpu_s'], 0.001):.1f}×" if a and b else "—"
+                for a, b in pairwise(runs)
+            ]
+            done = [run for run in runs if run]
+            last = done[-1] if done else None
+            memory = f"{last['peak_mb']} MB (+{last['peak_growth_mb']})" if last else "—"
+            chars = f"{int(last['text_chars']):,}" if last else "—"
+            table.append(("`" + case + "`", reader, " / ".join(times), ", ".join(ratios),
+                          memory, chars))  # fmt: skip
+    return table
 
 
 def _cpu(step: dict[str, Any]) -> str:
@@ -389,6 +493,18 @@ def write_doc(run: dict[str, Any]) -> None:
         "| --- | --- | --- | --- | --- |",
     ]
     lines += ["| " + " | ".join(row) + " |" for row in process_rows()]
+    if hostile := b8_hostile_rows():
+        lines += [
+            "",
+            "B8, hostile HTML: CPU of one read (`read_item`: text and both links) at 1 / 2 / 4 "
+            "MB, each in a process of its own; the time ratio of each doubling; peak RSS of the "
+            "process at the largest size read (growth while reading); characters of text read "
+            "there. A run over the cap was stopped and the larger sizes not tried.",
+            "",
+            "| Case | Reader | CPU 1 / 2 / 4 MB | Ratios | Peak RSS | Text |",
+            "| --- | --- | --- | --- | --- | --- |",
+        ]
+        lines += ["| " + " | ".join(row) + " |" for row in hostile]
     DOC.parent.mkdir(exist_ok=True)
     notes = DOC.with_name("benchmarks-notes.md")
     if notes.exists():

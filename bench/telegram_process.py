@@ -80,6 +80,14 @@ class RemoteTelegram:
         result: dict[str, Any] = await self._call("sends", first=first, last=last)
         return result
 
+    async def wait_reached(self, count: int, *, within: float) -> None:
+        """Until ``count`` chats have had a message (at most ``within`` seconds)."""
+        await self._call("wait_reached", count=count, within=within)
+
+    async def delivered(self) -> list[tuple[int, float]]:
+        """Every message sent so far: (chat, when, on this machine's monotonic clock)."""
+        return [(int(c), float(t)) for c, t in await self._call("delivered")]
+
     async def burst(self, first: int, last: int, text: str, *, over: float) -> None:
         """``text`` from each chat ``first``..``last``, spread evenly over ``over`` seconds."""
         await self._call("burst", first=first, last=last, text=text, over=over)
@@ -122,6 +130,18 @@ def wait_chats(tg: FakeTelegram, params: dict[str, Any]) -> None:
         ),
         timeout=params["within"],
     )
+
+
+def wait_reached(tg: FakeTelegram, params: dict[str, Any]) -> None:
+    count = params["count"]
+    tg.wait_for(
+        lambda: len(tg.sent()) >= count and len({r.chat_id for r in tg.sent()}) >= count,
+        timeout=params["within"],
+    )
+
+
+def delivered(tg: FakeTelegram, params: dict[str, Any]) -> list[tuple[int, float]]:
+    return [(r.chat_id, r.at) for r in tg.sent() if r.method == "sendMessage"]
 
 
 def sends(tg: FakeTelegram, params: dict[str, Any]) -> dict[str, Any]:
@@ -196,6 +216,8 @@ HANDLERS: dict[str, Handler] = {
     "wait_polling": wait_polling,
     "wait_chats": wait_chats,
     "sends": sends,
+    "wait_reached": wait_reached,
+    "delivered": delivered,
     "burst": burst,
     "settle": settle,
     "replies": replies,

@@ -99,8 +99,10 @@ def recurring_jobs(
     deliver: bool,
     on_poll: Callable[[list[FeedReport]], None] | None = None,
     roles: frozenset[str] = ALL,
+    leading: Callable[[], bool] = lambda: True,
 ) -> list[RecurringJob]:
-    """The jobs ``roles`` run on the clock; the dry run does not ``deliver``."""
+    """The jobs ``roles`` run on the clock; the dry run does not ``deliver``. The schedule's
+    jobs run only while ``leading`` (this process holds the ``schedule`` lease)."""
     dispatcher = services.dispatcher
 
     async def poll(now: datetime) -> None:
@@ -113,7 +115,7 @@ def recurring_jobs(
             log.info("poll cycle: %s", summarise_cycle(reports))
             if on_poll is not None:
                 on_poll(reports)
-            if deliver and "schedule" in roles:
+            if deliver and "schedule" in roles and leading():
                 await dispatcher.fan_out(now)  # alerts right after the stories arrive
 
     async def resolve_contexts(now: datetime) -> None:
@@ -127,7 +129,19 @@ def recurring_jobs(
             RecurringJob("digests", timedelta(minutes=1), dispatcher.digest_tick),
             RecurringJob("housekeeping", timedelta(hours=1), dispatcher.housekeeping),
         ]
-    return [_heartbeat(job, services.observer) for job in jobs if JOB_ROLES[job.name] in roles]
+    mine = [job for job in jobs if JOB_ROLES[job.name] in roles]
+    led = [_when(leading, job) if JOB_ROLES[job.name] == "schedule" else job for job in mine]
+    return [_heartbeat(job, services.observer) for job in led]
+
+
+def _when(leading: Callable[[], bool], job: RecurringJob) -> RecurringJob:
+    """The job, run only while ``leading``; a standby's turn passes quietly."""
+
+    async def run(now: datetime) -> None:
+        if leading():
+            await job.run(now)
+
+    return RecurringJob(job.name, job.every, run)
 
 
 def _heartbeat(job: RecurringJob, observer: Observer) -> RecurringJob:

@@ -3,7 +3,7 @@
 from collections.abc import Sequence
 from datetime import datetime
 
-from news.models import FeedReport, FeedStatus, StoredStory
+from news.models import FeedReport, FeedStatus, StoredStory, author_names
 
 OK_STATUSES = (FeedStatus.OK, FeedStatus.NOT_MODIFIED)
 
@@ -48,7 +48,7 @@ def format_story(story: StoredStory) -> str:
         part
         for part in (
             story.publisher or story.outlet,
-            story.author,
+            ", ".join(author_names(story.author)),
             _date(story.published),
         )
         if part

@@ -13,7 +13,7 @@ from news.config import Config
 from news.i18n.catalogs import translator
 from news.i18n.translator import Translator
 from news.models import ChatSettings
-from news.topics.config import TopicConfig, titles_in
+from news.topics.config import TopicConfig, short_titles_in, titles_in
 
 SERVICES_KEY = "rights_digest"
 
@@ -39,6 +39,10 @@ class BotServices:
     def topic_titles(self, language: str) -> dict[str, str]:
         """Slug to title in ``language``."""
         return titles_in(self.topics, language)
+
+    def topic_short_titles(self, language: str) -> dict[str, str]:
+        """Slug to the short name "Why" lines use in ``language``."""
+        return short_titles_in(self.topics, language)
 
     def translator(self, chat: ChatSettings | None) -> Translator:
         """The chat's language and digits; the config's default until it picks one."""

@@ -18,7 +18,7 @@ from socketserver import ThreadingMixIn
 from typing import Any
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from prometheus_client import CollectorRegistry, Counter, Histogram, make_wsgi_app
+from prometheus_client import CollectorRegistry, Counter, Gauge, Histogram, make_wsgi_app
 from prometheus_client.core import GaugeMetricFamily
 from prometheus_client.registry import Collector
 
@@ -50,6 +50,12 @@ class Observer:
             "rights_digest_sends", "Messages sent by result", ["result"], registry=r
         )
         self.floods = Counter("rights_digest_http_429", "429 answers from Telegram", registry=r)
+        self.leader = Gauge(
+            "rights_digest_leader",
+            "1 while this process holds the role's lease",
+            ["role"],
+            registry=r,
+        )
 
     def ran(self, job: str, every: timedelta) -> None:
         """``job`` finished a run; it runs every ``every``."""
@@ -84,6 +90,11 @@ class _StoreCollector(Collector):
             "rights_digest_sender_lag_seconds",
             "Age of the oldest due message",
             value=_age(found.oldest_due),
+        )
+        yield GaugeMetricFamily(
+            "rights_digest_digest_lag_seconds",
+            "How long the oldest due digest has waited to be enqueued",
+            value=_age(found.oldest_due_digest),
         )
 
 

@@ -18,6 +18,7 @@ from typing import TypeVar
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot.pacing import Pacer
+from bot.roles import ALL
 from news.config import DeliveryConfig
 
 log = logging.getLogger(__name__)
@@ -29,11 +30,28 @@ RETRY_BASE = 0.5  # seconds before a reply's second try, doubled for each one af
 MAX_REPLY_WAIT = 120.0  # seconds of 429s a reply waits out before it is given up
 
 
-def pacer_for(config: DeliveryConfig) -> Pacer:
-    """The pacer for the configured limits."""
+def pacer_for(config: DeliveryConfig, roles: frozenset[str] = ALL) -> Pacer:
+    """The pacer for the configured limits, for a process running ``roles``.
+
+    Telegram's global limit is per token, and each process paces only what it sends: when
+    replies (``updates``) and pushes (``send``) go from different processes, the updates one
+    keeps ``reply_share`` of the rate and the sender the rest, so that together they stay
+    within it. One process with both paces them together at the whole rate.
+    """
     return Pacer(
-        config.global_rate, config.private_interval.total_seconds(), config.group_per_minute
+        global_rate(config, roles),
+        config.private_interval.total_seconds(),
+        config.group_per_minute,
     )
+
+
+def global_rate(config: DeliveryConfig, roles: frozenset[str]) -> float:
+    """This process's share of the token's messages per second."""
+    if "updates" in roles and "send" not in roles:
+        return config.global_rate * config.reply_share
+    if "send" in roles and "updates" not in roles:
+        return config.global_rate * (1 - config.reply_share)
+    return config.global_rate
 
 
 class Outgoing:

@@ -3,11 +3,14 @@
 One process does all four (the default, and what a small server runs). Split across
 processes: ``updates`` answers commands and buttons (one per token: Telegram gives updates
 to one consumer), ``send`` drains the outbox (one pacer per token keeps Telegram's limits),
-``schedule`` runs fan-out, digests and housekeeping, ``poll`` reads the feeds.
+``schedule`` runs fan-out, digests and housekeeping, ``poll`` reads the feeds. Any number of
+processes may run ``send`` or ``schedule``: one leads each, the others stand by.
 """
 
 ROLES = ("updates", "send", "schedule", "poll")
 ALL = frozenset(ROLES)
+# Roles one process at a time leads, holding a lease (bot.leadership); others stand by.
+LED = ("send", "schedule")
 # Which role runs each recurring job (bot.app.recurring_jobs names them).
 JOB_ROLES = {
     "poll": "poll",

@@ -61,8 +61,10 @@ class Sender:
         now: Callable[[], datetime] = lambda: datetime.now(UTC),
         outgoing: Outgoing | None = None,
         observer: Observer | None = None,
+        may_send: Callable[[], bool] = lambda: True,
     ) -> None:
         self.db, self.bot, self.config = db, bot, config
+        self.may_send = may_send  # False once this process no longer leads ``send``
         self.observer = observer or Observer()  # sends by result and 429s, for /metrics
         self.clock, self.now = clock, now
         # Shared with the replies in a running bot: one pacer keeps their sum in the limits.
@@ -78,13 +80,14 @@ class Sender:
         """New rows were enqueued: look now rather than at the next idle check."""
         self._wake.set()
 
-    async def start(self) -> None:
+    async def start(self, *, leader: bool = False) -> None:
         """Take the outbox, before anything else starts: on a SQLite file, its one sender's
         lock (``OutboxBusyError`` if another sender has it) and every lease a killed run left;
-        on PostgreSQL, only the leases that ran out, never another live sender's."""
+        on PostgreSQL, only the leases that ran out, never another live sender's, unless this
+        sender has just taken the ``send`` lease (``leader``): then there is no other."""
         only = self._outbox.enter_context(sole_sender(self.db))
         try:
-            released = await release_leases(self.db, self.now(), every=only)
+            released = await release_leases(self.db, self.now(), every=only or leader)
         except BaseException:
             self._outbox.close()
             raise
@@ -110,8 +113,8 @@ class Sender:
     async def _fill(self) -> None:
         # Small, frequent claims: one big claim is a burst of CPU that delays the sends due
         # meanwhile, and delayed sends arrive bunched (Telegram counts rolling windows).
-        capacity = int(self.config.global_rate * LOOKAHEAD) - len(self._busy)
-        if capacity <= 0:
+        capacity = int(self.pacer.global_rate * LOOKAHEAD) - len(self._busy)
+        if capacity <= 0 or not self.may_send():
             return
         rows = await claim_due(
             self.db,
@@ -157,6 +160,8 @@ class Sender:
         going out in parts, and this is what it holds once this part has gone."""
         try:
             async with self.outgoing.turn(row.chat_id, row.chat_type):
+                if not self.may_send():  # the row stays leased: the next leader takes it back
+                    return False
                 message = await self.bot.send_message(
                     row.chat_id,
                     row.text,

@@ -5,7 +5,8 @@ import gc
 import logging
 import secrets
 import signal
-from collections.abc import Sequence
+from collections.abc import Callable, Mapping, Sequence
+from functools import partial
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -18,10 +19,11 @@ from bot.commands import ADMIN, DESCRIPTION, PUBLIC, SHORT_DESCRIPTION, Command
 from bot.context import SERVICES_KEY, BotServices
 from bot.handlers import register
 from bot.health import listening
+from bot.leadership import Lead, send_while_leading
 from bot.logs import redact_token
 from bot.outgoing import Outgoing, pacer_for
 from bot.pacing import Pacer
-from bot.roles import ALL
+from bot.roles import ALL, LED
 from bot.sender import Sender
 from bot.updates import PerChatOrder
 from jobs.schedule import RecurringJob, schedule_on_job_queue
@@ -96,26 +98,35 @@ async def serve(
     stop: asyncio.Event,
     jobs: Sequence[RecurringJob],
     roles: frozenset[str] = ALL,
+    leads: Mapping[str, Lead] | None = None,
 ) -> None:
-    """Run ``roles`` (updates by long polling or webhook, the sender) and ``jobs`` until
-    ``stop`` is set, then shut down."""
+    """Run ``roles`` (updates by long polling or webhook, the sender while this process leads
+    ``send``) and ``jobs`` until ``stop`` is set, then shut down."""
     services: BotServices = application.bot_data[SERVICES_KEY]
     app_services, config = services.services, services.config
+    if leads is None:
+        leads = leads_for(app_services, roles)
     async with application:
         if "updates" in roles:
             await publish_commands(application, config.telegram.admins, config.chats.language)
         assert application.job_queue is not None
+        release = asyncio.Event()  # the leases go once the sender has settled what it sent
+        keeping = [asyncio.create_task(lead.keep(release)) for lead in leads.values()]
         sending = None
-        if "send" in roles:
-            sender = Sender(
-                app_services.db,
-                application.bot,
-                config.delivery,
-                outgoing=services.outgoing,
-                observer=app_services.observer,
+        if "send" in leads:
+            sending = asyncio.create_task(
+                send_while_leading(
+                    leads["send"],
+                    partial(_sender, application, services, leads["send"].holds),
+                    stop,
+                    started=partial(_wire, app_services),
+                ),
+                name="sender",
             )
+        elif "send" in roles:  # a SQLite file: its lock makes this the one sender, or refuses
+            sender = _sender(application, services, lambda: True)
             await sender.start()  # a second sender on a SQLite file stops here, in one line
-            app_services.dispatcher.wake = sender.wake
+            _wire(app_services, sender)
             sending = asyncio.create_task(sender.run(stop), name="sender")
         schedule_on_job_queue(application.job_queue, jobs)
         await application.start()
@@ -135,7 +146,43 @@ async def serve(
             await application.updater.stop()
         if sending is not None:
             await sending
+        release.set()
+        await asyncio.gather(*keeping)
         await application.stop()
+
+
+def leads_for(services: Services, roles: frozenset[str]) -> dict[str, Lead]:
+    """A lease for each led role this process runs: ``send`` and ``schedule``. Not ``send``
+    on a SQLite file: its lock already makes one sender (the OS lets it go when the process
+    dies, so a restart sends at once), and refuses a second one (a standby on the same
+    machine adds nothing a restart does not)."""
+    lease = services.config.roles.lease
+    alone = services.db.engine.dialect.name == "sqlite"
+    return {
+        role: Lead(services.db, role, lease, observer=services.observer)
+        for role in LED
+        if role in roles and not (role == "send" and alone)
+    }
+
+
+def _sender(
+    application: Application,  # type: ignore[type-arg]
+    services: BotServices,
+    may_send: Callable[[], bool],
+) -> Sender:
+    return Sender(
+        services.services.db,
+        application.bot,
+        services.config.delivery,
+        outgoing=services.outgoing,
+        observer=services.services.observer,
+        may_send=may_send,
+    )
+
+
+def _wire(services: Services, sender: Sender) -> None:
+    """Fan-out and digests in this process wake the sender that now leads."""
+    services.dispatcher.wake = sender.wake
 
 
 async def receive_updates(updater: Updater, webhook: WebhookConfig | None) -> None:
@@ -167,9 +214,14 @@ async def run(
     for signum in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(signum, stop.set)
     async with open_services(config) as services:
-        application = build_application(services, token, config_path=config_path)
-        jobs = recurring_jobs(services, deliver=True, roles=roles)
-        await serve(application, stop, jobs, roles)
+        application = build_application(
+            services, token, config_path=config_path, pacer=pacer_for(config.delivery, roles)
+        )
+        leads = leads_for(services, roles)
+        schedule = leads.get("schedule")
+        leading = schedule.holds if schedule is not None else lambda: False
+        jobs = recurring_jobs(services, deliver=True, roles=roles, leading=leading)
+        await serve(application, stop, jobs, roles, leads)
 
 
 def run_bot(

@@ -13,7 +13,7 @@ from sqlalchemy import select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.config import Config
-from news.delivery.periods import Period, current_period, is_newer
+from news.delivery.periods import Period, due_period
 from news.delivery.plan import NewMessage, PendingAlert, chat_zone, plan_alerts, plan_digest
 from news.delivery.quiet import alert_hold
 from news.i18n.catalogs import translator
@@ -32,7 +32,7 @@ from news.store.outbox import (
 )
 from news.store.retention import purge_old_stories
 from news.store.tables import Chat
-from news.topics.config import titles_in
+from news.topics.config import short_titles_in, titles_in
 
 log = logging.getLogger(__name__)
 ALERT_HORIZON = timedelta(days=2)  # an alert older than this is news no more: /latest has it
@@ -134,6 +134,7 @@ class Dispatcher:
             # What waited through quiet hours arrives as one batch, not a morning of buzzing.
             coalesce_after=1 if morning else self.config().delivery.coalesce_after,
             topic_titles=titles_in(self.config().topics, tr.language),
+            why_titles=short_titles_in(self.config().topics, tr.language),
             followed=followed.get(chat.id, []),
             tr=tr,
         )
@@ -168,9 +169,8 @@ class Dispatcher:
             rows = (await session.execute(query)).all()
         due = []
         for chat_id, mode, time, zone, weekday, last, created in rows:
-            period = current_period(mode, time, zone, weekday, now)
-            # A new chat's first digest is the first one that falls due after it arrived.
-            if period is not None and is_newer(period, last) and period.due_at >= created:
+            period = due_period(mode, time, zone, weekday, last, created, now)
+            if period is not None:
                 due.append((chat_id, period))
         return due
 
@@ -198,6 +198,7 @@ class Dispatcher:
                     periods[chat_id],
                     [stories[i] for i in story_ids if i in stories],
                     topic_titles=titles_in(self.config().topics, tr.language),
+                    why_titles=short_titles_in(self.config().topics, tr.language),
                     followed=followed.get(chat_id, []),
                     tr=tr,
                 )

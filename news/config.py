@@ -299,6 +299,16 @@ class DeliveryConfig(_Section):
     max_attempts: int = Field(default=8, ge=1)
     retry_base: Pause = timedelta(seconds=2)
     lease: Lease = timedelta(seconds=60)
+    # Of ``global_rate``, what an ``updates`` process without the sender keeps for replies;
+    # the ``send`` process without updates takes the rest. One process with both shares one pacer.
+    reply_share: float = Field(default=0.05, gt=0, lt=1)
+
+
+class RolesConfig(_Section):
+    """Leaders: one process sends and one schedules; the others stand by to take over."""
+
+    # The leader renews every third of it; a standby takes over once it has run out.
+    lease: Lease = timedelta(seconds=15)
 
 
 class RetentionConfig(_Section):
@@ -326,6 +336,7 @@ class Config(_Section):
     telegram: TelegramConfig = TelegramConfig()
     chats: ChatDefaults = ChatDefaults()
     delivery: DeliveryConfig = DeliveryConfig()
+    roles: RolesConfig = RolesConfig()
     retention: RetentionConfig = RetentionConfig()
     health: HealthConfig = HealthConfig()
     feeds: tuple[FeedConfig, ...] = ()

@@ -4,6 +4,15 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from enum import StrEnum
 
+# A story's authors share its one ``author`` field (and column), in order, separated by this
+# character. No name can hold it: names lose their control characters (news.text.invisible).
+AUTHOR_SEPARATOR = "\x1f"
+
+
+def author_names(author: str | None) -> tuple[str, ...]:
+    """The names in an ``author`` field (one, in a row stored before there were several)."""
+    return tuple(name for name in (author or "").split(AUTHOR_SEPARATOR) if name.strip())
+
 
 class FeedStatus(StrEnum):
     """What the last poll of a feed came to, as shown to admins."""
@@ -73,9 +82,12 @@ class RawEntry:
     link: str | None
     title: str
     html: str
-    author: str | None
+    authors: tuple[str, ...]  # as the feed gave them: decoded, no tags or emails, maybe twice
     published: datetime | None
     updated: datetime | None
+    # RSS/Atom <source>: the outlet the item first appeared in (its name, its site or feed).
+    source: str | None = None
+    source_url: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,7 +119,7 @@ class Entry:
     title: str
     text: str  # text and summary are empty when no topic matched: nobody will read them
     summary: str
-    author: str | None
+    author: str | None  # every name, in order, AUTHOR_SEPARATOR between them
     publisher: str | None
     published: datetime | None
     original_url: str | None
@@ -116,6 +128,11 @@ class Entry:
     # When the item became news in this feed (its own date, not the byline's): an aggregator
     # relaying a week-old article today is news today; an archive item dated 2019 is not.
     listed: datetime | None = None
+    # Where the credited ``publisher`` lives (the original link, or <source>'s URL): with its
+    # name, how it is matched to a configured feed for its source type.
+    publisher_url: str | None = None
+    # ``published`` is the relaying feed's date (BHRRC's "Published on"), not the publisher's.
+    date_is_relayed: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,6 +164,8 @@ class StoredStory:
     source_type: str
     also_reported_by: tuple[str, ...] = ()
     topics: tuple[TopicMatch, ...] = field(default=())
+    publisher_type: str | None = None  # the credited publisher's type, from the config
+    date_is_relayed: bool = False  # ``published`` is the relaying outlet's date
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,3 +22,11 @@ async def _read(url: str, query: str) -> list[tuple[object, ...]]:
             return [tuple(row) for row in await connection.execute(text(query))]
     finally:
         await engine.dispose()
+
+
+def unrecorded_deliveries(url: str, delivered: set[int]) -> int:
+    """Of the chats Telegram has a message for, those whose outbox row is not yet ``sent``:
+    the messages in flight when a sender was killed, read as the kill left the database.
+    One a chat at most (a sender has one message in flight per chat)."""
+    pending = rows(url, "SELECT chat_id FROM outbox WHERE state != 'sent'")
+    return len(delivered & {int(str(chat)) for (chat,) in pending})

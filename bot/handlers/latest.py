@@ -10,7 +10,7 @@ from bot.replies import chat_translator, current_chat, redraw, reply
 from bot.text_input import clean_args, echo
 from news.delivery.pages import Page, render_page
 from news.delivery.plan import chat_zone
-from news.delivery.render import escape
+from news.delivery.render import escape, why_names
 from news.i18n.translator import N_, Translator
 from news.models import ChatSettings
 from news.store.chats import chat_topics
@@ -127,7 +127,9 @@ async def _page(
     if not found:
         return None, False
     zone = chat_zone(chat.timezone)
-    page = render_page(found[:limit], heading=heading, note=note, zone=zone, tr=tr)
+    # "Why" names the topics this page lists, the chat's own (or the one asked for).
+    names = why_names(bot.topic_short_titles(tr.language), slugs)
+    page = render_page(found[:limit], heading=heading, note=note, zone=zone, tr=tr, names=names)
     return page, len(page.stories) < len(found)
 
 

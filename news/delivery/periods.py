@@ -81,3 +81,20 @@ def _at(day: date, hour: int, minute: int, zone: tzinfo) -> datetime:
     # In a DST gap (02:30 that never happens) this is the matching instant an hour off;
     # in an overlap, the first of the two. Either way exactly one instant per day.
     return datetime.combine(day, time(hour, minute), tzinfo=zone)
+
+
+def due_period(
+    mode: str,
+    digest_time: str,
+    zone_name: str,
+    weekday: str,
+    last_key: str | None,
+    created: datetime,
+    now: datetime,
+) -> Period | None:
+    """The period whose digest a chat is owed now, if any: its latest one, newer than the last
+    it got, and (a new chat's first digest) falling due after the chat arrived."""
+    period = current_period(mode, digest_time, zone_name, weekday, now)
+    if period is not None and is_newer(period, last_key) and period.due_at >= created:
+        return period
+    return None

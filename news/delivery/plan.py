@@ -6,7 +6,7 @@ from datetime import UTC, tzinfo
 from functools import lru_cache
 
 from news.delivery.periods import Period, period_label, period_title
-from news.delivery.render import Section, render_alert, render_batch, render_digest
+from news.delivery.render import Section, render_alert, render_batch, render_digest, why_names
 from news.delivery.timezones import resolve_zone
 from news.i18n.translator import Translator
 from news.models import ChatSettings, StoredStory
@@ -43,19 +43,22 @@ def plan_alerts(
     topic_titles: Mapping[str, str],
     followed: Sequence[str],
     tr: Translator,
+    why_titles: Mapping[str, str] | None = None,
 ) -> tuple[list[NewMessage], list[int]]:
     """One alert per new story; past ``coalesce_after`` undelivered alerts, one batch instead.
-    ``topic_titles`` and ``tr`` are in the chat's language.
+    ``topic_titles`` and ``tr`` are in the chat's language; "Why" names only ``followed``, by
+    ``why_titles`` (short names, in the chat's language) when given, else by title.
 
     Returns the messages to add and the pending outbox rows the batch replaces.
     """
     zone = chat_zone(chat.timezone)
+    names = why_names(why_titles or topic_titles, followed)
     if len(stories) + len(pending) <= coalesce_after:
         messages = [
             NewMessage(
                 chat.id,
                 "alert",
-                render_alert(s, discreet=chat.discreet, zone=zone, tr=tr),
+                render_alert(s, discreet=chat.discreet, zone=zone, tr=tr, names=names),
                 (s.id,),
             )
             for s in stories
@@ -63,7 +66,7 @@ def plan_alerts(
         return messages, []
     merged = [s for alert in pending for s in alert.stories] + list(stories)
     sections = tuple(group_by_topic(merged, followed, topic_titles, tr.gettext("Other")))
-    texts = render_batch(sections, discreet=chat.discreet, zone=zone, tr=tr)
+    texts = render_batch(sections, discreet=chat.discreet, zone=zone, tr=tr, names=names)
     ids = tuple(dict.fromkeys(s.id for s in merged))
     messages = [
         NewMessage(chat.id, "batch", text, ids if part == 0 else (), part=part)
@@ -80,8 +83,10 @@ def plan_digest(
     topic_titles: Mapping[str, str],
     followed: Sequence[str],
     tr: Translator,
+    why_titles: Mapping[str, str] | None = None,
 ) -> list[NewMessage]:
-    """A chat's digest for ``period``: grouped by topic, newest first, split to fit."""
+    """A chat's digest for ``period``: grouped by the ``followed`` topics, newest first,
+    split to fit; each story's "Why" names those of them it matched."""
     if not stories:
         return []
     # i18n: The section of a digest for stories of topics the chat no longer follows.
@@ -89,7 +94,14 @@ def plan_digest(
     # Discreet chats never see the word "digest": the day alone heads theirs.
     heading = period_label(period, tr) if chat.discreet else period_title(period, tr)
     zone = chat_zone(chat.timezone)
-    texts = render_digest(sections, heading=heading, discreet=chat.discreet, zone=zone, tr=tr)
+    texts = render_digest(
+        sections,
+        heading=heading,
+        discreet=chat.discreet,
+        zone=zone,
+        tr=tr,
+        names=why_names(why_titles or topic_titles, followed),
+    )
     ids = tuple(dict.fromkeys(s.id for s in stories))
     return [
         NewMessage(chat.id, "digest", text, ids if part == 0 else (), period.key, part)

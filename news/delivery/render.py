@@ -7,7 +7,7 @@ parsing, wrapper included, and long lists split between stories, never inside on
 """
 
 import html
-from collections.abc import Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
 from functools import lru_cache
@@ -21,7 +21,8 @@ from news.delivery.split import plain_text as plain_text
 from news.delivery.split import utf16_len as utf16_len
 from news.delivery.split import visible_length as visible_length
 from news.i18n.translator import N_, Translator
-from news.models import StoredStory
+from news.models import StoredStory, author_names
+from news.text.outlets import outlet_key
 from news.text.summary import truncate
 from news.text.urls import is_http_url
 
@@ -44,6 +45,9 @@ SOURCE_LABELS = {
 # most 300 characters, a summary 350); these stop a hostile or old row from filling a message.
 MAX_TITLE, MAX_NAME, MAX_SUMMARY, MAX_LIST = 400, 120, 1000, 300
 MAX_HEADING_TOPICS = 160  # characters of topic names in a batch heading; the rest are counted
+MAX_WHY_TERMS = 5  # per topic in a "Why" line
+# The topics a reader follows: (slug, the name their "Why" line shows), in config order.
+WhyNames = tuple[tuple[str, str], ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,6 +56,12 @@ class Section:
 
     title: str
     stories: tuple[StoredStory, ...]
+
+
+def why_names(titles: Mapping[str, str], followed: Collection[str]) -> WhyNames:
+    """The "Why" names of a reader's topics: ``titles`` (slug to name, config order) of
+    those in ``followed``."""
+    return tuple((slug, title) for slug, title in titles.items() if slug in followed)
 
 
 def escape(text: str) -> str:
@@ -73,28 +83,67 @@ def link(url: str | None, label: str) -> str:
 
 
 def credit_line(story: StoredStory, zone: tzinfo, tr: Translator) -> str:
-    """Outlet (and type) · author · original date in ``zone``; "via" the feed that relayed it."""
-    kind = SOURCE_LABELS.get(story.source_type)
-    via = f"{_shown(story.outlet, MAX_NAME)} ({tr.gettext(kind) if kind else story.source_type})"
-    local = story.published.astimezone(zone)
-    publisher = _shown(story.publisher, MAX_NAME) if story.publisher else None
-    author = _shown(story.author, MAX_NAME) if story.author else None
+    """Publisher (and type) · author · its own date; "via" the feed that relayed it.
+
+    A relay's own date (BHRRC's "Published on") is never paired with the publisher it
+    credits: when it is the only date known, it goes with the relay.
+    """
+    via = _labelled(story.outlet, story.source_type, tr)
+    author = _authors(story.author, tr) if story.author else None
     # i18n: A CLDR date pattern (d day, MMM month, y year) for a story's date: "7 Dec 2026".
-    day = tr.date(local.date(), N_("d MMM y"))
-    line = " · ".join(escape(p) for p in [publisher or via, author, day] if p)
-    if story.publisher and story.publisher.casefold() != story.outlet.casefold():
-        # i18n: After a story's publisher, the feed that relayed it.
-        line += " " + tr.gettext("— via {outlet}").format(outlet=escape(via))
-    return line
+    day = tr.date(story.published.astimezone(zone).date(), N_("d MMM y"))
+    if not story.publisher or outlet_key(story.publisher) == outlet_key(story.outlet):
+        return " · ".join(escape(p) for p in [via, author, day] if p)
+    publisher = _labelled(story.publisher, story.publisher_type, tr)
+    own = [publisher, author, None if story.date_is_relayed else day]
+    relay = f"{via} · {day}" if story.date_is_relayed else via
+    # i18n: After a story's publisher, the feed that relayed it.
+    via_relay = tr.gettext("— via {outlet}").format(outlet=escape(relay))
+    return " · ".join(escape(p) for p in own if p) + " " + via_relay
+
+
+def _labelled(name: str, source_type: str | None, tr: Translator) -> str:
+    """An outlet's name and, when known, its type: "Khmer Times (state-aligned media)"."""
+    shown = _shown(name, MAX_NAME)
+    if not source_type:
+        return shown
+    kind = SOURCE_LABELS.get(source_type)
+    return f"{shown} ({tr.gettext(kind) if kind else source_type})"
+
+
+def _authors(author: str, tr: Translator) -> str:
+    """The first three names; "and others" when there were more."""
+    names = [_shown(name, MAX_NAME) for name in author_names(author)]
+    shown = ", ".join(names[:3])
+    if len(names) > 3:
+        # i18n: After the first three authors of a story: "Dara Mech, Sok Chea, Ly Na and others".
+        shown = tr.gettext("{authors} and others").format(authors=shown)
+    return shown
+
+
+def render_story(
+    story: StoredStory, zone: tzinfo, tr: Translator, names: WhyNames | None = None
+) -> str:
+    """One story as an HTML block: linked title, credit, summary, links, why it matched.
+
+    ``names``: the topics the reader follows, whose matches alone the "Why" line shows (all
+    the story's topics, by slug, when None).
+    """
+    if names is None:
+        shown = tuple((hit.slug, hit.slug) for hit in story.topics)
+    else:
+        matched = {hit.slug for hit in story.topics}
+        shown = tuple((slug, name) for slug, name in names if slug in matched)
+    return _render_story(story, zone, tr, shown)
 
 
 @lru_cache(maxsize=8192)
-def render_story(story: StoredStory, zone: tzinfo, tr: Translator) -> str:
-    """One story as an HTML block: linked title, credit, summary, links, why it matched.
-
-    Cached by story, zone and language: a broadcast or a digest tick renders the same few
-    stories for thousands of chats, which live in a few zones and read a few languages.
-    """
+def _render_story(
+    story: StoredStory, zone: tzinfo, tr: Translator, shown: tuple[tuple[str, str], ...]
+) -> str:
+    """``render_story``, cached by story, zone, language and the topics shown "Why": a
+    broadcast or a digest tick renders the same few stories for thousands of chats, which
+    live in a few zones, read a few languages and follow a few topics."""
     title = _shown(story.title, MAX_TITLE) or tr.gettext("Untitled")
     lines = [f"<b>{link(story.context_url or story.url, title)}</b>", credit_line(story, zone, tr)]
     if story.summary:
@@ -110,28 +159,50 @@ def render_story(story: StoredStory, zone: tzinfo, tr: Translator) -> str:
         links.append(tr.gettext("also reported by {outlets}").format(outlets=escape(others)))
     if links:
         lines.append(" · ".join(links))
-    why = _why(story, tr)
+    why = _why(story, shown, tr)
     if why:
         lines.append(f"<i>{why}</i>")
     return "\n".join(lines)
 
 
-def _why(story: StoredStory, tr: Translator) -> str:
-    terms = list(dict.fromkeys(term for hit in story.topics for term in hit.terms))
-    if not terms:
+def _why(story: StoredStory, shown: tuple[tuple[str, str], ...], tr: Translator) -> str:
+    """Each shown topic with its own matched terms: "Why: EBA — Everything But Arms, EBA"."""
+    terms = {hit.slug: hit.terms for hit in story.topics}
+    parts = [
+        # i18n: One topic in a "Why" line: its name, a dash, the words found ("EBA — EBA, EU").
+        tr.gettext("{topic} — {terms}").format(
+            topic=_shown(name, MAX_NAME), terms=_some_terms(terms[slug])
+        )
+        for slug, name in shown
+        if terms.get(slug)
+    ]
+    if not parts:
         return ""
-    shown = escape(_shown(", ".join(terms), MAX_LIST))
-    # i18n: Why a story was sent: the topic's words found in it ("Why: EBA, Cambodia").
-    return tr.gettext("Why: {terms}").format(terms=shown)
+    shown_text = escape(_shown("; ".join(parts), MAX_LIST))
+    # i18n: Why a story was sent: each topic followed with its words found in the story
+    # i18n: ("Why: EBA — Everything But Arms, EBA; NGO freedoms — LICADHO").
+    return tr.gettext("Why: {topics}").format(topics=shown_text)
+
+
+def _some_terms(terms: Sequence[str]) -> str:
+    """The first ``MAX_WHY_TERMS`` terms: enough to show why, short enough that every topic
+    of the line still shows (a long story can match twenty terms of one topic)."""
+    shown = ", ".join(terms[:MAX_WHY_TERMS])
+    return shown + "…" if len(terms) > MAX_WHY_TERMS else shown
 
 
 def render_alert(
-    story: StoredStory, *, discreet: bool = False, zone: tzinfo = UTC, tr: Translator
+    story: StoredStory,
+    *,
+    discreet: bool = False,
+    zone: tzinfo = UTC,
+    tr: Translator,
+    names: WhyNames | None = None,
 ) -> str:
-    """An instant alert: one story in one message."""
+    """An instant alert: one story in one message; ``names`` as for ``render_story``."""
     notice = _notice(1, tr)
     room = BUDGET - (visible_length(notice) + 1 if discreet else 0)
-    block = fit(render_story(story, zone, tr), room)
+    block = fit(render_story(story, zone, tr, names), room)
     return _discreet(notice, block) if discreet else block
 
 
@@ -143,24 +214,31 @@ def render_digest(
     discreet: bool = False,
     zone: tzinfo = UTC,
     tr: Translator,
+    names: WhyNames | None = None,
 ) -> tuple[str, ...]:
-    """A digest: ``heading`` and its count, then each topic's stories under its header.
+    """A digest: ``heading`` and its count, then each topic's stories under its header;
+    ``names`` as for ``render_story``.
 
     Cached: chats that follow the same topics in the same zone and language get the same
     digest, rendered once.
     """
     count = _stories(_count(sections), tr)
     head = f"<b>{escape(_shown(heading, MAX_NAME))}</b> — {count}"
-    return _render_sections(head, sections, discreet=discreet, zone=zone, tr=tr)
+    return _render_sections(head, sections, discreet=discreet, zone=zone, tr=tr, names=names)
 
 
 @lru_cache(maxsize=256)
 def render_batch(
-    sections: tuple[Section, ...], *, discreet: bool = False, zone: tzinfo = UTC, tr: Translator
+    sections: tuple[Section, ...],
+    *,
+    discreet: bool = False,
+    zone: tzinfo = UTC,
+    tr: Translator,
+    names: WhyNames | None = None,
 ) -> tuple[str, ...]:
     """Alerts coalesced into one message (or a few): "5 new stories: EBA (3), NGO (2)"."""
     head = batch_heading(sections, tr)
-    return _render_sections(head, sections, discreet=discreet, zone=zone, tr=tr)
+    return _render_sections(head, sections, discreet=discreet, zone=zone, tr=tr, names=names)
 
 
 def batch_heading(sections: Sequence[Section], tr: Translator) -> str:
@@ -186,7 +264,13 @@ def batch_heading(sections: Sequence[Section], tr: Translator) -> str:
 
 
 def _render_sections(
-    head: str, sections: tuple[Section, ...], *, discreet: bool, zone: tzinfo, tr: Translator
+    head: str,
+    sections: tuple[Section, ...],
+    *,
+    discreet: bool,
+    zone: tzinfo,
+    tr: Translator,
+    names: WhyNames | None,
 ) -> tuple[str, ...]:
     # The discreet notice never says "digest": it may be read over a shoulder.
     notice = _notice(_count(sections), tr)
@@ -196,7 +280,7 @@ def _render_sections(
     groups = [
         Group(
             _topic_header(s.title),
-            tuple(render_story(story, zone, tr) for story in s.stories),
+            tuple(render_story(story, zone, tr, names) for story in s.stories),
             continued=f"{_topic_header(s.title)} {escape(continued)}",
         )
         for s in sections
@@ -215,10 +299,15 @@ def _topic_header(title: str) -> str:
 
 
 def render_list(
-    stories: Sequence[StoredStory], *, heading: str, zone: tzinfo = UTC, tr: Translator
+    stories: Sequence[StoredStory],
+    *,
+    heading: str,
+    zone: tzinfo = UTC,
+    tr: Translator,
+    names: WhyNames | None = None,
 ) -> list[str]:
-    """A plain list of stories (for /latest), split under the limit."""
-    blocks = [render_story(story, zone, tr) for story in stories]
+    """A plain list of stories, split under the limit; ``names`` as for ``render_story``."""
+    blocks = [render_story(story, zone, tr, names) for story in stories]
     head = f"<b>{escape(heading)}</b>"
     continued = escape(tr.gettext("(continued)"))
     return pack(head, blocks, continued=f"{head} {continued}")

@@ -1,11 +1,11 @@
 """RawFeed to storable entries: identity, clean text, summary, links, topics. Pure."""
 
-from collections.abc import Sequence
-from datetime import UTC, datetime, timedelta
+from collections.abc import Iterable, Sequence
+from datetime import UTC, date, datetime, timedelta
 
 from news.feeds.identity import assign_keys, digest
 from news.feeds.parse import parse_feed
-from news.models import Entry, FeedContext, ParsedFeed, RawEntry, RawFeed
+from news.models import AUTHOR_SEPARATOR, Entry, FeedContext, ParsedFeed, RawEntry, RawFeed
 from news.text.extract import (
     NOTHING_READ,
     Extracted,
@@ -15,14 +15,18 @@ from news.text.extract import (
     repeated_lines,
     take_credit,
 )
+from news.text.invisible import drop_invisible
 from news.text.skim import worth_reading
-from news.text.summary import summarise
+from news.text.summary import summarise, truncate
 from news.text.urls import canonical_url, is_http_url, url_key
 from news.topics.match import CompiledTopic, match_topics, may_match
 
 EARLIEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=UTC)
 MAX_TITLE = 300
 MAX_URL_KEY = 1000
+MAX_NAME = 120  # an author's or publisher's name, as news.delivery.render clips it
+MAX_AUTHORS = 4  # three are shown; a fourth says there were others
+MAX_AUTHOR_FIELD = 300  # the ``author`` column, separators included
 
 
 def parse_document(
@@ -108,13 +112,22 @@ def _normalise(
     now: datetime,
     wanted: bool,
 ) -> Entry:
-    title = _title(raw.title, extracted.text)
+    # Every field a reader sees loses its bidi controls and hidden characters here, once.
+    text = drop_invisible(extracted.text)
+    title = _title(" ".join(drop_invisible(raw.title).split()), text)
     original = extracted.original_url  # canonical already (news.text.extract)
+    byline = extracted.byline
+    published, relayed = _original_date(extracted, raw, now)
+    # The outlet it credits, and where that outlet lives: a credit line's, else <source>'s.
+    publisher: str | None = raw.source
+    publisher_url = raw.source_url if raw.source else None
+    if byline and byline.publisher:
+        publisher, publisher_url = byline.publisher, original
     hits = (
         match_topics(
             topics,
             title=title,
-            text=extracted.text,
+            text=text,
             feed_name=feed.name,
             source_type=feed.source_type,
         )
@@ -131,16 +144,44 @@ def _normalise(
         # Only stories that match a topic are ever shown: the rest keep no text and no summary
         # (a third of an item's CPU, and most of what the database would hold). An outlet
         # whose copy matches later fills both in.
-        text=extracted.text if hits else "",
-        summary=summarise(extracted.text, title=title, clean=extracted.clean) if hits else "",
-        author=(extracted.byline.author if extracted.byline else None) or raw.author,
-        publisher=extracted.byline.publisher if extracted.byline else None,
-        published=_original_date(extracted, raw, now),
+        text=text if hits else "",
+        summary=summarise(text, title=title, clean=extracted.clean) if hits else "",
+        author=credited_authors(_byline_authors(extracted) or raw.authors),
+        publisher=_name(publisher) if publisher else None,
+        published=published,
         original_url=original,
         context_url=extracted.context_url,
         topics=tuple(hits),
         listed=plausible_date(raw.published or raw.updated, now),
+        publisher_url=publisher_url,
+        date_is_relayed=relayed,
     )
+
+
+def _byline_authors(extracted: Extracted) -> list[str]:
+    """The names of a credit line ("Author: A, B, The Outlet, …"), which commas separate."""
+    author = extracted.byline.author if extracted.byline else None
+    return author.split(", ") if author else []
+
+
+def credited_authors(names: Iterable[str]) -> str | None:
+    """The ``author`` field: each name once (case aside), shown safely, at most MAX_AUTHORS,
+    each cut so that all fit the column. Feeds have listed hundreds."""
+    kept: dict[str, str] = {}
+    for name in names:
+        name = " ".join(drop_invisible(name).split())
+        if name:
+            kept.setdefault(name.casefold(), name)
+        if len(kept) == MAX_AUTHORS:
+            break
+    if not kept:
+        return None
+    width = min(MAX_NAME, (MAX_AUTHOR_FIELD + 1) // len(kept) - 1)
+    return AUTHOR_SEPARATOR.join(truncate(name, width) for name in kept.values())
+
+
+def _name(name: str) -> str | None:
+    return truncate(" ".join(drop_invisible(name).split()), MAX_NAME) or None
 
 
 def _http_link(raw: RawEntry) -> str | None:
@@ -164,15 +205,28 @@ def _title(title: str, text: str) -> str:
     return title or "(untitled)"
 
 
-def _original_date(extracted: Extracted, raw: RawEntry, now: datetime) -> datetime | None:
-    """The original publisher's date from a byline, else the feed's own date, if believable.
+def _original_date(
+    extracted: Extracted, raw: RawEntry, now: datetime
+) -> tuple[datetime | None, bool]:
+    """The date to credit, if believable, and whether it is the relaying feed's own rather
+    than the credited publisher's.
 
     An aggregator may post a story months after it first ran; readers need the first date.
+    BHRRC quotes the original's headline with its date; its "Published on" is its own.
+    A <source> item keeps the date its outlet gave it.
     """
-    if extracted.byline and extracted.byline.published:
-        day = extracted.byline.published
-        return plausible_date(datetime(day.year, day.month, day.day, tzinfo=UTC), now)
-    return plausible_date(raw.published or raw.updated, now)
+    feed_date = plausible_date(raw.published or raw.updated, now)
+    byline = extracted.byline
+    if byline is None:
+        return feed_date, False
+    for day, relayed in ((byline.original, False), (byline.published, True)):
+        if day is not None and (found := plausible_date(_midnight(day), now)):
+            return found, relayed and byline.publisher is not None
+    return feed_date, feed_date is not None and byline.publisher is not None
+
+
+def _midnight(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, tzinfo=UTC)
 
 
 def plausible_date(value: datetime | None, now: datetime) -> datetime | None:

@@ -18,6 +18,7 @@ from typing import Any
 
 import feedparser
 
+from news.feeds.fields import json_authors, text_as_html, xml_authors, xml_body
 from news.feeds.state import UnsureError
 from news.feeds.xml import parse_fast
 from news.fetch.sniff import BodyKind, sniff_body
@@ -26,6 +27,7 @@ from news.text.extract import html_to_text
 
 log = logging.getLogger(__name__)
 _SURROGATE = re.compile("[\ud800-\udfff]")
+MAX_SOURCE_NAME, MAX_URL = 200, 2048  # what the store keeps of a <source>: an outlet's name
 
 
 def parse_feed(body: bytes, headers: dict[str, str], url: str) -> RawFeed:
@@ -103,20 +105,31 @@ def _xml_entry(entry: Any) -> RawEntry:
         guid=_clean(entry.get("id")),
         link=_clean(entry.get("link")),
         title=" ".join(title.split()),
-        html=_body_html(entry),
-        author=_clean(entry.get("author")),
+        html=xml_body(entry),
+        authors=xml_authors(entry),
         # dict.get, not entry.get: FeedParserDict maps a missing "updated" to "published"
         # with a DeprecationWarning; we want each date only where the feed gave it.
         published=_struct_to_datetime(dict.get(entry, "published_parsed")),
         updated=_struct_to_datetime(dict.get(entry, "updated_parsed")),
+        **_source(entry),
     )
 
 
-def _body_html(entry: Any) -> str:
-    """The fullest body the item has: content:encoded / atom content, else the summary."""
-    contents = [c.get("value", "") for c in entry.get("content", []) if c.get("value")]
-    summary = entry.get("summary", "") or ""
-    return str(max([*contents, summary], key=len))
+def _source(entry: Any) -> dict[str, str | None]:
+    """RSS ``<source url="…">Name</source>`` or Atom ``<source>`` (its title and link): the
+    outlet an aggregator took the item from."""
+    source = entry.get("source")
+    if not isinstance(source, dict):
+        return {}
+    name = source.get("title")
+    if isinstance(name, str) and source.get("title_detail", {}).get("type") not in (
+        None,
+        "text/plain",
+    ):
+        name = html_to_text(name)
+    name = " ".join(name.split())[:MAX_SOURCE_NAME] if isinstance(name, str) else None
+    url = _clean(source.get("href") or source.get("link"))
+    return {"source": name or None, "source_url": url if url and len(url) <= MAX_URL else None}
 
 
 def _struct_to_datetime(value: time.struct_time | datetime | None) -> datetime | None:
@@ -175,13 +188,17 @@ def _json_entry(item: object) -> RawEntry:
     if not isinstance(item, dict):
         raise TypeError("an item that is not an object")
     guid = item.get("id")
-    html = item.get("content_html") or _text_as_html(item.get("content_text"))
+    html = (
+        item.get("content_html")
+        or text_as_html(item.get("content_text"))
+        or text_as_html(item.get("summary"))  # plain text, when an item has no content
+    )
     return RawEntry(
         guid=_whole(str(guid).strip()) or None if guid is not None else None,
         link=_clean(item.get("url")) or _clean(item.get("external_url")),
         title=" ".join((_clean(item.get("title")) or "").split()),
         html=_whole(html) if isinstance(html, str) else "",
-        author=_json_author(item),
+        authors=tuple(_whole(name) for name in json_authors(item)),
         published=_iso_datetime(item.get("date_published")),
         updated=_iso_datetime(item.get("date_modified")),
     )
@@ -191,26 +208,6 @@ def _whole(text: str) -> str:
     """``text`` with any lone surrogate (a ``\\ud800`` escape JSON allows) as U+FFFD: such a
     string cannot be encoded, stored or sent. json pairs the valid escapes itself."""
     return _SURROGATE.sub("\ufffd", text) if not text.isascii() else text
-
-
-def _text_as_html(text: object) -> str:
-    if not isinstance(text, str):
-        return ""
-    from html import escape
-
-    return "".join(f"<p>{escape(line)}</p>" for line in text.splitlines() if line.strip())
-
-
-def _json_author(item: dict[str, Any]) -> str | None:
-    authors = item.get("authors")
-    if not isinstance(authors, list):
-        authors = [item.get("author")]
-    names = [
-        _whole(a["name"])
-        for a in authors
-        if isinstance(a, dict) and isinstance(a.get("name"), str)
-    ]
-    return ", ".join(names) or None
 
 
 def _iso_datetime(value: object) -> datetime | None:

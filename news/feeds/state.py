@@ -2,7 +2,7 @@
 
 The fast path (news.feeds.xml) must give exactly what feedparser gives, so this module copies the
 decisions of feedparser 6 (``mixin.py`` and ``namespaces/_base.py``) that reach a field the
-pipeline reads: entry title (and whether it is HTML), id, link, bodies, author and dates, and the
+pipeline reads: entry title and bodies (and their types), id, link, authors and dates, and the
 feed title. Its small helpers are feedparser's own. Whatever it does not copy raises UnsureError,
 and feedparser parses that document instead.
 """
@@ -32,9 +32,12 @@ _C1_CONTROLS = re.compile("[\x80-\x9f]")
 # re-serialises them; none of the parts it would normalise away is present). Saves ~10 us each.
 _PLAIN_URL = re.compile(r"https?://[^/?#\[\]\s]+(?:/[^?#;\s]*)?(?:\?[^#\s]+)?(?:#\S+)?", re.ASCII)
 _QUERY_ENTITY = re.compile("&([A-Za-z0-9_]+);")
+# feedparser's pattern, but for top-level domains longer than four letters (".example",
+# ".international"): feedparser cuts "desk@ledger.example (Sreymom Chan)" to "ple (Sreymom
+# Chan". Its own parser, our fallback for broken XML, still does.
 _EMAIL = re.compile(
     r"(([a-zA-Z0-9\_\-\.\+]+)@((\[[0-9]{1,3}\.[0-9]{1,3}\.[0-9]{1,3}\.)|(([a-zA-Z0-9\-]+\.)+))"
-    r"([a-zA-Z]{2,4}|[0-9]{1,3})(\]?))(\?subject=\S+)?"
+    r"([a-zA-Z]{2,63}|[0-9]{1,3})(\]?))(\?subject=\S+)?"
 )
 
 
@@ -155,10 +158,10 @@ class FeedState:
             output = decode_base64(output)
         if output and element in RELATIVE and (element != "id" or self.guidislink):
             output = join_uri(self.baseuri or "", output)
-        # Only the title's detail is read (plain text or HTML?), so only titles are looked at.
+        # RSS says nothing of its text's type: feedparser guesses, and the body's and title's
+        # types are read (news.feeds.fields), so the guess is copied for every element.
         if (
-            element == "title"
-            and self.contentparams.get("type") == "text/plain"
+            self.contentparams.get("type") == "text/plain"
             and not self.version.startswith("atom")
             and ("<" in output or "&" in output)  # looks_like_html needs a tag or an entity
             and looks_like_html(output)

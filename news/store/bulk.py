@@ -6,11 +6,12 @@ from functools import cache
 
 from sqlalchemy import Table, bindparam, update
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 from sqlalchemy.sql.dml import Insert, Update
 
 
-def insert_ignoring_duplicates(session: Session, table: Table) -> Insert:
+def insert_ignoring_duplicates(session: Session | AsyncSession, table: Table) -> Insert:
     """INSERT … ON CONFLICT DO NOTHING for the session's dialect (SQLite or PostgreSQL)."""
     return _insert_ignoring(session.get_bind().dialect.name == "postgresql", table)
 

@@ -6,9 +6,10 @@ from datetime import datetime
 from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
+from news.delivery.periods import due_period
 from news.store.db import Database
 from news.store.outbox import PENDING
-from news.store.tables import Feed, Outbox, Story
+from news.store.tables import Chat, Feed, Outbox, Story
 
 
 @dataclass(frozen=True, slots=True)
@@ -20,6 +21,7 @@ class Snapshot:
     stories: int
     last_poll_success: datetime | None  # the newest successful read of any enabled feed
     oldest_due: datetime | None  # the oldest pending message already due: the sender's lag
+    oldest_due_digest: datetime | None = None  # when the oldest digest not yet enqueued fell due
 
 
 async def snapshot(db: Database, now: datetime) -> Snapshot:
@@ -39,6 +41,22 @@ async def snapshot(db: Database, now: datetime) -> Snapshot:
                 select(func.max(Feed.last_success_at)).where(enabled)
             ),
             oldest_due=session.scalar(select(func.min(Outbox.next_attempt_at)).where(*due)),
+            oldest_due_digest=_oldest_due_digest(session, now),
         )
 
     return await db.read(read)
+
+
+def _oldest_due_digest(session: Session, now: datetime) -> datetime | None:
+    """When the oldest digest that is due and not yet enqueued fell due: the schedule
+    leader's lag (a digest tick enqueues every due one, so this stays within a minute)."""
+    query = select(
+        Chat.mode,
+        Chat.digest_time,
+        Chat.timezone,
+        Chat.weekday,
+        Chat.last_digest_period,
+        Chat.created_at,
+    ).where(Chat.active.is_(True), Chat.mode.in_(["daily", "weekly"]))
+    due = [due_period(*row, now) for row in session.execute(query)]
+    return min((period.due_at for period in due if period is not None), default=None)

@@ -14,6 +14,7 @@ from news.store.db import Database
 from news.store.stories import CHUNK
 from news.store.tables import Entry as EntryRow
 from news.store.tables import Feed, Story, StoryTopic
+from news.text.outlets import Outlet, OutletTypes
 
 SPARSE = 500  # matches at most which /latest sorts rather than walks the date index
 Cursor = tuple[datetime, int]  # (published, story id) of the last story a page showed
@@ -57,6 +58,7 @@ def _latest_stories(
 
 def _load_stories(session: Session, *, story_ids: Sequence[int]) -> dict[int, StoredStory]:
     found: dict[int, StoredStory] = {}
+    types = _outlet_types(session) if story_ids else OutletTypes(())
     for start in range(0, len(story_ids), CHUNK):
         chunk = list(story_ids[start : start + CHUNK])
         rows = session.execute(select(Story, Feed).join(Feed).where(Story.id.in_(chunk))).all()
@@ -64,8 +66,22 @@ def _load_stories(session: Session, *, story_ids: Sequence[int]) -> dict[int, St
         topics = _topics(session, chunk)
         for story, feed in rows:
             others = tuple(n for n in outlets.get(story.id, []) if n != feed.name)
-            found[story.id] = _from_row(story, feed, others, topics.get(story.id, ()))
+            publisher_type = (
+                types.type_of(story.publisher, story.publisher_url or story.original_url)
+                if story.publisher
+                else None
+            )
+            found[story.id] = _from_row(
+                story, feed, others, topics.get(story.id, ()), publisher_type
+            )
     return found
+
+
+def _outlet_types(session: Session) -> OutletTypes:
+    """The configured feeds' source types (the feeds table follows the config), to label an
+    outlet known only by name or site: "Khmer Times (state-aligned media), via BHRRC"."""
+    rows = session.execute(select(Feed.name, Feed.url, Feed.source_type)).all()
+    return OutletTypes(Outlet(name, url, source_type) for name, url, source_type in rows)
 
 
 def _outlets(session: Session, story_ids: list[int]) -> dict[int, list[str]]:
@@ -95,7 +111,11 @@ def _topics(session: Session, story_ids: list[int]) -> dict[int, tuple[TopicMatc
 
 
 def _from_row(
-    story: Story, feed: Feed, others: tuple[str, ...], topics: tuple[TopicMatch, ...]
+    story: Story,
+    feed: Feed,
+    others: tuple[str, ...],
+    topics: tuple[TopicMatch, ...],
+    publisher_type: str | None,
 ) -> StoredStory:
     return StoredStory(
         id=story.id,
@@ -113,4 +133,6 @@ def _from_row(
         source_type=feed.source_type,
         also_reported_by=others,
         topics=topics,
+        publisher_type=publisher_type,
+        date_is_relayed=story.date_is_relayed,
     )

@@ -6,16 +6,20 @@ separate transactions; the uniqueness of ``deliveries`` (chat, story) and of ``o
 impossible at the database level, whatever the jobs do.
 """
 
+import logging
 from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import Select, case, delete, exists, func, insert, or_, select, update
+from sqlalchemy import Column, Select, Table, case, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.delivery.plan import NewMessage
+from news.store.bulk import insert_ignoring_duplicates
 from news.store.db import Database
 from news.store.tables import Base, Chat, Delivery, Outbox, Story, StoryTopic, Subscription
 
+log = logging.getLogger(__name__)
 CHUNK = 500
 OUTBOX = Base.metadata.tables["outbox"]
 DELIVERIES = Base.metadata.tables["deliveries"]
@@ -116,35 +120,76 @@ async def add_messages(
 ) -> None:
     """Insert outbox rows and record their stories as delivered to the chat.
 
-    Core statements on the tables, no RETURNING: the ORM's bulk path and RETURNING each cost
-    seconds at 10,000 digests.
+    The unique keys are the guard, each insert ``ON CONFLICT DO NOTHING``: a chat any of whose
+    rows another scheduler got to first (a leader change mid-tick) gets none of these, and the
+    stories recorded for it are given back. So nothing is doubled or lost, and no error is
+    raised. Core statements on the tables: the ORM's bulk path costs seconds at 10,000 digests.
     """
     if not messages:
         return
-    rows = [
-        {
-            "chat_id": m.chat_id,
-            "kind": m.kind,
-            "period": m.period,
-            "part": m.part,
-            "text": m.text,
-            "stories": ",".join(map(str, m.story_ids)),
-            "is_html": True,
-            "state": PENDING,
-            "attempts": 0,
-            "next_attempt_at": now,
-            "created_at": now,
-        }
-        for m in messages
-    ]
-    await session.execute(insert(OUTBOX), rows)
     deliveries = [
         {"chat_id": m.chat_id, "story_id": story, "created_at": now}
         for m in messages
         for story in m.story_ids
     ]
-    if deliveries:
-        await session.execute(insert(DELIVERIES), deliveries)
+    won = await _inserted(session, DELIVERIES, deliveries, DELIVERIES.c.chat_id, "story_id")
+    lost = {m.chat_id for m in messages for s in m.story_ids if (m.chat_id, s) not in won}
+    kept = [m for m in messages if m.chat_id not in lost]
+    rows = [_outbox_row(m, now) for m in kept]
+    added = await _inserted(session, OUTBOX, rows, OUTBOX.c.chat_id, "period", "part")
+    lost |= {m.chat_id for m in kept if (m.chat_id, m.period, m.part) not in added}
+    if lost:
+        log.info("another scheduler enqueued for %d chat(s) meanwhile: left to it", len(lost))
+        await _give_back(session, [m for m in messages if m.chat_id in lost], won, added)
+
+
+def _outbox_row(m: NewMessage, now: datetime) -> dict[str, object]:
+    return {
+        "chat_id": m.chat_id,
+        "kind": m.kind,
+        "period": m.period,
+        "part": m.part,
+        "text": m.text,
+        "stories": ",".join(map(str, m.story_ids)),
+        "is_html": True,
+        "state": PENDING,
+        "attempts": 0,
+        "next_attempt_at": now,
+        "created_at": now,
+    }
+
+
+async def _inserted(
+    session: AsyncSession, table: Table, rows: list[dict[str, object]], *key: Column[Any] | str
+) -> set[tuple[object, ...]]:
+    """Insert ``rows``, skipping those a unique key already holds: the keys of those inserted."""
+    if not rows:
+        return set()
+    columns = [table.c[k] if isinstance(k, str) else k for k in key]
+    statement = insert_ignoring_duplicates(session, table).returning(*columns)
+    return {tuple(row) for row in await session.execute(statement, rows)}
+
+
+async def _give_back(
+    session: AsyncSession,
+    messages: Sequence[NewMessage],
+    won: set[tuple[object, ...]],
+    added: set[tuple[object, ...]],
+) -> None:
+    """Undo what these messages inserted: their rows, and their stories' delivery records."""
+    for m in messages:
+        # Only a digest's row can be there: an alert (no period) is never kept out by a key.
+        if m.period is not None and (m.chat_id, m.period, m.part) in added:
+            await session.execute(
+                delete(Outbox).where(
+                    Outbox.chat_id == m.chat_id, Outbox.period == m.period, Outbox.part == m.part
+                )
+            )
+        ours = [s for s in m.story_ids if (m.chat_id, s) in won]
+        if ours:
+            await session.execute(
+                delete(Delivery).where(Delivery.chat_id == m.chat_id, Delivery.story_id.in_(ours))
+            )
 
 
 async def replace_alerts(
@@ -154,20 +199,33 @@ async def replace_alerts(
     now: datetime,
 ) -> None:
     """Add ``messages``; ``replaced`` (outbox id, chat, stories) alerts merged into a batch are
-    cancelled and their stories handed to the batch."""
+    cancelled and their stories handed to the batch. A chat with an alert another scheduler
+    cancelled first (or the sender took) is left as it is: that one planned it."""
     if replaced:
-        await session.execute(
-            update(Outbox)
-            .where(Outbox.id.in_([outbox_id for outbox_id, _, _ in replaced]))
-            .where(Outbox.state == PENDING)
-            .values(state=CANCELLED, error="merged into a batch")
-        )
-        for _, chat_id, stories in replaced:
-            await session.execute(
-                delete(Delivery).where(
-                    Delivery.chat_id == chat_id, Delivery.story_id.in_(list(stories))
-                )
+        cancelled = set(
+            await session.scalars(
+                update(Outbox)
+                .where(Outbox.id.in_([outbox_id for outbox_id, _, _ in replaced]))
+                .where(Outbox.state == PENDING)
+                .values(state=CANCELLED, error="merged into a batch")
+                .returning(Outbox.id)
             )
+        )
+        taken = {chat_id for outbox_id, chat_id, _ in replaced if outbox_id not in cancelled}
+        if taken:
+            await session.execute(
+                update(Outbox)
+                .where(Outbox.id.in_(cancelled), Outbox.chat_id.in_(taken))
+                .values(state=PENDING, error=None)
+            )
+            messages = [m for m in messages if m.chat_id not in taken]
+        for _, chat_id, stories in replaced:
+            if chat_id not in taken:
+                await session.execute(
+                    delete(Delivery).where(
+                        Delivery.chat_id == chat_id, Delivery.story_id.in_(list(stories))
+                    )
+                )
     await add_messages(session, messages, now)
 
 

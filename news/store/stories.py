@@ -20,8 +20,10 @@ from news.store.db import Database
 from news.store.feeds import PollRecord, write_polls
 from news.store.retention import mark_seen
 from news.store.tables import Base, Story
+from news.store.versions import show_chosen_versions
 from news.text.cluster import HeadlineIndex
 
+MAX_NAME = 300  # an author's or publisher's column
 # The advisory lock saves take on PostgreSQL ("RDSAVE" in ASCII).
 SAVE_LOCK = 0x524453415645
 CHUNK = 400  # bound parameters per IN (...) list; SQLite allows 32766, keep queries small
@@ -30,22 +32,7 @@ STORIES = Base.metadata.tables["stories"]
 ENTRIES = Base.metadata.tables["entries"]
 STORY_TOPICS = Base.metadata.tables["story_topics"]
 # What enriching a stored story reads (and may change): never its text, which may be long.
-_KNOWN = [
-    STORIES.c[name]
-    for name in (
-        "id",
-        "url_key",
-        "context_url",
-        "original_url",
-        "summary",
-        "author",
-        "publisher",
-        "published_at",
-        "date_is_estimated",
-        "news_at",
-        "needs_context",
-    )
-]
+_KNOWN = [STORIES.c[name] for name in ("id", "url_key", "context_url", "news_at", "needs_context")]
 Known = dict[str, Any]  # a stored story as ``_KNOWN`` reads it
 # Built once, the lists bound at execution: a statement built per call spent more CPU on
 # building and coercing its IN lists than SQLite spent running it.
@@ -151,6 +138,9 @@ def _save(
     update_by_id(session, STORIES, changes)
     _insert_entries(session, feed.id, fresh, story_ids, now)
     _insert_topics(session, fresh, story_ids, now, announce=not feed.never_read)
+    # A story that gained a member shows the version chosen from all of them.
+    grown = [story_ids[e.url_key] for e in fresh if first_by_key.get(e.url_key) is not e]
+    show_chosen_versions(session, grown)
     created = tuple(
         _stored(story_ids[key], feed, entry, now) for key, entry in first_by_key.items()
     )
@@ -254,6 +244,7 @@ def _insert_stories(
 
 
 def _story_values(feed: DueFeed, entry: Entry, now: datetime) -> dict[str, object]:
+    """A new story: its first member's version (the one any choice among one would make)."""
     return {
         "url_key": entry.url_key,
         "feed_id": feed.id,
@@ -263,21 +254,28 @@ def _story_values(feed: DueFeed, entry: Entry, now: datetime) -> dict[str, objec
         "title": entry.title,
         "text": entry.text,
         "summary": entry.summary,
-        "author": entry.author,
-        "publisher": entry.publisher,
+        "author": _name(entry.author),
+        "publisher": _name(entry.publisher),
+        "publisher_url": entry.publisher_url,
         "language": feed.language,
         "published_at": entry.published or now,
         "date_is_estimated": entry.published is None,
+        "date_is_relayed": entry.date_is_relayed,
         "first_seen_at": now,
         "news_at": min(entry.listed or now, now),
         "needs_context": feed.story_context and entry.context_url is None and bool(entry.url),
     }
 
 
+def _name(value: str | None) -> str | None:
+    """A name as its column keeps it: PostgreSQL refuses a longer one, and with it the save."""
+    return value[:MAX_NAME] if value else value
+
+
 def enrichment(story: Mapping[str, Any], feed: DueFeed, entry: Entry) -> dict[str, object]:
-    """What a second outlet adds to a stored story, by column. It may know what the first did
-    not (a byline, a context link), and its copy may match a topic where the first did not:
-    then it brings the text and summary."""
+    """What a second outlet adds to a stored story that belongs to the story, not to one
+    version of it: a context link (or a feed to resolve one from), and a later "news" date.
+    The version shown (title, summary, credit, date) is chosen from all members instead."""
     change: dict[str, object] = {}
     if (
         feed.story_context
@@ -287,18 +285,8 @@ def enrichment(story: Mapping[str, Any], feed: DueFeed, entry: Entry) -> dict[st
         and entry.url
     ):
         change["needs_context"] = True  # resolved from this feed's item page
-    for column, value in (
-        ("context_url", entry.context_url),
-        ("original_url", entry.original_url),
-        ("author", entry.author),
-        ("publisher", entry.publisher),
-    ):
-        if value and not story[column]:
-            change[column] = value
-    if entry.summary and not story["summary"]:
-        change |= {"summary": entry.summary, "text": entry.text}
-    if story["date_is_estimated"] and entry.published is not None:
-        change |= {"published_at": entry.published, "date_is_estimated": False}
+    if entry.context_url and not story["context_url"]:
+        change["context_url"] = entry.context_url
     if not feed.never_read and entry.listed and entry.listed > story["news_at"]:
         change["news_at"] = entry.listed  # another feed relays it as news today
     return change
@@ -322,6 +310,14 @@ def _insert_entries(
             "guid": e.guid[:2048] if e.guid else None,
             "url": e.url,
             "title": e.title,
+            "text": e.text,
+            "summary": e.summary,
+            "author": _name(e.author),
+            "publisher": _name(e.publisher),
+            "publisher_url": e.publisher_url,
+            "original_url": e.original_url,
+            "published_at": e.published,
+            "date_is_relayed": e.date_is_relayed,
             "first_seen_at": now,
             "last_seen_at": now,
         }
@@ -369,4 +365,5 @@ def _stored(story_id: int, feed: DueFeed, entry: Entry, now: datetime) -> Stored
         language=feed.language,
         source_type=feed.source_type,
         topics=entry.topics,
+        date_is_relayed=entry.date_is_relayed,
     )

@@ -88,7 +88,11 @@ class Feed(Base):
 
 
 class Story(Base):
-    """One story, however many feeds carried it: keyed by the original publisher's URL."""
+    """One story, however many feeds carried it: keyed by the original publisher's URL.
+
+    It shows one member's version (news.text.versions chooses it): ``feed_id`` is that
+    member's feed, and the title, text, summary, credit and date are its own.
+    """
 
     __tablename__ = "stories"
     # /latest walks it newest first (news.store.listing).
@@ -105,9 +109,12 @@ class Story(Base):
     summary: Mapped[str] = mapped_column(Text)
     author: Mapped[str | None] = mapped_column(String(300))
     publisher: Mapped[str | None] = mapped_column(String(300))
+    publisher_url: Mapped[str | None] = mapped_column(String(2048))
     language: Mapped[str] = mapped_column(String(16))
     published_at: Mapped[datetime] = mapped_column(UTCDateTime)
     date_is_estimated: Mapped[bool] = mapped_column(Boolean, default=False)
+    # The date is the relaying feed's (BHRRC's "Published on"), not the publisher's.
+    date_is_relayed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
     # When it became news: the first feed's own date for the item, else first seen. Alerts and
     # digests push only what is recent by it; /latest sorts by ``published_at``.
@@ -120,7 +127,10 @@ class Story(Base):
 
 class Entry(Base):
     """Every item a feed carried: it is how a returning item stays old. Pruned by retention
-    only once its feed has not carried it for the whole retention period."""
+    only once its feed has not carried it for the whole retention period.
+
+    It keeps its own version of the story (title, summary, credit, date), so the version a
+    story shows is chosen again from all of them whenever a member arrives."""
 
     __tablename__ = "entries"
     __table_args__ = (
@@ -136,6 +146,14 @@ class Entry(Base):
     guid: Mapped[str | None] = mapped_column(String(2048))
     url: Mapped[str | None] = mapped_column(String(2048))
     title: Mapped[str] = mapped_column(Text)
+    text: Mapped[str] = mapped_column(Text, default="", server_default="")
+    summary: Mapped[str] = mapped_column(Text, default="", server_default="")
+    author: Mapped[str | None] = mapped_column(String(300))
+    publisher: Mapped[str | None] = mapped_column(String(300))
+    publisher_url: Mapped[str | None] = mapped_column(String(2048))
+    original_url: Mapped[str | None] = mapped_column(String(2048))
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    date_is_relayed: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     first_seen_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Refreshed at most once a SEEN_STEP (news.store.retention) while the feed carries it.
     last_seen_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
@@ -259,3 +277,16 @@ class Delivery(Base):
         ForeignKey("stories.id", ondelete="CASCADE"), primary_key=True, index=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+class Leader(Base):
+    """Which process leads a role (``send``, ``schedule``) for the bot, and until when.
+
+    Renewed by its holder every third of the lease; taken over by another only once expired.
+    """
+
+    __tablename__ = "leaders"
+
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(32))
+    until: Mapped[datetime] = mapped_column(UTCDateTime)

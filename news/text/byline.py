@@ -1,7 +1,8 @@
 """BHRRC credit lines ("Author: <name>, <publisher>, Published on: <date>") and their dates."""
 
 import re
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from datetime import date
 
 from news.text.linefind import ODD_CASE, lower_has
@@ -36,7 +37,10 @@ class Byline:
 
     author: str | None
     publisher: str | None
-    published: date | None
+    published: date | None  # "Published on": the date the relaying site (BHRRC) posted it
+    # The original's own date, from the quoted headline after the credit line:
+    # '"Sar Kheng: Gov't to tell EU …", 8 December 2019'.
+    original: date | None = None
 
 
 def match_date(text: str, pos: int = 0) -> tuple[date, int] | None:
@@ -62,6 +66,30 @@ def parse_date(text: str) -> date | None:
     return found[0] if found and found[1] == len(text) else None
 
 
+_OPEN_QUOTES = "\"“‘'«"
+_CLOSE_QUOTES = "\"”’'»"
+HEADLINE_LOOKAHEAD = 2  # lines after a credit line where the quoted headline may be
+
+
+def quoted_headline_date(line: str) -> date | None:
+    """The date after a quoted headline, as BHRRC quotes the original's: '"Title", 8 Dec 2019'."""
+    line = line.strip()
+    if line[:1] not in _OPEN_QUOTES:
+        return None
+    close = max(line.rfind(quote) for quote in _CLOSE_QUOTES)
+    return parse_date(line[close + 1 :]) if close > 0 else None
+
+
+def with_original_date(byline: Byline, following: Iterable[str]) -> Byline:
+    """``byline`` with the original's date from the first of the ``following`` lines that is
+    not blank, when that line is a quoted headline with its date."""
+    for line in following:
+        if line.strip():
+            found = quoted_headline_date(line)
+            return replace(byline, original=found) if found else byline
+    return byline
+
+
 def parse_byline(text: str) -> Byline | None:
     """The first BHRRC credit line in ``text``, or None.
 
@@ -69,9 +97,12 @@ def parse_byline(text: str) -> Byline | None:
     publisher and date; with a single name ("Author: Human Rights Watch, …") that name is the
     publisher; with several ("Author: A, B, The Guardian, …") the last one is.
     """
-    for line in text.splitlines():
+    lines = text.splitlines()
+    for index, line in enumerate(lines):
         if found := find_byline(line):
-            return found[0]
+            byline, end = found
+            following = [line[end:], *lines[index + 1 : index + 1 + HEADLINE_LOOKAHEAD]]
+            return with_original_date(byline, following)
     return None
 
 

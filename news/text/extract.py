@@ -6,7 +6,14 @@ Pure: the IO step that fetches BHRRC item pages lives elsewhere and calls these 
 from dataclasses import dataclass, field
 
 from news.text.boilerplate import repeated_lines, strip_to_text
-from news.text.byline import Byline, credit_lines, find_byline, parse_byline
+from news.text.byline import (
+    HEADLINE_LOOKAHEAD,
+    Byline,
+    credit_lines,
+    find_byline,
+    parse_byline,
+    with_original_date,
+)
 from news.text.links import find_context_link, find_original_link, scan_links, token_links
 from news.text.markup import html_to_text, iter_visible, looks_like_html, text_of
 from news.text.scan import scan, scan_text
@@ -123,5 +130,8 @@ def _take_byline(text: str) -> tuple[Byline | None, list[str]]:
         line = lines[index]
         if found := find_byline(line):
             byline, end = found
-            return byline, [*lines[:index], " ".join(line[end:].split()), *lines[index + 1 :]]
+            rest = " ".join(line[end:].split())
+            following = [rest, *lines[index + 1 : index + 1 + HEADLINE_LOOKAHEAD]]
+            byline = with_original_date(byline, following)
+            return byline, [*lines[:index], rest, *lines[index + 1 :]]
     return None, lines

@@ -27,6 +27,10 @@ _STRIP = operator.methodcaller("strip", " \t\u200b\u00a0")
 # The usual sentence end, found in C: a full stop after seven word characters (a word longer
 # than any abbreviation, with no dots), then spaces and a capital letter. Always a boundary.
 _PLAIN_STOP = re.compile(r"\.(?<=\w{7}\.)(?=[ \xa0]+[A-Z])")
+# A full stop glued to the next sentence, as feeds that drop a <br> print it: "in April.Previously,
+# Modi …" (Mint). A lower-case word before it and a capitalised word after it: not "U.S.",
+# "example.com" or "ASP.NET".
+_GLUED_STOP = re.compile(r"(?<=[a-z]{3})\.(?=[A-Z][a-z]{2})")
 _ALNUM = re.compile(r"[^\W_]")  # what str.isalnum() is true for
 _OPENERS = "(\"“‘'[«"
 # A word before a full stop that does not end the sentence.
@@ -49,6 +53,7 @@ def split_sentences(text: str) -> list[str]:
     """The sentences of ``text`` in order; a line break always ends a sentence."""
     cuts = [0]
     plain = {match.start() for match in _PLAIN_STOP.finditer(text)}
+    plain.update(match.start() for match in _GLUED_STOP.finditer(text))
     for end in _ends(text, plain):  # the whole text at once: each line on its own is slower
         if isinstance(end, int):  # a plain full stop ends a sentence
             cuts.append(end)

@@ -1,9 +1,15 @@
-"""Short extractive summaries: one to three complete sentences from the item's own words.
+"""Short extractive summaries: one to three complete sentences from the item's lead.
 
 Nothing is paraphrased or merged (domain.md §5.2: summaries must not invent claims). The lead
 sentence comes first; further sentences are chosen for what the title announces: its content
 words, and a second voice when the title announces a claim and a response, so that readers see
 both sides. Output keeps document order.
+
+What a reader cannot trust is never shown (issue 22): captions and picture credits, bylines and
+datelines, newsletter and podcast intros, sign-up lines, teasers, questions, half a quotation,
+a sentence cut from its start, and a sentence leaning on one not shown ("He said …" after
+someone else's words). Only the lead is read (LEAD_SENTENCES): a sentence far down the story
+is out of context. When nothing is left, the summary is empty and the headline stands alone.
 """
 
 import re
@@ -11,9 +17,11 @@ import unicodedata
 from collections.abc import Sequence
 
 from news.text.boilerplate import stripped_lines
-from news.text.byline import credit_lines, find_byline, parse_date
+from news.text.byline import credit_lines, find_byline
+from news.text.lead import Candidate, is_heading, lead_candidates
+from news.text.quotes import is_balanced
 from news.text.scoring import content_words, find_speakers, title_words
-from news.text.sentences import is_complete, split_sentences
+from news.text.sentences import split_sentences
 
 __all__ = ["split_sentences", "summarise"]
 
@@ -28,8 +36,7 @@ _TWO_SIDED = re.compile(
     r"|refut\w*|counter\w*|rebut\w*|versus|vs)\b",
     re.IGNORECASE,
 )
-_WORD = re.compile(r"\w+")
-_NEW_VOICE, _NEW_VOICE_TWO_SIDED, _NEXT_IN_ORDER, _OPEN_QUOTE = 1.0, 3.0, 0.5, -0.5
+_NEW_VOICE, _NEW_VOICE_TWO_SIDED, _NEXT_IN_ORDER = 1.0, 3.0, 0.5
 
 
 def summarise(
@@ -40,81 +47,48 @@ def summarise(
     max_sentences: int = 3,
     clean: bool = False,
 ) -> str:
-    """One to three complete sentences of ``text``, at most ``max_chars`` characters.
+    """One to three complete sentences of ``text``'s lead, at most ``max_chars`` characters.
 
-    An over-long lead sentence is cut at a word boundary and ends with "…". Boilerplate, the
-    credit line and leading lines that repeat the title or quote the original headline and its
-    date are skipped. Empty when nothing but those is left. Reads the first MAX_TEXT
-    characters only. ``clean``: the text is an ``Extracted.clean`` one, with no boilerplate
-    left to strip.
+    An over-long lead sentence is cut at a word boundary, before any quotation it would cut,
+    and ends with "…". Boilerplate, the credit line, leading lines that repeat the title or
+    quote the original headline and its date, and what no summary shows (see the module) are
+    skipped. Empty when nothing else is left. Reads the first MAX_TEXT characters only.
+    ``clean``: the text is an ``Extracted.clean`` one, with no boilerplate left to strip.
     """
     if max_chars < 1 or max_sentences < 1:
         raise ValueError(f"max_chars={max_chars}, max_sentences={max_sentences}: must be ≥ 1")
     if len(text) > MAX_TEXT:
         text, clean = text[: _break_before(text, MAX_TEXT)], False
-    sentences = _body_sentences(text, title, clean)
-    # Feeds repeat lines; a sentence is said once (dict keeps the first, in order).
-    candidates = list(dict.fromkeys([s for s in sentences if is_complete(s)] or sentences))
+    candidates = lead_candidates(_body_lines(text, title, clean), title)
     if not candidates:
         return ""
-    if len(candidates[0]) > max_chars:
-        return truncate(candidates[0], max_chars)
+    if len(candidates[0].text) > max_chars:
+        return _truncate_quotation(candidates[0].text, max_chars)
     chosen = _select(candidates, title, max_chars, max_sentences)
-    return " ".join(candidates[index] for index in sorted(chosen))
+    return " ".join(candidates[index].text for index in sorted(chosen))
 
 
-def _body_sentences(text: str, title: str, clean: bool) -> list[str]:
-    """Sentences after boilerplate, credit lines and the leading title or headline lines."""
+def _body_lines(text: str, title: str, clean: bool) -> list[str]:
+    """Lines after boilerplate, credit lines and the leading title or headline lines."""
     lines = stripped_lines(text, clean=clean)
     if credits := set(credit_lines(lines)):
         lines = [line for i, line in enumerate(lines) if i not in credits or not find_byline(line)]
     start = 0
-    while start < len(lines) and _is_heading(lines[start], title):
+    while start < len(lines) and is_heading(lines[start], title):
         start += 1
-    # One call for all lines (folded, so none holds a line break): a line break ends a sentence.
-    sentences = split_sentences("\n".join(lines[start:]))
-    first = 0  # a feed may run the title into the text: "Title. First sentence."
-    while first < len(sentences) and _is_heading(sentences[first], title):
-        first += 1
-    return sentences[first:]
+    return lines[start:]
 
 
-def _is_heading(line: str, title: str) -> bool:
-    """The title again, a date, or BHRRC's quoted original headline with its date."""
-    if parse_date(line) is not None or _repeats(line, title):
-        return True
-    if line[:1] not in "\"“‘'«":
-        return False
-    close = max(line.rfind(quote) for quote in "\"”’'»")
-    return close > 0 and parse_date(line[close + 1 :]) is not None
+def _select(
+    candidates: Sequence[Candidate], title: str, max_chars: int, max_sentences: int
+) -> list[int]:
+    """Greedy choice after the lead: the best-scoring unit that still fits, repeatedly.
 
-
-def _repeats(line: str, title: str) -> bool:
-    """True when ``line`` is ``title`` again, allowing for punctuation and truncation."""
-    b = _fold(title)
-    # The fold of a start of the line is a start of its fold: when that is already too long
-    # to be the title again, the rest of a long line need not be folded.
-    if len(b) < 0.8 * len(_fold(line[: 2 * len(title) + 64])):
-        return False
-    a = _fold(line)
-    if not a or not b:
-        return False
-    shorter, longer = sorted((a, b), key=len)
-    is_prefix = longer == shorter or longer.startswith(shorter + " ")
-    return is_prefix and len(shorter) >= 0.8 * len(longer)
-
-
-def _fold(text: str) -> str:
-    return " ".join(_WORD.findall(text.casefold()))
-
-
-def _select(sentences: Sequence[str], title: str, max_chars: int, max_sentences: int) -> list[int]:
-    """Greedy choice after the lead: the best-scoring sentence that still fits, repeatedly.
-
-    Only sentences short enough to follow the lead can ever fit, and only those with title
-    words or a speaker, or the one right after the last chosen, can score above 0 (the others
-    have nothing but the open-quote penalty): no other sentence is looked at.
+    Only units short enough to follow the lead can ever fit, and only those with title words
+    or a speaker, or the one right after the last chosen, can score above 0: no other unit is
+    looked at. A unit that leans on the one before is taken only right after it.
     """
+    sentences = [candidate.text for candidate in candidates]
     wanted = content_words(title)
     bonus = _NEW_VOICE_TWO_SIDED if _TWO_SIDED.search(title) else _NEW_VOICE
     room = max_chars - len(sentences[0]) - 1
@@ -131,14 +105,16 @@ def _select(sentences: Sequence[str], title: str, max_chars: int, max_sentences:
         best, best_score = None, 0.0
         heard, after = [speakers.get(i) for i in chosen], max(chosen) + 1
         for index in sorted(lively | ({after} & fits)):
-            sentence = sentences[index]
-            if index in chosen or used + 1 + len(sentence) > max_chars:
+            if index in chosen or used + 1 + len(sentences[index]) > max_chars:
                 continue
+            if candidates[index].leans and not (candidates[index].follows and index - 1 in chosen):
+                continue
+            if sentences[index].endswith("!"):
+                continue  # after the lead, an exclamation sells: "As always, we've got …!"
             score: float = len(adds[index] - covered)
             if _is_new_voice(speakers.get(index), heard):
                 score += bonus
             score += _NEXT_IN_ORDER if index == after else 0.0
-            score += _OPEN_QUOTE if _has_open_quote(sentence) else 0.0
             if score > best_score:  # ties go to the earlier sentence
                 best, best_score = index, score
         if best is None:
@@ -153,9 +129,17 @@ def _is_new_voice(speaker: frozenset[str] | None, heard: list[frozenset[str] | N
     return speaker is not None and not any(speaker & other for other in heard if other)
 
 
-def _has_open_quote(sentence: str) -> bool:
-    """An opening quote never closed: the sentence reads oddly out of its paragraph."""
-    return sentence.count("“") > sentence.count("”")
+def _truncate_quotation(text: str, limit: int) -> str:
+    """``truncate``, and cut again before a quotation the cut would leave open."""
+    cut = truncate(text, limit)
+    while not is_balanced(cut):
+        head = cut.removesuffix(ELLIPSIS)
+        opening = max(head.rfind(mark) for mark in "“«‘\"'")
+        if opening <= 0:
+            return ""
+        cut = truncate(head[:opening].rstrip(), opening)
+        cut = cut if cut.endswith(ELLIPSIS) else cut.rstrip(" \u200b,;:-–—(") + ELLIPSIS
+    return cut
 
 
 def truncate(text: str, limit: int) -> str:

@@ -29,8 +29,9 @@ _ATTR = re.compile(
 _RAW_TEXT = ("script", "style", "noscript", "iframe", "noembed", "noframes", "xmp", "textarea")
 RAW_END = {name: re.compile(rf"</{name}[\t\n\f\r />]", re.IGNORECASE) for name in _RAW_TEXT}
 RAW_END["title"] = re.compile(r"</title[\t\n\f\r />]", re.IGNORECASE)  # the <head> title
-# Elements whose content is markup we do not show: plug-ins, icon sprites, formulas, templates.
-HIDDEN = frozenset({"object", "svg", "math", "template"})
+# Elements whose content is markup we do not show: plug-ins, icon sprites, templates, and a
+# formula's annotations (its TeX source, say). A formula's own text is shown, as browsers do.
+HIDDEN = frozenset({"object", "svg", "template", "annotation", "annotation-xml"})
 # Elements that start a new line of text, and table cells, which are set apart by a space.
 BLOCKS = frozenset(
     {

@@ -4,6 +4,7 @@
 [[topics]]
 slug = "cambodia-eba"
 title = "Cambodia and the EU's Everything But Arms preferences"
+short_title = "EBA"          # optional: for "Why: EBA — Everything But Arms, EBA"
 description = "Trade preferences, their withdrawal and the rights conditions behind it."
 
   [topics.translations.km]   # optional: the title and description in another language
@@ -16,6 +17,8 @@ description = "Trade preferences, their withdrawal and the rights conditions beh
   [[topics.all_of]]
   terms = ["Everything But Arms", "trade preferences"]
   acronyms = ["EBA"]         # case-sensitive, ASCII-guarded
+  where = "headline"         # one mention in the headline is enough (default: "lead") ...
+  min_mentions = 2           # ... or two anywhere in the story (default 3; 0: only `where`)
 
   [topics.none_of]           # any match here rejects the story
   terms = ["European Banking Authority"]
@@ -41,6 +44,11 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _PUNCTUATION = " .,;:!?'\"()[]-"
 # Khmer terms match inside words, so a one- or two-letter term (ដក) would match almost anything.
 _MIN_KHMER_LENGTH = 3
+# Where one mention of a group's terms is enough (news.topics.match.LEAD_CHARS says what the
+# lead is); past it a group needs min_mentions.
+Where = Literal["headline", "lead", "anywhere"]
+MAX_MIN_MENTIONS = 20
+MAX_SHORT_TITLE = 40  # a name, not a sentence: it leads each topic's part of a "Why" line
 # Who is speaking, shown to readers so they can weigh the source.
 SourceType = Literal[
     "ngo",
@@ -57,12 +65,18 @@ def _topic_error(message: str, **values: object) -> PydanticCustomError:
 
 
 class TermGroup(BaseModel):
-    """Terms of which at least one must occur (in title or text)."""
+    """Terms of which at least one must occur, on evidence a reader would accept: once in
+    ``where`` (by default the lead), or ``min_mentions`` times anywhere in the story, so one
+    word deep in a long article is not enough unless the group says ``where = "anywhere"``."""
 
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     terms: tuple[str, ...] = ()
     acronyms: tuple[str, ...] = ()
+    where: Where = "lead"
+    # Two mentions in a long article can be chance (a sports story's "minimum wage" and
+    # "collective bargaining"), three are a theme.
+    min_mentions: int = Field(default=3, ge=0, le=MAX_MIN_MENTIONS)
 
     @field_validator("terms")
     @classmethod
@@ -112,6 +126,7 @@ class TermGroup(BaseModel):
     def _not_empty(self) -> "TermGroup":
         if not self.terms and not self.acronyms:
             raise _topic_error("a term group needs at least one term or acronym")
+        self._check_strength()
         keys = {term_key(term): term for term in self.terms}
         for acronym in self.acronyms:
             if term_key(acronym) in keys:
@@ -122,6 +137,25 @@ class TermGroup(BaseModel):
                     term=repr(keys[term_key(acronym)]),
                 )
         return self
+
+    def _check_strength(self) -> None:
+        """``where`` and ``min_mentions`` that say something: each one set must change what
+        matches, so an admin who sets it is not misled."""
+        if self.where == "anywhere" and "min_mentions" in self.model_fields_set:
+            raise _topic_error(
+                "min_mentions = {count} has no effect with where = 'anywhere', where one "
+                "mention anywhere already matches; remove one of them",
+                count=self.min_mentions,
+            )
+        if self.min_mentions == 1:
+            raise _topic_error(
+                "min_mentions = 1 lets one mention anywhere match; say where = 'anywhere' "
+                "instead, or ask for 2 or more (0: only mentions in `where` count)"
+            )
+
+    def has_strength_options(self) -> bool:
+        """True when ``where`` or ``min_mentions`` is set (they mean nothing in none_of)."""
+        return bool(self.model_fields_set & {"where", "min_mentions"})
 
     def all_terms(self) -> tuple[str, ...]:
         """Terms and acronyms together, for overlap checks and display."""
@@ -150,6 +184,7 @@ class TopicText(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     title: str = Field(min_length=1, max_length=120)
+    short_title: str | None = Field(default=None, min_length=1, max_length=MAX_SHORT_TITLE)
     description: str = Field(min_length=1, max_length=300)
 
 
@@ -160,6 +195,7 @@ class TopicConfig(BaseModel):
 
     slug: str = Field(pattern=_SLUG)
     title: str = Field(min_length=1, max_length=120)
+    short_title: str | None = Field(default=None, min_length=1, max_length=MAX_SHORT_TITLE)
     description: str = Field(min_length=1, max_length=300)
     translations: dict[str, TopicText] = Field(default_factory=dict)
     all_of: tuple[TermGroup, ...] = ()
@@ -171,6 +207,14 @@ class TopicConfig(BaseModel):
         """The title a chat reading ``language`` sees: its translation, else the title."""
         text = self.translations.get(language)
         return text.title if text else self.title
+
+    def short_title_in(self, language: str) -> str:
+        """The name a "Why" line gives the topic in ``language``: the short title, else the
+        title, of the translation when there is one."""
+        text = self.translations.get(language)
+        if text is not None:
+            return text.short_title or text.title
+        return self.short_title or self.title
 
     def description_in(self, language: str) -> str:
         """The description in ``language``, else the one in the config's own language."""
@@ -189,6 +233,11 @@ class TopicConfig(BaseModel):
                 slug=repr(self.slug),
             )
         if self.none_of is not None:
+            if self.none_of.has_strength_options():
+                raise _topic_error(
+                    "none_of: where and min_mentions apply to all_of and any_of; none_of "
+                    "rejects a story on any mention anywhere"
+                )
             for name, group in self.positive_groups():
                 _check_not_excluded(name, group, self.none_of)
         return self
@@ -231,6 +280,11 @@ def _check_not_excluded(name: str, group: TermGroup, none_of: TermGroup) -> None
 def titles_in(topics: Sequence[TopicConfig], language: str) -> dict[str, str]:
     """Slug to title in ``language``, in config order."""
     return {topic.slug: topic.title_in(language) for topic in topics}
+
+
+def short_titles_in(topics: Sequence[TopicConfig], language: str) -> dict[str, str]:
+    """Slug to the short name "Why" lines use in ``language``, in config order."""
+    return {topic.slug: topic.short_title_in(language) for topic in topics}
 
 
 def check_topic_languages(

@@ -24,15 +24,22 @@ its longest run as a *probe*: the term can only occur when the probe is one of t
 (inside the term a run is bounded by other characters, at its ends by the word guards). Probes,
 acronyms and Khmer terms are screened by C loops (``map``/``compress``); only candidates are
 searched, with their guards, in Python.
+
+Strength: a group matches on one mention in its ``where`` (the headline, the lead, or
+anywhere), or on ``min_mentions`` mentions anywhere. The *lead* is the headline and the text's
+first ``LEAD_CHARS`` characters, to the next space: where a news story says what it is about.
+A group's first occurrence decides the common case; only a group whose first mention lies past
+its ``where`` counts further mentions (overlapping terms count once).
 """
 
 import pickle
 import re
 import string
+import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import partial
-from itertools import chain, compress
+from itertools import chain, compress, islice
 from typing import TYPE_CHECKING, Literal
 
 from news.models import TopicMatch
@@ -43,6 +50,7 @@ if TYPE_CHECKING:  # parser processes match with compiled topics and never load 
     from news.topics.config import TermGroup, TopicConfig
 
 __all__ = [
+    "LEAD_CHARS",
     "CompiledGroup",
     "CompiledTerm",
     "CompiledTopic",
@@ -76,6 +84,16 @@ _RUNS_MAY_CHANGE = _FOLDS_INTO_ASCII + INVISIBLE_MARKS
 _COMPOSES_WITH_ASCII = b"\xcc"
 
 TermKind = Literal["word", "acronym", "khmer"]
+# The lead: the headline and this many characters of the text, to the next space: the lede,
+# where a news story says what it is about, and the summary shown (at most 350 characters,
+# from the start). On the 245 corpus news items over 1,000 characters, the first paragraph
+# ends by character 242 (median) and 480 (9 in 10), the second sentence by 292 and 500: 500
+# holds two sentences for 9 stories in 10 and stops well short of the body.
+LEAD_CHARS = 500
+# Codes of a group's ``where``: indexes into a story's ends.
+WHERE = {"headline": 0, "lead": 1, "anywhere": 2}
+_EVERYWHERE = sys.maxsize
+_SPACE = re.compile(r"\s")
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +122,8 @@ class CompiledGroup:
     acronym_needles: tuple[str, ...]
     khmer: tuple[CompiledTerm, ...]
     khmer_needles: tuple[str, ...]
+    where: int = WHERE["anywhere"]  # WHERE's code: where one mention is enough
+    min_mentions: int = 0  # or this many anywhere; 0: only mentions in ``where`` count
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +144,8 @@ class _Story:
     key: str  # folded once per story, shared by every topic
     key_runs: frozenset[bytes]  # [a-z0-9] runs of the key, for the probes
     has_khmer: bool
+    # Where the headline, the lead and the story end: (in raw, in key), by WHERE's codes.
+    ends: tuple[tuple[int, int], ...]
 
 
 class CompiledTopics(tuple[CompiledTopic, ...]):
@@ -326,13 +348,14 @@ def _compile_topic(topic: "TopicConfig") -> CompiledTopic:
         slug=topic.slug,
         all_of=tuple(_compile_group(group) for group in topic.all_of),
         any_of=None if topic.any_of is None else _compile_group(topic.any_of),
-        none_of=None if topic.none_of is None else _compile_group(topic.none_of),
+        none_of=None if topic.none_of is None else _compile_group(topic.none_of, rejecting=True),
         feeds=frozenset(topic.sources.feeds),
         source_types=frozenset(topic.sources.types),
     )
 
 
-def _compile_group(group: "TermGroup") -> CompiledGroup:
+def _compile_group(group: "TermGroup", *, rejecting: bool = False) -> CompiledGroup:
+    """``rejecting``: a none_of group, which rejects on any mention anywhere."""
     terms = [_compile_term(term, order) for order, term in enumerate(group.terms)]
     words = [(term, probe) for term, probe in terms if probe]
     acronyms = tuple(
@@ -349,6 +372,8 @@ def _compile_group(group: "TermGroup") -> CompiledGroup:
         acronym_needles=tuple(term.needle for term in acronyms),
         khmer=khmer,
         khmer_needles=tuple(term.needle for term in khmer),
+        where=WHERE["anywhere" if rejecting else group.where],
+        min_mentions=0 if rejecting else group.min_mentions,
     )
 
 
@@ -388,14 +413,50 @@ def _runs(data: bytes) -> frozenset[bytes]:
 def _read_story(title: str, text: str) -> _Story:
     # Keyed apart and joined by a newline, which no term key contains, so no phrase or Khmer
     # term can match across the end of the title and the start of the text.
-    key = f"{term_key(title)}\n{term_key(text)}"
+    cut = _lead_end(text)
+    head_key = term_key(title)
+    if cut == len(text):  # most items: all lead
+        lead_key = term_key(text)
+        key = f"{head_key}\n{lead_key}"
+    else:
+        lead_key, rest_key = term_key(text[:cut]), term_key(text[cut:])
+        key = f"{head_key}\n{lead_key}{_gap(lead_key, rest_key)}{rest_key}"
     key_bytes = _utf8(key)
+    headline = (len(title), len(head_key))
+    lead = (len(title) + 1 + cut, len(head_key) + 1 + len(lead_key))
     return _Story(
         raw=f"{title}\n{text}",
         key=key,
         key_runs=_runs(key_bytes),
         has_khmer=any(marker in key_bytes for marker in _KHMER_UTF8),
+        ends=(headline, lead, (_EVERYWHERE, _EVERYWHERE)),
     )
+
+
+def _lead_end(text: str) -> int:
+    """Where the lead ends in ``text``: at the first space from ``LEAD_CHARS`` on, so no
+    word is cut (a text without one is all lead)."""
+    if len(text) <= LEAD_CHARS or text[LEAD_CHARS].isspace():
+        return min(len(text), LEAD_CHARS)
+    space = _SPACE.search(text, LEAD_CHARS)
+    return len(text) if space is None else space.start()
+
+
+def _joined_keys(lead: str, rest: str) -> str:
+    """``term_key`` of a text cut at a space, from the keys of its two parts."""
+    return f"{lead}{_gap(lead, rest)}{rest}"
+
+
+def _gap(lead: str, rest: str) -> str:
+    """What keying the whole text leaves where it was cut, at a space: one space, or none
+    when a part is empty or Khmer letters meet (``news.topics.khmer``)."""
+    if not lead or not rest or (_is_khmer_letter(lead[-1]) and _is_khmer_letter(rest[0])):
+        return ""
+    return " "
+
+
+def _is_khmer_letter(char: str) -> bool:
+    return "\u1780" <= char <= "\u17ff"
 
 
 def _admits_source(topic: CompiledTopic, feed_name: str, source_type: str) -> bool:
@@ -405,47 +466,87 @@ def _admits_source(topic: CompiledTopic, feed_name: str, source_type: str) -> bo
 
 
 def _matched_terms(topic: CompiledTopic, story: _Story) -> tuple[str, ...] | None:
-    """The "why" terms when ``topic`` matches, else None; a group's terms are searched once."""
-    found: list[tuple[CompiledTerm, Iterator[CompiledTerm]]] = []
+    """The "why" terms when ``topic`` matches, else None."""
+    found: list[CompiledTerm] = []
     for group in _wanted_groups(topic):
-        hits = _hits(group, story)
-        first = next(hits, None)
-        if first is None:
+        terms = _evidence(group, story)
+        if terms is None:
             return None  # most stories stop at the first all_of group
-        found.append((first, hits))  # the other hits are searched only if the topic matches
+        found += sorted(terms, key=lambda term: term.order)
     if topic.none_of is not None and next(_hits(topic.none_of, story), None) is not None:
         return None
-    labels = [
-        term.label
-        for first, rest in found
-        for term in sorted((first, *rest), key=lambda term: term.order)
-    ]
-    return tuple(dict.fromkeys(labels))  # deduplicated, in config order
+    return tuple(dict.fromkeys(term.label for term in found))  # deduplicated, in config order
 
 
-def _hits(group: CompiledGroup, story: _Story) -> Iterator[CompiledTerm]:
-    """The group's terms that occur in the story, lazily, cheapest screens first."""
+def _evidence(group: CompiledGroup, story: _Story) -> list[CompiledTerm] | None:
+    """The group's terms found in the story when they are enough: one mention within the
+    group's ``where``, or ``min_mentions`` anywhere; else None."""
+    found: list[CompiledTerm] = []
+    spans: dict[bool, list[tuple[int, int]]] | None = None  # by haystack (raw?), if counted
+    convincing = False
+    for term in _candidates(group, story):  # most stories have no candidate at all
+        starts = _starts(term, story)
+        first = next(starts, None)
+        if first is None:
+            continue
+        found.append(term)
+        if convincing:
+            continue
+        on_raw = term.kind == "acronym"
+        if first < story.ends[group.where][0 if on_raw else 1]:
+            convincing = True
+        elif group.min_mentions:
+            spans = spans or {True: [], False: []}
+            more = islice(starts, group.min_mentions - 1)  # enough to tell
+            spans[on_raw] += ((at, at + len(term.needle)) for at in (first, *more))
+    if convincing or (spans and _mentions(spans) >= group.min_mentions):
+        return found
+    return None
+
+
+def _mentions(spans: dict[bool, list[tuple[int, int]]]) -> int:
+    """Mentions in ``spans`` (per haystack), where overlapping ones count once: a story
+    saying "អង្គការសង្គមស៊ីវិល" mentions civil society once, whichever terms found it."""
+    count = 0
+    for found in spans.values():
+        end = -1
+        for start, stop in sorted(found):
+            if start >= end:
+                count += 1
+            end = max(end, stop)
+    return count
+
+
+def _candidates(group: CompiledGroup, story: _Story) -> Iterator[CompiledTerm]:
+    """The group's terms that may occur in the story, cheapest screens first."""
     candidates = chain(
         compress(group.words, map(story.key_runs.__contains__, group.word_probes)),
         group.unprobed,
         compress(group.acronyms, map(story.raw.__contains__, group.acronym_needles)),
     )
-    found = (term for term in candidates if _is_found(term, story))
     if not story.has_khmer:
-        return found
-    # A Khmer term is found as soon as its needle is in the key: it has no guards.
-    return chain(found, compress(group.khmer, map(story.key.__contains__, group.khmer_needles)))
+        return candidates
+    return chain(
+        candidates, compress(group.khmer, map(story.key.__contains__, group.khmer_needles))
+    )
 
 
-def _is_found(term: CompiledTerm, story: _Story) -> bool:
-    """True when an ordinary term or an acronym occurs with its edges clear."""
+def _hits(group: CompiledGroup, story: _Story) -> Iterator[CompiledTerm]:
+    """The group's terms that occur anywhere in the story, lazily."""
+    return (
+        term for term in _candidates(group, story) if next(_starts(term, story), None) is not None
+    )
+
+
+def _starts(term: CompiledTerm, story: _Story) -> Iterator[int]:
+    """Where ``term`` occurs with its edges clear, in order: in the raw text for an acronym,
+    else in the key (a Khmer term has no edges to check)."""
     haystack = story.raw if term.kind == "acronym" else story.key
     start = haystack.find(term.needle)
     while start != -1:
-        if _is_bounded(term, haystack, start):
-            return True
+        if term.kind == "khmer" or _is_bounded(term, haystack, start):
+            yield start
         start = haystack.find(term.needle, start + 1)
-    return False
 
 
 def _is_bounded(term: CompiledTerm, haystack: str, start: int) -> bool:

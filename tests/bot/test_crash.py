@@ -22,6 +22,7 @@ from tests.conftest import DATA, REPO, restamp
 from tests.fakes.feed_server import FeedServer
 from tests.fakes.telegram import FakeTelegram
 from tests.outbox import add_chats, feeds_read_before, outbox_states
+from tests.rows import unrecorded_deliveries
 
 pytestmark = pytest.mark.slow
 FEEDS = DATA / "feeds"
@@ -98,11 +99,13 @@ async def test_sigkill_mid_broadcast_loses_nothing(tmp_path, tg, database_url):
             await services.poller.poll_due(now)
             assert await services.dispatcher.fan_out(now) == CHATS
 
+        in_flight = 0  # messages Telegram had and the outbox had not recorded, at each kill
         for run, threshold in enumerate(KILL_AFTER):
             bot = start_bot(config_path, tg, tmp_path / f"run{run}.log")
             await tg.await_for(lambda threshold=threshold: sends(tg) >= threshold, timeout=60)
             bot.send_signal(signal.SIGKILL)
             bot.wait(timeout=10)
+            in_flight += unrecorded_deliveries(database_url, {r.chat_id for r in tg.sent()})
         log = tmp_path / "last.log"
         bot = start_bot(config_path, tg, log)
         try:
@@ -116,6 +119,8 @@ async def test_sigkill_mid_broadcast_loses_nothing(tmp_path, tg, database_url):
     assert set(per_chat) == set(range(1, CHATS + 1))
     duplicates = sum(n - 1 for n in per_chat.values())
     assert max(per_chat.values()) <= 1 + len(KILL_AFTER)
-    assert duplicates <= len(KILL_AFTER) * 5  # only what was in flight at each kill
+    # Only what was in flight at each kill: how many that is depends on how far the settling
+    # lagged the sending (a loaded machine lags more), so it is counted, not assumed.
+    assert duplicates <= in_flight
     async with open_services(config) as services:
         assert await outbox_states(services.db) == {"sent": CHATS}

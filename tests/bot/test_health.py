@@ -7,9 +7,11 @@ import pytest
 
 from bot.app import open_services, recurring_jobs
 from bot.health import Observer, health, listening
+from bot.leadership import Lead
 from news.config import ConfigError
 from news.store.health import Snapshot
 from tests.conftest import DATA, ConfigFactory, feed_entry
+from tests.outbox import add_chats
 
 NOW = datetime.now(UTC)
 EVERY = timedelta(minutes=30)
@@ -92,3 +94,25 @@ async def test_the_listener_answers_over_http_after_a_poll(
     assert "rights_digest_database_up 1.0" in metrics
     assert "rights_digest_poll_cycle_seconds_count 1.0" in metrics
     assert missing.status_code == 404
+
+
+async def test_metrics_tell_the_digest_lag_and_which_roles_this_process_leads(
+    make_config: ConfigFactory,
+):
+    config = make_config()
+    now = datetime.now(UTC)
+    async with open_services(config) as services:
+        # Its digest fell due two hours ago and no tick has enqueued it: the schedule is late.
+        due = (now - timedelta(hours=2)).strftime("%H:%M")
+        await add_chats(
+            services.db, [7], topic="cambodia-eba", since=now - timedelta(days=2),
+            mode="daily", digest_time=due, timezone="UTC",
+        )  # fmt: skip
+        lead = Lead(services.db, "send", timedelta(seconds=15), observer=services.observer)
+        await lead._try()  # one renewal, as its keep loop makes them
+        with listening("127.0.0.1:0", services.observer, services.db, EVERY) as bound:
+            async with httpx.AsyncClient(base_url=f"http://{bound}") as client:
+                metrics = (await client.get("/metrics")).text
+    assert 'rights_digest_leader{role="send"} 1.0' in metrics
+    [lag] = [line for line in metrics.splitlines() if line.startswith("rights_digest_digest_lag")]
+    assert 2 * 3600 - 120 <= float(lag.split()[1]) <= 2 * 3600 + 120

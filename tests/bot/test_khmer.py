@@ -139,8 +139,8 @@ async def test_a_khmer_reader_never_reads_english(bot: BotHarness, feed_server: 
     assert "/subscribe ប្រធានបទ — តាមដានប្រធានបទតាមឈ្មោះ" in help_text.text
     [unknown] = await bot.say("/weather")
     assert unknown.text == "ខ្ញុំមិនស្គាល់ពាក្យបញ្ជានេះទេ។ /help បង្ហាញអ្វីដែលខ្ញុំអាចធ្វើបាន។"
-    [missing] = await bot.say("/latest ដីធ្លី")
-    assert missing.text.startswith("គ្មានប្រធានបទឈ្មោះ «ដីធ្លី» ទេ។")
+    [missing] = await bot.say("/latest ទេសចរណ៍")
+    assert missing.text.startswith("គ្មានប្រធានបទឈ្មោះ «ទេសចរណ៍» ទេ។")
     [topics] = await bot.say("/topics")
     assert topics.text.startswith("ប្រធានបទ — ចុចដើម្បីតាមដាន ឬឈប់តាមដាន៖")
     typed = EBA_KM.replace("ប្រព័ន្ធ", f"ប្រព័ន្ធ{ZWSP}").replace("ស្ដ", "ស្ត")

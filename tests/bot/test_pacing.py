@@ -2,7 +2,11 @@
 
 import math
 
+import pytest
+
+from bot.outgoing import global_rate
 from bot.pacing import Pacer
+from news.config import DeliveryConfig
 
 
 def pacer(rate: float = 4.0) -> Pacer:
@@ -82,3 +86,11 @@ def test_chats_that_may_send_again_are_forgotten():
     p.forget_before(5.0)
     assert p.chat_wait(1, "private", 5.0) == math.inf  # still in flight: kept
     assert p._chats.keys() == {1}
+
+
+def test_replies_and_pushes_from_two_processes_share_the_tokens_rate():
+    config = DeliveryConfig(global_rate=28, reply_share=0.05)
+    apart = global_rate(config, frozenset({"updates"})) + global_rate(config, frozenset({"send"}))
+    assert apart == pytest.approx(28)
+    assert global_rate(config, frozenset({"send"})) == pytest.approx(26.6)
+    assert global_rate(config, frozenset({"updates", "send", "poll"})) == 28  # one pacer

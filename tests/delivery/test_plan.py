@@ -95,3 +95,49 @@ def test_a_batch_heading_names_its_topics_with_their_counts():
     assert plain_text(batch.text).startswith(
         "5 new stories: EBA (3), NGO freedoms (1), Land (1)\n\n▍EBA\n\n"
     )
+
+
+def _whys(text: str) -> list[str]:
+    return [line for line in plain_text(text).splitlines() if line.startswith("Why")]
+
+
+def test_alerts_and_batches_say_why_with_the_chats_topics_only():
+    both = replace(
+        STORY, id=9, topics=(TopicMatch("eba", ("EBA",)), TopicMatch("land", ("eviction",)))
+    )
+    [alert], _ = plan_alerts(
+        CHAT, [both], [], coalesce_after=3, topic_titles=TITLES, followed=["eba"], tr=EN
+    )
+    [batch], _ = plan_alerts(
+        CHAT,
+        [both, story(2, "ngo")],
+        [],
+        coalesce_after=0,
+        topic_titles=TITLES,
+        followed=["eba"],
+        tr=EN,
+        why_titles={"eba": "Trade", "land": "Land"},
+    )
+    assert (_whys(alert.text), _whys(batch.text)) == (["Why: EBA — EBA"], ["Why: Trade — EBA"])
+
+
+def test_a_batch_groups_stories_under_the_chats_topics_each_story_once():
+    stories = [story(1, "land"), story(2, "eba"), story(3, "land"), story(4, "ngo")]
+    both = replace(
+        STORY, id=5, topics=(TopicMatch("land", ("eviction",)), TopicMatch("eba", ("EBA",)))
+    )
+    [batch], _ = plan_alerts(
+        CHAT,
+        [*stories, both],
+        [],
+        coalesce_after=0,
+        topic_titles=TITLES,
+        followed=["eba", "land"],
+        tr=EN,
+    )
+    headers = [line for line in plain_text(batch.text).splitlines() if line.startswith("▍")]
+    assert headers == ["▍EBA", "▍Land", "▍Other"]
+    assert (
+        _whys(batch.text)
+        == ["Why: EBA — x", "Why: EBA — EBA; Land — eviction"] + ["Why: Land — x"] * 2
+    )

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 from news.delivery.render import (
     MAX_MESSAGE,
     Section,
+    _render_story,
     batch_heading,
     credit_line,
     fit,
@@ -20,7 +21,7 @@ from news.delivery.render import (
     visible_length,
 )
 from news.i18n.catalogs import translator
-from news.models import StoredStory, TopicMatch
+from news.models import AUTHOR_SEPARATOR, StoredStory, TopicMatch
 from tests.fakes.telegram import parse_html
 from tests.languages import EN, KM
 
@@ -43,8 +44,11 @@ STORY = StoredStory(
 )
 
 
+EBA = (("cambodia-eba", "EBA"),)
+
+
 def test_a_story_block_has_every_part_and_telegram_accepts_it():
-    block = render_story(STORY, UTC, EN)
+    block = render_story(STORY, UTC, EN, EBA)
     assert block.splitlines() == [
         '<b><a href="https://www.business-humanrights.org/en/eu-story/#c42">'
         "EU warns Cambodia over trade preferences</a></b>",
@@ -53,7 +57,7 @@ def test_a_story_block_has_every_part_and_telegram_accepts_it():
         "The Commission said the review would continue. Unions welcomed it.",
         '<a href="https://www.mekongledger.example/eu-warns">Original</a> · also reported by '
         "Kampuchea Weekly",
-        "<i>Why: Cambodia, EBA</i>",
+        "<i>Why: EBA — Cambodia, EBA</i>",
     ]
     parse_html(block)  # the stand-in's strict Telegram HTML rules
 
@@ -101,6 +105,21 @@ def test_the_credit_line_without_a_separate_publisher():
     assert credit_line(plain, UTC, EN) == (
         "Business &amp; Human Rights Resource Centre (NGO) · 23 Nov 2026"
     )
+
+
+def test_up_to_three_authors_are_credited_then_and_others():
+    def credited(*names: str, tr: object = EN) -> str:
+        story = replace(STORY, publisher=None, author=AUTHOR_SEPARATOR.join(names))
+        return credit_line(story, UTC, tr).split(" · ")[1]  # type: ignore[arg-type]
+
+    assert credited("Sok Dara") == "Sok Dara"
+    assert credited("Sok Dara", "Ly Na", "Kem Sok") == "Sok Dara, Ly Na, Kem Sok"
+    assert credited("Sok Dara", "Ly Na", "Kem Sok", "Chan Sophea") == (
+        "Sok Dara, Ly Na, Kem Sok and others"
+    )
+    assert credited("A", "B", "C", "D", tr=KM) == "A, B, C និងអ្នកដទៃទៀត"
+    first, second = credited("Name " * 40, "B").split(", ")  # each name clipped alone
+    assert (len(first) <= 120, first.endswith("Name…"), second) == (True, True, "B")
 
 
 def test_a_digest_splits_between_stories_under_the_utf16_limit():
@@ -172,17 +191,17 @@ def test_dates_are_the_chats_own():
 
 def test_a_story_is_rendered_once_per_zone_and_language_not_once_per_chat():
     story = replace(LATE, id=991)
-    render_story.cache_clear()
+    _render_story.cache_clear()
     for _ in range(1000):
         for zone in (UTC, PHNOM_PENH):
             for tr in (EN, KM, translator("km")):  # the same language: the same Translator
                 render_story(story, zone, tr)
-    info = render_story.cache_info()
+    info = _render_story.cache_info()
     assert (info.misses, info.hits) == (4, 5996)
 
 
 def test_a_story_in_khmer_keeps_its_own_words_and_translates_the_rest():
-    block = render_story(STORY, UTC, KM)
+    block = render_story(STORY, UTC, KM, (("cambodia-eba", "EBA"),))
     assert block.splitlines() == [
         '<b><a href="https://www.business-humanrights.org/en/eu-story/#c42">'
         "EU warns Cambodia over trade preferences</a></b>",
@@ -191,7 +210,7 @@ def test_a_story_in_khmer_keeps_its_own_words_and_translates_the_rest():
         "The Commission said the review would continue. Unions welcomed it.",
         '<a href="https://www.mekongledger.example/eu-warns">ច្បាប់ដើម</a> · ក៏ផ្សាយដោយ '
         "Kampuchea Weekly",
-        "<i>មូលហេតុ៖ Cambodia, EBA</i>",
+        "<i>មូលហេតុ៖ EBA — Cambodia, EBA</i>",
     ]
     parse_html(block)
 
@@ -260,3 +279,57 @@ def test_a_batch_heading_of_thirty_long_topics_names_a_few_and_counts_the_rest()
     assert heading.endswith(" …and 29 more topics")
     assert len(heading) < 250
     assert plain_text(batch_heading(sections[:2], EN)).endswith("…and 1 more topic")
+
+
+TWO_TOPICS = replace(
+    STORY,
+    id=77,
+    topics=(
+        TopicMatch("cambodia-eba", ("Everything But Arms", "EBA")),
+        TopicMatch("cambodia-civil-society", ("Cambodia", "LICADHO")),
+        TopicMatch("labour-rights", ("minimum wage",)),
+    ),
+)
+FOLLOWED = (("cambodia-eba", "EBA"), ("cambodia-civil-society", "NGO freedoms"))
+
+
+def _why_line(block: str) -> str:
+    return plain_text(block.splitlines()[-1])
+
+
+def test_why_names_each_followed_topic_with_only_its_own_terms():
+    block = render_story(TWO_TOPICS, UTC, EN, FOLLOWED)
+    assert _why_line(block) == (
+        "Why: EBA — Everything But Arms, EBA; NGO freedoms — Cambodia, LICADHO"
+    )
+
+
+def test_why_never_shows_a_topic_the_reader_does_not_follow():
+    block = render_story(TWO_TOPICS, UTC, EN, (("cambodia-eba", "EBA"),))
+    assert _why_line(block) == "Why: EBA — Everything But Arms, EBA"
+    nothing_followed = render_story(TWO_TOPICS, UTC, EN, (("land-rights", "Land"),))
+    assert "Why" not in plain_text(nothing_followed)
+
+
+def test_a_digest_shows_each_chats_own_why():
+    sections = (Section("EBA", (TWO_TOPICS,)),)
+    [one] = render_digest(sections, heading="D", tr=EN, names=(("cambodia-eba", "EBA"),))
+    [both] = render_digest(sections, heading="D", tr=EN, names=FOLLOWED)
+    assert (_why_line(one), _why_line(both)) == (
+        "Why: EBA — Everything But Arms, EBA",
+        "Why: EBA — Everything But Arms, EBA; NGO freedoms — Cambodia, LICADHO",
+    )
+
+
+def test_why_shows_a_few_terms_of_each_topic():
+    many = replace(
+        TWO_TOPICS,
+        id=78,
+        topics=(
+            TopicMatch("cambodia-eba", tuple(f"t{n}" for n in range(30))),
+            TopicMatch("cambodia-civil-society", ("LICADHO",)),
+        ),
+    )
+    assert _why_line(render_story(many, UTC, EN, FOLLOWED)) == (
+        "Why: EBA — t0, t1, t2, t3, t4…; NGO freedoms — LICADHO"
+    )

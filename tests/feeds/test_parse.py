@@ -49,8 +49,8 @@ def both(body: bytes, headers: dict[str, str] | None = None) -> RawFeed:
 
 
 def entry(**fields: object) -> RawEntry:
-    blank: dict[str, object] = dict.fromkeys(("guid", "link", "author", "published", "updated"))
-    return RawEntry(**{**blank, "title": "", "html": "", **fields})  # type: ignore[arg-type]
+    blank: dict[str, object] = dict.fromkeys(("guid", "link", "published", "updated"))
+    return RawEntry(**{**blank, "title": "", "html": "", "authors": (), **fields})  # type: ignore[arg-type]
 
 
 RSS2 = b"""<?xml version="1.0" encoding="UTF-8"?>
@@ -89,7 +89,7 @@ def test_rss2():
                 link="https://monitor.example.org/2026/02/land-appeal?ref=rss&lang=en",
                 title="Court hears land-rights appeal in Phnom Penh",
                 html="<p>The appeal opened on Monday.</p><p>Families say...</p>",
-                author="Sok Dara",
+                authors=("Sok Dara",),
                 published=datetime(2026, 2, 3, 2, 30, tzinfo=UTC),
             ),
             # A permalink guid stands in for the missing link.
@@ -98,7 +98,7 @@ def test_rss2():
                 link="https://monitor.example.org/2026/02/bail",
                 title="Union leader released on bail",
                 html="Released after <b>six</b> months.",
-                author="desk@monitor.example.org (News Desk)",
+                authors=("News Desk",),
             ),
         ),
     )
@@ -133,7 +133,7 @@ def test_atom():
                 link="https://wire.example.org/detained",
                 title="Journalists detained at border",
                 html="<p>Two reporters were <b>held</b>.</p>",
-                author="Chan Sophea (sophea@wire.example.org)",
+                authors=("Chan Sophea",),
                 published=datetime(2026, 2, 3, 1, 0, tzinfo=UTC),
                 updated=datetime(2026, 2, 4, 10, 15, 30, tzinfo=UTC),
             ),
@@ -175,7 +175,7 @@ def test_rdf():
                 link="https://rdf.example.org/items/1",
                 title="Report on forced evictions",
                 html="Findings from three provinces.",
-                author="Field Team",
+                authors=("Field Team",),
                 updated=datetime(2026, 1, 30, 12, 0, tzinfo=UTC),
             ),
         ),

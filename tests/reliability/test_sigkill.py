@@ -31,7 +31,7 @@ from tests.conftest import DATA, REPO, restamp
 from tests.fakes.feed_server import FeedServer, rss
 from tests.fakes.telegram import FakeTelegram
 from tests.outbox import add_chats, feeds_read_before, outbox_states
-from tests.rows import rows
+from tests.rows import rows, unrecorded_deliveries
 
 pytestmark = pytest.mark.slow
 SEED = 20261207
@@ -54,6 +54,8 @@ def write_config(
         "[telegram]",
         f'api_base_url = "{api}"',
         "[delivery]",
+        'lease = "5s"',
+        "[roles]",  # a restart after kill -9 sends once the killed run's lease runs out
         'lease = "5s"',
     ]
     for n, url in enumerate(feeds):
@@ -177,7 +179,7 @@ async def test_kill_9_during_fan_out_digests_and_sending(tmp_path, tg, database_
         in_flight = []
         for _trial in range(20):
             kill_after(start(config_path, log, tg.token), chance.uniform(0.3, 2.0))
-            in_flight.append(unrecorded_deliveries(database, tg))
+            in_flight.append(unrecorded_deliveries(database, delivered(tg)))
         process = start(config_path, log, tg.token)
         try:
             chats = INSTANT + DAILY
@@ -198,9 +200,5 @@ def unsent(database: str) -> list[tuple[object, ...]]:
     return rows(database, "SELECT id FROM outbox WHERE state != 'sent'")
 
 
-def unrecorded_deliveries(database: str, tg: FakeTelegram) -> int:
-    """Messages Telegram has that the outbox, as the kill left it, does not call sent: the
-    messages in flight at the kill. One a chat (the sender has one in flight per chat)."""
-    delivered = {r.chat_id for r in tg.sent() if r.method == "sendMessage"}
-    pending = rows(database, "SELECT chat_id FROM outbox WHERE state != 'sent'")
-    return len(delivered & {int(str(chat)) for (chat,) in pending})
+def delivered(tg: FakeTelegram) -> set[int]:
+    return {r.chat_id for r in tg.sent() if r.method == "sendMessage"}

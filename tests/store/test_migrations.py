@@ -1,5 +1,8 @@
 """The Alembic migrations build exactly the schema news/store/tables.py describes."""
 
+import asyncio
+
+import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
@@ -52,3 +55,22 @@ def test_the_schema_head_the_bot_checks_for_is_alembics(empty_database_url: str)
     assert schema_revision(empty_database_url) is None  # no file, or no tables, yet
     upgrade_database(empty_database_url)
     assert schema_revision(empty_database_url) == SCHEMA_HEAD
+
+
+async def test_an_upgrade_that_fails_half_way_leaves_nothing_behind(empty_database_url: str):
+    """A failed or killed upgrade must leave the database as it was, or no later start could
+    finish it: the first migration's tables came before its revision ("table feeds already
+    exists" after a kill -9, on SQLite). Here a table in the way stops the first migration
+    after it has created ``feeds``."""
+    engine = create_async_engine(empty_database_url)
+    async with engine.begin() as connection:
+        await connection.exec_driver_sql("CREATE TABLE stories (id INTEGER PRIMARY KEY)")
+    with pytest.raises(Exception, match="stories"):
+        await upgrade_database_async(empty_database_url)
+    async with engine.begin() as connection:
+        assert await connection.run_sync(table_names) == {"stories"}
+        await connection.exec_driver_sql("DROP TABLE stories")
+    await engine.dispose()
+
+    await upgrade_database_async(empty_database_url)
+    assert await asyncio.to_thread(schema_revision, empty_database_url) == SCHEMA_HEAD

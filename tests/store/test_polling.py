@@ -70,8 +70,9 @@ async def test_a_claim_comes_most_overdue_first_and_runs_for_the_lease(open_db):
     await add_feeds(db, 3)
     got = await claim(db, "poller-a", limit=2)
     assert len(got) == 2
-    held = {i: c for i, c in (await claims(db)).items() if c[0]}
-    assert held == dict.fromkeys(got, ("poller-a", NOW + LEASE))
+    assert {i: c for i, c in (await claims(db)).items() if c[0]} == dict.fromkeys(
+        got, ("poller-a", NOW + LEASE)
+    )
     assert await claim(db, "poller-b") == sorted(set(await claims(db)) - set(got))
 
 
@@ -106,5 +107,6 @@ async def test_a_poller_renews_and_releases_only_its_own_claims(open_db):
     later = NOW + timedelta(minutes=2)
     assert await renew_claims(db, owner="poller-a", until=later + LEASE) == 2
     assert await release_claims(db, owner="poller-b") == 2
-    renewed = dict.fromkeys(mine, ("poller-a", later + LEASE))
-    assert await claims(db) == renewed | dict.fromkeys(theirs, (None, None))
+    assert await claims(db) == dict.fromkeys(mine, ("poller-a", later + LEASE)) | dict.fromkeys(
+        theirs, (None, None)
+    )

@@ -173,11 +173,17 @@ def test_consistent_references_pass() -> None:
     assert [topic.slug for topic in topics] == ["a", "b"]
 
 
-def test_the_example_config_defines_both_real_topics() -> None:
+def test_the_example_config_defines_the_shipped_topics() -> None:
     config = load_config(ROOT / "config.example.toml", environ={})
     check_topic_references(config.topics, {feed.name for feed in config.feeds})
     summary = [(t.slug, len(t.all_of), t.none_of is not None) for t in config.topics]
-    assert summary == [("cambodia-eba", 3, True), ("cambodia-civil-society", 2, False)]
+    assert summary == [
+        ("cambodia-eba", 3, True),
+        ("cambodia-civil-society", 2, False),
+        ("labour-rights", 1, False),
+        ("land-rights", 1, True),
+        ("rights-defenders", 2, True),
+    ]
 
 
 KM_TEXT = {"title": "ប្រធានបទ", "description": "អំពីប្រធានបទ។"}
@@ -212,6 +218,9 @@ def test_the_example_topics_read_in_khmer_too() -> None:
     assert titles == [
         "កម្ពុជា និងប្រព័ន្ធអនុគ្រោះពន្ធ EBA របស់សហភាពអឺរ៉ុប",
         "សេរីភាពអង្គការមិនមែនរដ្ឋាភិបាល និងសង្គមស៊ីវិលនៅកម្ពុជា",
+        "សិទ្ធិការងារ៖ កម្មករកាត់ដេរ ប្រាក់ឈ្នួល និងសហជីព",
+        "សិទ្ធិដីធ្លី៖ ការបណ្តេញចេញ និងដីសម្បទាន",
+        "អ្នកការពារសិទ្ធិ៖ ការចាប់ខ្លួន និងការកាត់ក្តីសកម្មជន និងអ្នកសារព័ត៌មាន",
     ]
     assert [topic.title_in("fr") for topic in config.topics] == [t.title for t in config.topics]
     assert config.chats.language == "en"
