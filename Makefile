@@ -23,8 +23,10 @@ $(VENV)/.stamp-dev: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@ $(VENV)/.stamp-run
 
+# --migrate: `make run` is the one process on its database, so after a `git pull` that brings
+# a migration it upgrades in place (a new database is created by any `run`).
 run: $(VENV)/.stamp-run compile  ## Run the bot (or a dry run without TELEGRAM_BOT_TOKEN)
-	$(BIN)/rights-digest run --config $(CONFIG)
+	$(BIN)/rights-digest run --migrate --config $(CONFIG)
 
 poll: $(VENV)/.stamp-run compile  ## Poll every due feed once and print what came in
 	$(BIN)/rights-digest poll --once --config $(CONFIG)

@@ -1,5 +1,6 @@
-"""One measured poller for B1, in its own process: ``ours``, the ``naive`` loop, or ``bare``
-httpx (the HTTP floor).
+"""One measured poller for B1, in its own process: ``ours``, the ``naive`` loop, ``bare``
+httpx (the HTTP floor), or a ``shared`` poller, one of several on one database
+(``bench.b1_scaling``).
 
 Each poller imports what it uses inside its function, as ``rights-digest`` does (bot/cli.py):
 our parser processes are spawned, and a spawned process imports the main module again.
@@ -22,19 +23,8 @@ async def ours(urls: list[str], tmp: Path) -> dict[str, Any]:
     """Our poller, as configured by default: cold cycle, unchanged cycle, then 10% changed
     (the parent changes them)."""
     from bot.app import open_services
-    from news.config import parse_config
 
-    topics = tomllib.loads((REPO / "config.example.toml").read_text("utf-8"))["topics"]
-    raw = {
-        "storage": {"database_url": f"sqlite+aiosqlite:///{tmp / 'b1.db'}"},
-        "polling": {"every": "10m"},
-        "feeds": [
-            {"name": f"Feed {n}", "url": url, "type": "independent media"}
-            for n, url in enumerate(urls)
-        ],
-        "topics": topics,
-    }
-    config = parse_config(raw, base_dir=tmp, environ={})
+    config = b1_config(urls, tmp, f"sqlite+aiosqlite:///{tmp / 'b1.db'}")
     cycles: dict[str, Any] = {}
     async with open_services(config) as services:
         for name, minutes in (("cold", 0), ("unchanged", 11), ("changed", 22)):
@@ -62,6 +52,43 @@ async def ours(urls: list[str], tmp: Path) -> dict[str, Any]:
         "concurrency": config.http.concurrency,
         "parse_workers": workers,
     }
+
+
+def b1_config(urls: list[str], tmp: Path, database_url: str) -> Any:
+    """B1's config: the 500 feeds, the example's topics, every default."""
+    from news.config import parse_config
+
+    topics = tomllib.loads((REPO / "config.example.toml").read_text("utf-8"))["topics"]
+    raw = {
+        "storage": {"database_url": database_url},
+        "polling": {"every": "10m"},
+        "feeds": [
+            {"name": f"Feed {n}", "url": url, "type": "independent media"}
+            for n, url in enumerate(urls)
+        ],
+        "topics": topics,
+    }
+    return parse_config(raw, base_dir=tmp, environ={})
+
+
+async def shared(urls: list[str], tmp: Path, database_url: str) -> None:
+    """One of several pollers on ``database_url``: says "ready" once open, then runs a cold
+    and an unchanged cycle, each when told "go", printing each one's JSON."""
+    from bot.app import open_services
+
+    config = b1_config(urls, tmp, database_url)
+    async with open_services(config) as services:
+        for minutes in (0, 11):
+            print("ready", flush=True)
+            await asyncio.to_thread(sys.stdin.readline)
+            with measure() as step:
+                reports = await services.poller.poll_due(NOW + timedelta(minutes=minutes))
+            result = {
+                "wall": round(step.wall, 2),
+                "feeds": len(reports),
+                "new_stories": sum(len(r.new_stories) for r in reports),
+            }
+            print(json.dumps(result), flush=True)
 
 
 def naive(urls: list[str]) -> dict[str, Any]:
@@ -104,6 +131,9 @@ async def bare(urls: list[str], concurrency: int) -> dict[str, Any]:
 def main() -> None:
     part, urls_file, tmp = sys.argv[1], Path(sys.argv[2]), Path(sys.argv[3])
     urls = json.loads(urls_file.read_text())
+    if part == "shared":
+        asyncio.run(shared(urls, tmp, sys.argv[4]))
+        return
     if part == "ours":
         result = asyncio.run(ours(urls, tmp))
     elif part == "bare":

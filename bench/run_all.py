@@ -12,6 +12,7 @@ from bench.common import OUT, REPO, commit, machine
 
 SCENARIOS = (
     "b1_poll",
+    "b1_scaling",
     "b2_broadcast",
     "b3_latency",
     "b4_digest",
@@ -95,6 +96,7 @@ def rows() -> list[tuple[str, str, str, str, str, str]]:
                 mark(ours["tree_peak_mb"]["rss"] <= 250),
             ),
         ]
+    table += _scaling_rows()
     b2 = load("b2_broadcast")
     if b2:
         ours, naive = b2["ours"], b2["naive"]
@@ -203,6 +205,34 @@ def rows() -> list[tuple[str, str, str, str, str, str]]:
             ),
         ]
     return table + _b6_rows() + _b7_rows() + _b8_rows()
+
+
+def _scaling_rows() -> list[tuple[str, str, str, str, str, str]]:
+    """B1 on PostgreSQL with one and two poll processes (docs/scaling.md)."""
+    scaling = load("b1_scaling")
+    if not scaling:
+        return []
+    one, two, sqlite = (scaling[k] for k in ("postgresql_1", "postgresql_2", "sqlite_1"))
+    return [
+        (
+            "B1 scaling",
+            f"{cycle} cycle on PostgreSQL: 1 → 2 poll processes",
+            f"{one[cycle]['wall']} s → {two[cycle]['wall']} s",
+            f"SQLite, 1 process {sqlite[cycle]['wall']} s",
+            "",
+            f"{scaling['wall_vs_postgresql_1'][cycle]}× the time",
+        )
+        for cycle in ("cold", "unchanged")
+    ] + [
+        (
+            "B1 scaling",
+            f"feeds fetched twice in a cycle, every run of {scaling['rounds']} rounds",
+            str(scaling["fetched_twice_any_round"]),
+            "",
+            "0",
+            mark(scaling["fetched_twice_any_round"] == 0),
+        )
+    ]
 
 
 def _b6_rows() -> list[tuple[str, str, str, str, str, str]]:

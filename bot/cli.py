@@ -110,6 +110,12 @@ def _parser() -> argparse.ArgumentParser:
         "--role",
         help="what this process does, of updates,send,schedule,poll (default: all four)",
     )
+    run.add_argument(
+        "--migrate",
+        action="store_true",
+        help="upgrade an older database's schema first (else run refuses to start on it; "
+        "a new database is always created)",
+    )
     run.set_defaults(command=_run)
     return parser
 
@@ -213,17 +219,45 @@ def _run(config: "Config", path: Path, args: argparse.Namespace) -> int:
         faulthandler.register(signal.SIGUSR1, all_threads=True)
 
     token = os.environ.get(TOKEN_ENV, "").strip()
+    if not token and "poll" not in roles:
+        print(f"{TOKEN_ENV} is not set, and without the poll role a dry run has nothing to do.")
+        return 2
+    refused = _refuse_old_schema(config, path, migrate=args.migrate)
+    if refused:
+        return refused
     if not token:
-        if "poll" not in roles:
-            print(
-                f"{TOKEN_ENV} is not set, and without the poll role a dry run has nothing to do."
-            )
-            return 2
         asyncio.run(run_dry(config, sys.stdout, f"{TOKEN_ENV} is not set"))
         return 0
     from bot.telegram_app import run_bot
 
     run_bot(config, token, path, roles)
+    return 0
+
+
+def _refuse_old_schema(config: "Config", path: Path, *, migrate: bool) -> int:
+    """Bring the schema up as ``run`` may (``prepare_schema``); else say what to run, and
+    return the exit code (0: it may start)."""
+    from bot.failures import EXIT_FAILURE, safe_url
+    from news.store.db import SCHEMA_HEAD, SchemaNotCurrentError, prepare_schema
+
+    try:
+        prepare_schema(config.storage.database_url, migrate=migrate)
+    except SchemaNotCurrentError as old:
+        where = f"The database {safe_url(config.storage.database_url)}"
+        if old.is_behind:
+            print(
+                f"{where} has schema {old.revision}, older than this version's {SCHEMA_HEAD}: "
+                f"run `rights-digest db upgrade --config {path}` first (once, for every "
+                "process using it), or start with `rights-digest run --migrate`.",
+                file=sys.stderr,
+            )
+        else:
+            print(
+                f"{where} has schema {old.revision}, newer than this version's {SCHEMA_HEAD}: "
+                "a newer Rights Digest upgraded it; run that version.",
+                file=sys.stderr,
+            )
+        return EXIT_FAILURE
     return 0
 
 

@@ -8,8 +8,8 @@ start together: under a lock file beside a SQLite file, under an advisory lock o
 """
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager, nullcontext
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import asynccontextmanager, contextmanager, nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TypeVar
@@ -167,14 +167,63 @@ def upgrade_database(url: str) -> None:
     ensure_parent_dir(url)
     if schema_revision(url) == SCHEMA_HEAD:
         return
+    with _migration_lock(url):
+        _upgrade(url)
+
+
+@contextmanager
+def _migration_lock(url: str) -> Iterator[None]:
+    """A SQLite file's lock file, held while its schema is read and changed. PostgreSQL's
+    migrations take an advisory lock of their own (migrations/env.py), and run in one
+    transaction: no one else sees a revision part way."""
+    path = sqlite_path(url)
+    with nullcontext() if path is None else file_lock(path, "migrate", wait=True):
+        yield
+
+
+def _upgrade(url: str) -> None:
     from alembic import command  # here, not above: see SCHEMA_HEAD
 
+    command.upgrade(alembic_config(url), "head")
     path = sqlite_path(url)
-    # PostgreSQL's migrations take an advisory lock of their own (migrations/env.py).
-    with nullcontext() if path is None else file_lock(path, "migrate", wait=True):
-        command.upgrade(alembic_config(url), "head")
-        if path is not None:
-            use_wal(path)
+    if path is not None:
+        use_wal(path)
+
+
+class SchemaNotCurrentError(Exception):
+    """The database's schema is not the one this program was built for."""
+
+    def __init__(self, revision: str) -> None:
+        super().__init__(revision)
+        self.revision = revision
+
+    @property
+    def is_behind(self) -> bool:
+        """Older than ours (an upgrade brings it here), not newer (a newer program made it).
+        Revisions are zero-padded numbers: they sort as strings."""
+        return self.revision < SCHEMA_HEAD
+
+
+def prepare_schema(url: str, *, migrate: bool) -> None:
+    """Before a process starts its work: a database with no schema yet is created at the
+    newest one; one behind is upgraded only when ``migrate`` is asked, else
+    ``SchemaNotCurrentError``. Blocking: call it before the event loop or in a thread.
+
+    Creating a new database disturbs no one: nothing can be using it yet. Upgrading one
+    changes the tables that running processes of the older version read, so it is an
+    admin's act, done once (``rights-digest db upgrade``, or ``run --migrate``)."""
+    if schema_revision(url) == SCHEMA_HEAD:
+        return
+    ensure_parent_dir(url)
+    with _migration_lock(url):
+        # Again under the lock: a process starting at the same moment may be creating it,
+        # and a SQLite file shows each revision on the way.
+        revision = schema_revision(url)
+        if revision == SCHEMA_HEAD:
+            return
+        if revision is not None and (not migrate or revision > SCHEMA_HEAD):
+            raise SchemaNotCurrentError(revision)
+        _upgrade(url)
 
 
 def schema_revision(url: str) -> str | None:

@@ -11,7 +11,7 @@ from datetime import datetime
 from functools import partial
 from typing import Any
 
-from sqlalchemy import bindparam, insert, or_, select
+from sqlalchemy import bindparam, func, insert, or_, select
 from sqlalchemy.orm import Session
 
 from news.models import DueFeed, Entry, StoredStory
@@ -24,6 +24,8 @@ from news.store.versions import show_chosen_versions
 from news.text.cluster import HeadlineIndex
 
 MAX_NAME = 300  # an author's or publisher's column
+# The advisory lock saves take on PostgreSQL ("RDSAVE" in ASCII).
+SAVE_LOCK = 0x524453415645
 CHUNK = 400  # bound parameters per IN (...) list; SQLite allows 32766, keep queries small
 # Storing goes through Core: the ORM's bookkeeping spent more CPU than SQLite did.
 STORIES = Base.metadata.tables["stories"]
@@ -107,13 +109,19 @@ def _save(
     present: frozenset[str] = frozenset(),
     owner: str | None = None,
 ) -> SaveResult:
+    if headlines is not None and session.get_bind().dialect.name == "postgresql":
+        # One save at a time across pollers, as a SQLite file's one writer gives anyway:
+        # each then sees the stories the others stored, to join one by its headline.
+        session.execute(select(func.pg_advisory_xact_lock(SAVE_LOCK)))
     fresh = _unseen(session, feed.id, entries)
     if len(fresh) < len(entries) or present:
         new_keys = {e.key for e in fresh}
         still = present.union(e.key for e in entries if e.key not in new_keys)
         mark_seen(session, feed.id, still, now)
     existing = _stories_by_url_key(session, [e.url_key for e in fresh])
-    if headlines is not None:
+    if headlines is not None and any(e.url_key not in existing for e in fresh):
+        # Other pollers store stories too: their headlines first, as far as committed.
+        index_headlines(session, headlines, now - headlines.window, after=headlines.newest)
         existing |= _same_headlines(session, feed, fresh, existing, headlines, now)
     one_each: dict[int, Known] = {}  # one dict per story, however many keys lead to it
     existing = {key: one_each.setdefault(s["id"], s) for key, s in existing.items()}
@@ -166,10 +174,13 @@ def _same_headlines(
     return {key: by_id[i] for key, i in matches.items() if i in by_id}
 
 
-def index_headlines(session: Session, index: HeadlineIndex, since: datetime) -> None:
-    """Add the headline of every story found since ``since`` to ``index`` (run by db.write)."""
+def index_headlines(
+    session: Session, index: HeadlineIndex, since: datetime, *, after: int = 0
+) -> None:
+    """Add to ``index`` the headline of every story found since ``since`` whose id is above
+    ``after`` (run by db.write)."""
     query = select(Story.id, Story.feed_id, Story.title, Story.first_seen_at).where(
-        Story.first_seen_at >= since
+        Story.first_seen_at >= since, Story.id > after
     )
     for story_id, feed_id, title, seen in session.execute(query):
         index.add(story_id, feed_id, title, seen)

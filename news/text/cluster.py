@@ -52,6 +52,8 @@ class HeadlineIndex:
 
     def __init__(self, window: timedelta = timedelta(days=3)) -> None:
         self.window = window
+        # The highest story id added: one above it was stored since, maybe by another process.
+        self.newest = 0
         self._stories: dict[int, tuple[str, int, datetime]] = {}
         self._by_word: dict[str, set[int]] = {}
         self._by_tokens: dict[str, set[int]] = {}  # headlines with the very same words
@@ -63,6 +65,7 @@ class HeadlineIndex:
         """Remember a story's headline."""
         key = headline_key(title)
         self._stories[story_id] = (key, feed_id, seen)
+        self.newest = max(self.newest, story_id)
         for word in _index_words(key):
             self._by_word.setdefault(word, set()).add(story_id)
         self._by_tokens.setdefault(_sorted_words(key), set()).add(story_id)

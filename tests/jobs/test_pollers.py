@@ -57,4 +57,26 @@ async def test_two_pollers_fetch_each_due_feed_once_between_them(publishers, mak
         # The next cycle finds nothing due: every feed was recorded, by whoever read it.
         later = T0 + timedelta(minutes=5)
         again = await asyncio.gather(first.poller.poll_due(later), second.poller.poll_due(later))
-        assert list(again) == [[], []]
+        assert [len(reports) for reports in again] == [0, 0]
+
+
+async def test_a_poller_joins_a_story_another_poller_stored_under_the_same_headline(
+    publishers, make_config
+):
+    headline = "Garment workers in Phnom Penh protest unpaid wages at the Everbright factory"
+    told = [
+        {"title": headline, "link": f"https://{outlet}.example.org/garment-protest"}
+        for outlet in ("wire", "daily")
+    ]
+    urls = [publishers.feed(f"/{n}.xml", rss([])) for n in range(2)]
+    config = make_config([feed_entry(f"Outlet {n}", url) for n, url in enumerate(urls)])
+    async with open_services(config) as first, open_services(config) as second:
+        await second.poller.poll_due(T0)  # both empty: its headlines read, none there
+        publishers.feed("/0.xml", rss([told[0]]))
+        await first.poller.poll_due(T0 + timedelta(minutes=11))  # the wire's story
+        publishers.feed("/1.xml", rss([told[1]]))
+        reports = await second.poller.poll_due(T0 + timedelta(minutes=22))
+        async with first.db.sessions() as session:
+            stories = await session.scalar(select(func.count()).select_from(Story))
+    assert stories == 1  # the daily's copy joined the wire's story
+    assert [len(r.new_stories) for r in reports] == [0, 0]
