@@ -9,7 +9,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from sqlalchemy import select, update
+from sqlalchemy import update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from news.config import Config
@@ -19,7 +19,7 @@ from news.delivery.quiet import alert_hold
 from news.i18n.catalogs import translator
 from news.i18n.translator import Translator
 from news.models import ChatSettings, StoredStory
-from news.store.chats import chat_settings, subscriptions_of
+from news.store.chats import chat_settings, digest_chats, subscriptions_of
 from news.store.db import Database
 from news.store.listing import load_stories
 from news.store.outbox import (
@@ -156,15 +156,7 @@ class Dispatcher:
             log.info("retention: %d stories no feed has carried for long were deleted", gone)
 
     async def _due_chats(self, now: datetime) -> list[tuple[int, Period]]:
-        query = select(
-            Chat.id,
-            Chat.mode,
-            Chat.digest_time,
-            Chat.timezone,
-            Chat.weekday,
-            Chat.last_digest_period,
-            Chat.created_at,
-        ).where(Chat.active.is_(True), Chat.mode.in_(["daily", "weekly"]))
+        query = digest_chats(Chat.id)
         async with self.db.sessions() as session:
             rows = (await session.execute(query)).all()
         due = []

@@ -4,8 +4,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import fields
 from datetime import datetime
 from functools import partial
+from typing import Any
 
-from sqlalchemy import Delete, delete, func, select, update
+from sqlalchemy import Delete, Select, delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import Session
 
@@ -15,6 +16,24 @@ from news.store.db import Database
 from news.store.tables import Chat, Delivery, Outbox, Subscription
 
 CHUNK = 500
+# What news.delivery.periods.due_period needs to know of a chat, in its argument order.
+DIGEST_SCHEDULE = (
+    Chat.mode,
+    Chat.digest_time,
+    Chat.timezone,
+    Chat.weekday,
+    Chat.last_digest_period,
+    Chat.created_at,
+)
+
+
+def digest_chats(*columns: Any) -> Select[tuple[Any, ...]]:
+    """Active chats that take digests: ``columns``, then their DIGEST_SCHEDULE."""
+    return select(*columns, *DIGEST_SCHEDULE).where(
+        Chat.active.is_(True), Chat.mode.in_(["daily", "weekly"])
+    )
+
+
 SETTING_FIELDS = frozenset(
     {
         "mode",

@@ -7,9 +7,10 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from news.delivery.periods import due_period
+from news.store.chats import digest_chats
 from news.store.db import Database
 from news.store.outbox import PENDING
-from news.store.tables import Chat, Feed, Outbox, Story
+from news.store.tables import Feed, Outbox, Story
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,13 +51,8 @@ async def snapshot(db: Database, now: datetime) -> Snapshot:
 def _oldest_due_digest(session: Session, now: datetime) -> datetime | None:
     """When the oldest digest that is due and not yet enqueued fell due: the schedule
     leader's lag (a digest tick enqueues every due one, so this stays within a minute)."""
-    query = select(
-        Chat.mode,
-        Chat.digest_time,
-        Chat.timezone,
-        Chat.weekday,
-        Chat.last_digest_period,
-        Chat.created_at,
-    ).where(Chat.active.is_(True), Chat.mode.in_(["daily", "weekly"]))
-    due = [due_period(*row, now) for row in session.execute(query)]
+    due = [
+        due_period(mode, time, zone, weekday, last, created, now)
+        for mode, time, zone, weekday, last, created in session.execute(digest_chats())
+    ]
     return min((period.due_at for period in due if period is not None), default=None)
