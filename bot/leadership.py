@@ -1,4 +1,5 @@
-"""One leader per role across processes: the sender and the scheduler run where they lead.
+"""One leader per role across processes: updates, the sender and the scheduler run where they
+lead.
 
 A ``Lead`` keeps a role's lease row (``news.store.leaders``): the holder renews it every third
 of the lease, a standby asks every second (or every third of the lease, if shorter) and takes
@@ -16,7 +17,7 @@ import contextlib
 import logging
 import secrets
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.health import Observer
@@ -144,3 +145,18 @@ async def send_while_leading(
 async def _set_when_lost(lead: Lead, stop: asyncio.Event, lost: asyncio.Event) -> None:
     await lead.wait_until(False, stop)
     lost.set()
+
+
+async def receive_while_leading(
+    lead: Lead,
+    receive: Callable[[], Awaitable[None]],
+    stop_receiving: Callable[[], Awaitable[None]],
+    stop: asyncio.Event,
+) -> None:
+    """The ``updates`` role: take updates only while this process leads it. Telegram gives a
+    token's updates to one consumer (a second long poll ends the first with 409 Conflict, and
+    both would answer what each got), so a second ``updates`` process stands by."""
+    while await lead.wait_until(True, stop):
+        await receive()
+        await lead.wait_until(False, stop)
+        await stop_receiving()

@@ -10,7 +10,7 @@ processes may run ``send`` or ``schedule``: one leads each, the others stand by.
 ROLES = ("updates", "send", "schedule", "poll")
 ALL = frozenset(ROLES)
 # Roles one process at a time leads, holding a lease (bot.leadership); others stand by.
-LED = ("send", "schedule")
+LED = ("updates", "send", "schedule")
 # Which role runs each recurring job (bot.app.recurring_jobs names them).
 JOB_ROLES = {
     "poll": "poll",

@@ -19,7 +19,7 @@ from bot.commands import ADMIN, DESCRIPTION, PUBLIC, SHORT_DESCRIPTION, Command
 from bot.context import SERVICES_KEY, BotServices
 from bot.handlers import register
 from bot.health import listening
-from bot.leadership import Lead, send_while_leading
+from bot.leadership import Lead, receive_while_leading, send_while_leading
 from bot.logs import redact_token
 from bot.outgoing import Outgoing, pacer_for
 from bot.pacing import Pacer
@@ -131,8 +131,18 @@ async def serve(
         schedule_on_job_queue(application.job_queue, jobs)
         await application.start()
         assert application.updater is not None
-        if "updates" in roles:
-            await receive_updates(application.updater, config.telegram.webhook)
+        receiving = None
+        if "updates" in leads:
+            updater = application.updater
+            receiving = asyncio.create_task(
+                receive_while_leading(
+                    leads["updates"],
+                    partial(receive_updates, updater, config.telegram.webhook),
+                    partial(_stop_receiving, updater),
+                    stop,
+                ),
+                name="updates",
+            )
         log.info("bot running as @%s: %s", application.bot.username, ", ".join(sorted(roles)))
         # Everything loaded so far lives as long as the process: keep it out of the garbage
         # collector's scans, whose pauses would otherwise grow with it and stall replies.
@@ -142,8 +152,9 @@ async def serve(
             config.health.listen, app_services.observer, app_services.db, config.polling.every
         ):
             await stop.wait()
-        if application.updater.running:
-            await application.updater.stop()
+        if receiving is not None:
+            await receiving
+        await _stop_receiving(application.updater)
         if sending is not None:
             await sending
         release.set()
@@ -151,11 +162,16 @@ async def serve(
         await application.stop()
 
 
+async def _stop_receiving(updater: Updater) -> None:
+    if updater.running:
+        await updater.stop()
+
+
 def leads_for(services: Services, roles: frozenset[str]) -> dict[str, Lead]:
-    """A lease for each led role this process runs: ``send`` and ``schedule``. Not ``send``
-    on a SQLite file: its lock already makes one sender (the OS lets it go when the process
-    dies, so a restart sends at once), and refuses a second one (a standby on the same
-    machine adds nothing a restart does not)."""
+    """A lease for each led role this process runs (``updates``, ``send``, ``schedule``); not
+    ``send`` on a SQLite file: its lock already makes one sender (the OS lets it go when the
+    process dies, so a restart sends at once), and refuses a second one (a standby on the
+    same machine adds nothing a restart does not)."""
     lease = services.config.roles.lease
     alone = services.db.engine.dialect.name == "sqlite"
     return {
