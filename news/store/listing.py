@@ -4,7 +4,7 @@ and its topic matches. Reads only, run whole by ``Database.read``."""
 import json
 from collections.abc import Sequence
 from datetime import datetime
-from functools import partial
+from functools import lru_cache, partial
 
 from sqlalchemy import exists, func, select, tuple_
 from sqlalchemy.orm import Session
@@ -58,7 +58,7 @@ def _latest_stories(
 
 def _load_stories(session: Session, *, story_ids: Sequence[int]) -> dict[int, StoredStory]:
     found: dict[int, StoredStory] = {}
-    types = _outlet_types(session) if story_ids else OutletTypes(())
+    types: OutletTypes | None = None  # read once, and only if a story credits a publisher
     for start in range(0, len(story_ids), CHUNK):
         chunk = list(story_ids[start : start + CHUNK])
         rows = session.execute(select(Story, Feed).join(Feed).where(Story.id.in_(chunk))).all()
@@ -66,11 +66,11 @@ def _load_stories(session: Session, *, story_ids: Sequence[int]) -> dict[int, St
         topics = _topics(session, chunk)
         for story, feed in rows:
             others = tuple(n for n in outlets.get(story.id, []) if n != feed.name)
-            publisher_type = (
-                types.type_of(story.publisher, story.publisher_url or story.original_url)
-                if story.publisher
-                else None
-            )
+            publisher_type = None
+            if story.publisher:
+                types = types or _outlet_types(session)
+                url = story.publisher_url or story.original_url
+                publisher_type = types.type_of(story.publisher, url)
             found[story.id] = _from_row(
                 story, feed, others, topics.get(story.id, ()), publisher_type
             )
@@ -81,7 +81,13 @@ def _outlet_types(session: Session) -> OutletTypes:
     """The configured feeds' source types (the feeds table follows the config), to label an
     outlet known only by name or site: "Khmer Times (state-aligned media), via BHRRC"."""
     rows = session.execute(select(Feed.name, Feed.url, Feed.source_type)).all()
-    return OutletTypes(Outlet(name, url, source_type) for name, url, source_type in rows)
+    return _types_of(tuple(Outlet(name, url, source_type) for name, url, source_type in rows))
+
+
+@lru_cache(maxsize=4)
+def _types_of(outlets: tuple[Outlet, ...]) -> OutletTypes:
+    """Built once per set of feeds (the config's), not on every read: it folds every name."""
+    return OutletTypes(outlets)
 
 
 def _outlets(session: Session, story_ids: list[int]) -> dict[int, list[str]]:

@@ -11,7 +11,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
-from news.text.byline import parse_date
+from news.text.byline import parse_date, quoted_headline_date
 from news.text.leadfaults import QUESTION, line_fault, sentence_fault, tidy
 from news.text.quotes import is_balanced, units
 from news.text.sentences import is_complete, split_sentences
@@ -179,10 +179,7 @@ def is_heading(line: str, title: str) -> bool:
     """The title again, a date, or BHRRC's quoted original headline with its date."""
     if parse_date(line) is not None or _repeats(line, title):
         return True
-    if line[:1] not in "\"“‘'«":
-        return False
-    close = max(line.rfind(quote) for quote in "\"”’'»")
-    return close > 0 and parse_date(line[close + 1 :]) is not None
+    return quoted_headline_date(line) is not None
 
 
 def _repeats(line: str, title: str) -> bool:

@@ -22,6 +22,12 @@ async def test_a_standby_updates_process_answers_nothing_until_the_leader_dies(
 ):
     with FakeTelegram(latency=0.01, implicit_chats=True) as tg:
         config = write_config(tmp_path, [], database_url, tg.base_url)
+        # The fleet's 5 s lease, made 20 s: a leader that a busy machine stalls for a few
+        # seconds keeps its lease, and the standby stays a standby until the kill.
+        text = config.read_text(encoding="utf-8")
+        longer = text.replace('[roles]\nlease = "5s"', '[roles]\nlease = "20s"')
+        assert longer != text
+        config.write_text(longer, encoding="utf-8")
         processes = Processes(config, tmp_path, tg.token)
         try:
             processes.start("first", "updates")
