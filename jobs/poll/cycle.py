@@ -52,12 +52,15 @@ class Poller:
         self.feed_poller = FeedPoller(
             self.config, self.db, self.fetcher, self.workers, recorder, self.headlines
         )
-        self.use_config(self.config)
+        self._plan_claims(self.config)
 
     def use_config(self, config: Config) -> None:
         """Switch to a reloaded config (topics, intervals, limits)."""
         self.config = config
         self.feed_poller.use_config(config)
+        self._plan_claims(config)
+
+    def _plan_claims(self, config: Config) -> None:
         self.lease = claim_lease(config)
         # Feeds claimed and not yet recorded: enough to keep every fetch slot busy while
         # the next batch is claimed, few enough that other pollers find work too.

@@ -66,16 +66,19 @@ class FeedPoller:
     topics: tuple[CompiledTopic, ...] = field(init=False)
 
     def __post_init__(self) -> None:
-        self.use_config(self.config)
+        self._build(self.config)
 
     def use_config(self, config: Config) -> None:
-        """Switch to a reloaded config (topics, limits)."""
+        """Switch to a reloaded config (topics, limits, intervals)."""
         self.config = config
+        self._build(config)
+        self.recorder.use_config(config)
+
+    def _build(self, config: Config) -> None:
         self.limiter = HostLimiter(overall=config.http.concurrency, per_host=config.http.per_host)
         self.unparsed = ByteBudget(UNPARSED_BODIES * config.http.max_body)
         self.policy = OutboundPolicy(frozenset(config.http.allow_hosts))
         self.topics = compile_topics(config.topics)
-        self.recorder.use_config(config)
 
     async def poll_feed(self, feed: DueFeed, now: datetime) -> FeedReport:
         """Fetch, parse, store and reschedule one feed. Never raises."""
