@@ -19,7 +19,8 @@ from news.text.invisible import drop_invisible
 from news.text.skim import worth_reading
 from news.text.summary import summarise, truncate
 from news.text.urls import canonical_url, is_http_url, url_key
-from news.topics.match import CompiledTopic, match_topics, may_match
+from news.topics.match import CompiledTopic, match_topics
+from news.topics.screen import may_match
 
 EARLIEST_PLAUSIBLE = datetime(1995, 1, 1, tzinfo=UTC)
 MAX_TITLE = 300

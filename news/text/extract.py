@@ -84,7 +84,7 @@ def extract_item(html: str, *, base_url: str, repeated: frozenset[str] = frozens
 class Credited:
     """An item read, its credit line taken out: what cleaning starts from. Cleaning only
     drops lines and whole words and cuts lines' ends at a space or a sign, so every word of
-    the clean text is a word of ``text`` (``news.topics.match.may_match`` relies on it)."""
+    the clean text is a word of ``text`` (``news.topics.screen.may_match`` relies on it)."""
 
     lines: list[str]
     byline: Byline | None

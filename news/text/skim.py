@@ -7,8 +7,8 @@ with its tags dropped (``news.text.scan.joined_text``) finds most of those at a 
 cost, and never passes over an item that reading would keep anything of:
 
 - Every word of the text is in the joined text, unless a character reference spells part of
-  it. References to a character the screen sees (``news.topics.match.screen_sees``), or to nothing,
-  send the item to be read.
+  it. References to a character the screen sees (``news.topics.screen.screen_sees``), or to
+  nothing, send the item to be read.
 - Topics: ``may_match_glued`` looks for the probes anywhere, since dropping a block's tags
   glues its last word to the next block's first.
 - Credit lines (``news.text.byline``) need "author(s)" followed by a colon, or "published"
@@ -32,7 +32,8 @@ from html.entities import html5 as named_references
 from news.text.entities import unescape
 from news.text.linefind import ODD_CASE
 from news.text.scan import joined_text
-from news.topics.match import CompiledTopic, glued_screen_key, may_match_glued, screen_sees
+from news.topics.compile import CompiledTopic
+from news.topics.screen import glued_screen_key, may_match_glued, screen_sees
 
 __all__ = ["worth_reading"]
 

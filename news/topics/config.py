@@ -44,7 +44,7 @@ _LANGUAGE = re.compile(r"^[a-z]{2,3}$")
 _PUNCTUATION = " .,;:!?'\"()[]-"
 # Khmer terms match inside words, so a one- or two-letter term (ដក) would match almost anything.
 _MIN_KHMER_LENGTH = 3
-# Where one mention of a group's terms is enough (news.topics.match.LEAD_CHARS says what the
+# Where one mention of a group's terms is enough (news.topics.story.LEAD_CHARS says what the
 # lead is); past it a group needs min_mentions.
 Where = Literal["headline", "lead", "anywhere"]
 MAX_MIN_MENTIONS = 20

@@ -1,7 +1,7 @@
 """The one key a configured term and a story's text are compared on. Pure.
 
 Both the config's checks (``news.topics.config``: two spellings of one term are one term) and
-the matcher (``news.topics.match``) need it, so it lives below both of them.
+the matcher (``news.topics.compile``, ``news.topics.story``) need it, so it lives below them.
 """
 
 from news.topics.khmer import matching_key

@@ -11,7 +11,7 @@ from sqlalchemy import func, select, text
 from sqlalchemy.orm import Session
 
 from bot.app import Services, open_services
-from jobs.poll import EXPECTED_BODY, STILL
+from jobs.poll.feed import EXPECTED_BODY, STILL
 from news.fetch.budget import ByteBudget
 from news.fetch.feed import LARGE_BODY
 from news.models import DueFeed, FeedReport, FeedStatus
@@ -332,7 +332,7 @@ async def test_a_download_waits_for_room_in_the_byte_budget_and_a_likely_304_doe
             server.route(path, Reply(rss([item(n)]), etag=f'"v{n}"', delay=0.2))
             feeds.append(feed_entry(f"Feed {n}", server.url(path)))
         services = await open_with(feeds, http={"per_host": 6, "concurrency": 6})
-        budget = services.poller.unparsed = ByteBudget(2 * EXPECTED_BODY)
+        budget = services.poller.feed_poller.unparsed = ByteBudget(2 * EXPECTED_BODY)
         first = await poll(services, T0)
         first_peak, server.peak_total = server.peak_total, 0
         second = await poll(services, LATER)
@@ -383,7 +383,7 @@ async def test_large_bodies_take_turns_for_a_place_and_small_ones_never_wait(
             for n, (name, body) in enumerate(bodies.items())
         ]
     )
-    places = services.poller.limiter.large = Places(1)
+    places = services.poller.feed_poller.limiter.large = Places(1)
     small_stored = asyncio.Event()
 
     async def after_save(feed: DueFeed, saved: SaveResult, now: datetime) -> None:
@@ -395,7 +395,7 @@ async def test_large_bodies_take_turns_for_a_place_and_small_ones_never_wait(
         # feed is stored: if either waited for this one, this would time out.
         await asyncio.wait_for(asyncio.gather(places.queued.wait(), small_stored.wait()), 5)
 
-    services.poller.after_save = after_save
+    services.poller.feed_poller.after_save = after_save
     reports = await poll(services, T0)
     assert {name: r.status for name, r in reports.items()} == dict.fromkeys(bodies, FeedStatus.OK)
     assert {name: len(r.new_stories) for name, r in reports.items()} == dict.fromkeys(bodies, 1)

@@ -14,7 +14,8 @@ from news.text.extract import read_item, take_credit
 from news.text.scan import joined_text
 from news.text.skim import worth_reading
 from news.topics.config import TermGroup, TopicConfig
-from news.topics.match import compile_topics, glued_screen_key, may_match, may_match_glued
+from news.topics.match import compile_topics
+from news.topics.screen import glued_screen_key, may_match, may_match_glued
 from tests.conftest import REPO, SHARED
 
 TOPICS = compile_topics(

@@ -23,7 +23,8 @@ from news.config import load_config
 from news.topics.config import TermGroup, TopicConfig
 from news.topics.keys import term_key
 from news.topics.khmer import has_khmer
-from news.topics.match import LEAD_CHARS, compile_topics, match_topics
+from news.topics.match import compile_topics, match_topics
+from news.topics.story import LEAD_CHARS
 from tests.topics.corpus import CorpusItem, corpus_missing, read_corpus_items
 
 ROOT = Path(__file__).resolve().parents[2]

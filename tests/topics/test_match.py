@@ -15,17 +15,9 @@ from news.text.extract import ItemRead, clean, take_credit
 from news.topics.config import TermGroup, TopicConfig
 from news.topics.keys import term_key
 from news.topics.khmer import INVISIBLE_MARKS, case_folded, has_khmer
-from news.topics.match import (
-    _COMPOSES_WITH_ASCII,
-    _FOLDS_INTO_ASCII,
-    CompiledTopic,
-    TopicMatch,
-    _runs,
-    _screen_key,
-    compile_topics,
-    match_topics,
-    may_match,
-)
+from news.topics.letters import ascii_runs
+from news.topics.match import CompiledTopic, TopicMatch, compile_topics, match_topics
+from news.topics.screen import _COMPOSES_WITH_ASCII, _FOLDS_INTO_ASCII, _screen_key, may_match
 from tests.topics.eval import CONFIG, LABELLED, THRESHOLD, evaluate, main
 
 
@@ -511,5 +503,5 @@ def test_the_cheap_screen_key_has_the_runs_and_khmer_of_the_case_folded_one() ->
         raw = "".join(rng.choices(pieces, k=rng.randint(0, 16)))
         folded = case_folded(raw).encode("utf-8", "surrogatepass")
         key = _screen_key(raw)
-        assert _runs(key) == _runs(folded), repr(raw)
+        assert ascii_runs(key) == ascii_runs(folded), repr(raw)
         assert has_khmer(key.decode()) == has_khmer(folded.decode()), repr(raw)

@@ -10,7 +10,8 @@ import pytest
 from news.config import ConfigError, load_config, parse_config
 from news.topics.config import TopicConfig
 from news.topics.keys import term_key
-from news.topics.match import LEAD_CHARS, _joined_keys, _lead_end, compile_topics, match_topics
+from news.topics.match import compile_topics, match_topics
+from news.topics.story import LEAD_CHARS, _joined_keys, _lead_end
 from tests.topics.corpus import corpus_missing
 from tests.topics.eval import _acronym_starts, _term_starts, evaluate_corpus, weak_matches
 
