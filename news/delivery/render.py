@@ -7,6 +7,7 @@ parsing, wrapper included, and long lists split between stories, never inside on
 """
 
 import html
+import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
@@ -46,6 +47,8 @@ SOURCE_LABELS = {
 MAX_TITLE, MAX_NAME, MAX_SUMMARY, MAX_LIST = 400, 120, 1000, 300
 MAX_HEADING_TOPICS = 160  # characters of topic names in a batch heading; the rest are counted
 MAX_WHY_TERMS = 5  # per topic in a "Why" line
+ENGLISH_ENDINGS = ("ing", "ed", "es", "s")  # stripped to tell near-repeated terms apart
+KHMER = re.compile("[\u1780-\u17ff]")
 # The topics a reader follows: (slug, the name their "Why" line shows), in config order.
 WhyNames = tuple[tuple[str, str], ...]
 
@@ -185,10 +188,40 @@ def _why(story: StoredStory, shown: tuple[tuple[str, str], ...], tr: Translator)
 
 
 def _some_terms(terms: Sequence[str]) -> str:
-    """The first ``MAX_WHY_TERMS`` terms: enough to show why, short enough that every topic
-    of the line still shows (a long story can match twenty terms of one topic)."""
-    shown = ", ".join(terms[:MAX_WHY_TERMS])
-    return shown + "…" if len(terms) > MAX_WHY_TERMS else shown
+    """The first ``MAX_WHY_TERMS`` distinct terms: enough to show why, short enough that every
+    topic of the line still shows (a long story can match twenty terms of one topic)."""
+    distinct = distinct_terms(terms)
+    shown = ", ".join(distinct[:MAX_WHY_TERMS])
+    return shown + "…" if len(distinct) > MAX_WHY_TERMS else shown
+
+
+def distinct_terms(terms: Sequence[str]) -> list[str]:
+    """The terms less those that say again what an earlier one said: "jailed, jail, jail term"
+    is "jailed" to a reader. Two terms are one when their words, stemmed, start alike ("human
+    rights", "Human Rights Watch"), or for Khmer, written without spaces, when one holds the
+    other."""
+    kept: list[tuple[str, tuple[str, ...]]] = []
+    for term in terms:
+        stems = tuple(_stem(word) for word in term.casefold().split())
+        if not any(_same(stems, other) for _, other in kept):
+            kept.append((term, stems))
+    return [term for term, _ in kept]
+
+
+def _same(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
+    shorter, longer = sorted((a, b), key=len)
+    if shorter and longer[: len(shorter)] == shorter:
+        return True
+    khmer = len(a) == len(b) == 1 and KHMER.search(a[0] + b[0]) is not None
+    return khmer and (a[0] in b[0] or b[0] in a[0])
+
+
+def _stem(word: str) -> str:
+    """A word less an English ending, enough to tell "arrests" and "arrested" are one."""
+    for ending in ENGLISH_ENDINGS:
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            return word[: -len(ending)]
+    return word
 
 
 def render_alert(

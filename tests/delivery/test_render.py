@@ -10,6 +10,7 @@ from news.delivery.render import (
     _render_story,
     batch_heading,
     credit_line,
+    distinct_terms,
     fit,
     plain_text,
     render_alert,
@@ -333,3 +334,35 @@ def test_why_shows_a_few_terms_of_each_topic():
     assert _why_line(render_story(many, UTC, EN, FOLLOWED)) == (
         "Why: EBA — t0, t1, t2, t3, t4…; NGO freedoms — LICADHO"
     )
+
+
+def test_why_says_each_thing_once():
+    repeated = replace(
+        TWO_TOPICS,
+        id=79,
+        topics=(
+            TopicMatch(
+                "cambodia-eba", ("jailed", "jail", "jail term", "arrests", "arrested", "EBA")
+            ),
+        ),
+    )
+    assert (
+        _why_line(render_story(repeated, UTC, EN, FOLLOWED)) == "Why: EBA — jailed, arrests, EBA"
+    )
+
+
+def test_distinct_terms_keep_different_things_apart():
+    assert distinct_terms(["human rights", "Human Rights Watch", "land rights", "land grab"]) == [
+        "human rights",
+        "land rights",
+        "land grab",
+    ]
+    assert distinct_terms(["Everything But Arms", "EBA", "EU", "Cambodia"]) == [
+        "Everything But Arms",
+        "EBA",
+        "EU",
+        "Cambodia",
+    ]
+    # Khmer is written without spaces between words: a term inside another is the same thing.
+    assert distinct_terms(["សង្គមស៊ីវិល", "អង្គការសង្គមស៊ីវិល", "អង្គការ"]) == ["សង្គមស៊ីវិល", "អង្គការ"]
+    assert distinct_terms(["", "EBA"]) == ["", "EBA"]
