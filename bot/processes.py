@@ -24,9 +24,8 @@ def this_process(owner: str) -> Holder:
 
 def process_holder(owner: str, pid: int) -> Holder:
     """``owner``, held by process ``pid`` of this host."""
-    ticks = _start_ticks(pid)
-    where = _namespace()
-    started = "" if ticks is None or where is None else f"{where} {ticks}"
+    stat, where = _stat(pid), _namespace()
+    started = "" if stat is None or where is None else f"{where} {stat[1]}"
     return Holder(owner, socket.gethostname(), pid, started)
 
 
@@ -36,10 +35,11 @@ def is_gone(holder: Holder) -> bool:
     where, _, ticks = holder.started.rpartition(" ")
     if holder.host != socket.gethostname() or not where or where != _namespace():
         return False
-    now = _start_ticks(holder.pid)
-    if now is None:  # no such process, unless /proc hides others' (mounted hidepid)
+    stat = _stat(holder.pid)
+    if stat is None:  # no such process, unless /proc hides others' (mounted hidepid)
         return holder.pid > 0 and not _exists(holder.pid)
-    return str(now) != ticks
+    state, start = stat
+    return state in {"Z", "X"} or str(start) != ticks  # a zombie has ended but for its entry
 
 
 def _exists(pid: int) -> bool:
@@ -52,15 +52,16 @@ def _exists(pid: int) -> bool:
     return True
 
 
-def _start_ticks(pid: int) -> int | None:
-    """When ``pid`` started, in clock ticks since boot; None if there is no such process."""
+def _stat(pid: int) -> tuple[str, int] | None:
+    """``pid``'s state and start (clock ticks since boot); None if it cannot be read."""
     try:
         stat = (PROC / str(pid) / "stat").read_text(encoding="ascii", errors="replace")
     except OSError:
         return None
     # "pid (comm) state ppid …": comm may hold spaces and parentheses; starttime is the
     # 20th field after it.
-    return int(stat[stat.rindex(")") + 2 :].split()[19])
+    fields = stat[stat.rindex(")") + 2 :].split()
+    return fields[0], int(fields[19])
 
 
 def _namespace() -> str | None:

@@ -53,6 +53,13 @@ def test_this_process_is_alive_and_a_killed_one_is_gone(child):
     assert is_gone(holder)
 
 
+def test_a_killed_process_its_parent_has_not_reaped_is_gone(child):
+    holder = process_holder("child", child.pid)
+    child.send_signal(signal.SIGKILL)
+    os.waitid(os.P_PID, child.pid, os.WEXITED | os.WNOWAIT)  # ended; left a zombie
+    assert is_gone(holder)
+
+
 async def test_a_lease_whose_holder_was_killed_on_this_host_is_taken_at_once(open_db, child):
     db = open_db()
     assert await hold_lead(db, "updates", process_holder("dead", child.pid), T0, LEASE)
