@@ -23,13 +23,13 @@ $(VENV)/.stamp-dev: pyproject.toml constraints.txt | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $@ $(VENV)/.stamp-run
 
-# --migrate: `make run` is the one process on its database, so after a `git pull` that brings
-# a migration it upgrades in place (a new database is created by any `run`).
+# --migrate: `make run` (or `make poll`) is the one process on its database, so after a
+# `git pull` that brings a migration it upgrades in place (any command creates a new one).
 run: $(VENV)/.stamp-run compile  ## Run the bot (or a dry run without TELEGRAM_BOT_TOKEN)
 	$(BIN)/rights-digest run --migrate --config $(CONFIG)
 
 poll: $(VENV)/.stamp-run compile  ## Poll every due feed once and print what came in
-	$(BIN)/rights-digest poll --once --config $(CONFIG)
+	$(BIN)/rights-digest poll --once --migrate --config $(CONFIG)
 
 test: $(VENV)/.stamp-dev compile  ## Run the whole test suite (the database tests on SQLite)
 	$(BIN)/python -m pytest $(PYTEST_ARGS)

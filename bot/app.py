@@ -32,7 +32,7 @@ from news.feeds.workers import WorkerPool
 from news.fetch.feed import make_http_client
 from news.fetch.thread import FetchThread
 from news.models import FeedReport
-from news.store.db import Database, PoolSettings, open_database, upgrade_database_async
+from news.store.db import Database, PoolSettings, open_database, prepare_schema
 from news.store.feeds import sync_feeds
 from news.store.listing import latest_stories
 
@@ -57,7 +57,8 @@ class Services:
 
 @asynccontextmanager
 async def open_services(config: Config, *, workers: int | None = None) -> AsyncIterator[Services]:
-    """Migrate the database, open it, build the HTTP client and parser pool; close on exit."""
+    """Open the database (created if new), build the HTTP client and parser pool; close on
+    exit."""
     db = await open_migrated(config)
     fetcher = FetchThread(
         make_http_client(
@@ -81,9 +82,10 @@ async def open_services(config: Config, *, workers: int | None = None) -> AsyncI
 
 
 async def open_migrated(config: Config) -> Database:
-    """Bring the database's schema up to date, then open it with the configured pool."""
+    """Create a new database's schema (an older one is the command line's to refuse or
+    upgrade: ``bot.cli``), then open it with the configured pool."""
     storage = config.storage
-    await upgrade_database_async(storage.database_url)
+    await asyncio.to_thread(prepare_schema, storage.database_url, migrate=False)
     pool = PoolSettings(
         size=storage.pool_size,
         overflow=storage.max_overflow,

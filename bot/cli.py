@@ -21,6 +21,7 @@ from bot.logs import configure_logging
 
 if TYPE_CHECKING:
     from news.config import Config
+    from news.store.db import SchemaNotCurrentError
 
 DEFAULT_CONFIGS = (Path("config.toml"), Path("config.example.toml"))
 
@@ -87,11 +88,13 @@ def _parser() -> argparse.ArgumentParser:
         required=True,
         help="one cycle, then exit (the scheduled loop is `run`)",
     )
+    _migrate_flag(poll)
     poll.set_defaults(command=_poll)
 
     latest = command("latest", "print the newest matched stories as a subscriber reads them")
     latest.add_argument("--topic", help="a topic slug (default: every topic)")
     latest.add_argument("-n", type=int, default=5, help="how many (default 5)")
+    _migrate_flag(latest)
     latest.set_defaults(command=_latest)
 
     opml_in = command("import-opml", "add the feeds an OPML file lists to the config file")
@@ -110,14 +113,18 @@ def _parser() -> argparse.ArgumentParser:
         "--role",
         help="what this process does, of updates,send,schedule,poll (default: all four)",
     )
-    run.add_argument(
-        "--migrate",
-        action="store_true",
-        help="upgrade an older database's schema first (else run refuses to start on it; "
-        "a new database is always created)",
-    )
+    _migrate_flag(run)
     run.set_defaults(command=_run)
     return parser
+
+
+def _migrate_flag(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--migrate",
+        action="store_true",
+        help="upgrade an older database's schema first (else the command refuses it; "
+        "a new database is always created)",
+    )
 
 
 def _config_path(given: Path | None) -> Path:
@@ -149,29 +156,38 @@ def _check_config(config: "Config", path: Path, _args: argparse.Namespace) -> in
     return 0
 
 
-def _db(config: "Config", _path: Path, _args: argparse.Namespace) -> int:
+def _db(config: "Config", path: Path, _args: argparse.Namespace) -> int:
     from bot.failures import safe_url
-    from news.store.db import upgrade_database
+    from news.store.db import SchemaNotCurrentError, upgrade_database
 
-    upgrade_database(config.storage.database_url)
+    try:
+        upgrade_database(config.storage.database_url)
+    except SchemaNotCurrentError as newer:  # an upgrade cannot bring a newer one back
+        return _refuse_schema(config, path, newer, "db upgrade")
     print(f"Database is up to date: {safe_url(config.storage.database_url)}")
     return 0
 
 
-def _poll(config: "Config", _path: Path, _args: argparse.Namespace) -> int:
+def _poll(config: "Config", path: Path, args: argparse.Namespace) -> int:
     from bot.app import poll_once
 
+    refused = _check_schema(config, path, "poll --once", migrate=args.migrate)
+    if refused:
+        return refused
     asyncio.run(poll_once(config, sys.stdout))
     return 0
 
 
-def _latest(config: "Config", _path: Path, args: argparse.Namespace) -> int:
+def _latest(config: "Config", path: Path, args: argparse.Namespace) -> int:
     from bot.app import print_latest
 
     slugs = [t.slug for t in config.topics]
     if args.topic is not None and args.topic not in slugs:
         print(f"No topic {args.topic!r}; topics: {', '.join(slugs) or 'none configured'}")
         return 2
+    refused = _check_schema(config, path, "latest", migrate=args.migrate)
+    if refused:
+        return refused
     return asyncio.run(
         print_latest(config, [args.topic] if args.topic else slugs, args.n, sys.stdout)
     )
@@ -222,7 +238,7 @@ def _run(config: "Config", path: Path, args: argparse.Namespace) -> int:
     if not token and "poll" not in roles:
         print(f"{TOKEN_ENV} is not set, and without the poll role a dry run has nothing to do.")
         return 2
-    refused = _refuse_old_schema(config, path, migrate=args.migrate)
+    refused = _check_schema(config, path, "run", migrate=args.migrate)
     if refused:
         return refused
     if not token:
@@ -234,31 +250,42 @@ def _run(config: "Config", path: Path, args: argparse.Namespace) -> int:
     return 0
 
 
-def _refuse_old_schema(config: "Config", path: Path, *, migrate: bool) -> int:
-    """Bring the schema up as ``run`` may (``prepare_schema``); else say what to run, and
-    return the exit code (0: it may start)."""
-    from bot.failures import EXIT_FAILURE, safe_url
-    from news.store.db import SCHEMA_HEAD, SchemaNotCurrentError, prepare_schema
+def _check_schema(config: "Config", path: Path, command: str, *, migrate: bool) -> int:
+    """Before any command that opens the database: create a new one at the newest schema,
+    upgrade an older one only when ``migrate`` (``prepare_schema``), else say in one line
+    what to run. Returns the exit code: 0 when the command may go on."""
+    from news.store.db import SchemaNotCurrentError, prepare_schema
 
     try:
         prepare_schema(config.storage.database_url, migrate=migrate)
-    except SchemaNotCurrentError as old:
-        where = f"The database {safe_url(config.storage.database_url)}"
-        if old.is_behind:
-            print(
-                f"{where} has schema {old.revision}, older than this version's {SCHEMA_HEAD}: "
-                f"run `rights-digest db upgrade --config {path}` first (once, for every "
-                "process using it), or start with `rights-digest run --migrate`.",
-                file=sys.stderr,
-            )
-        else:
-            print(
-                f"{where} has schema {old.revision}, newer than this version's {SCHEMA_HEAD}: "
-                "a newer Rights Digest upgraded it; run that version.",
-                file=sys.stderr,
-            )
-        return EXIT_FAILURE
+    except SchemaNotCurrentError as found:
+        return _refuse_schema(config, path, found, command)
     return 0
+
+
+def _refuse_schema(
+    config: "Config", path: Path, found: "SchemaNotCurrentError", command: str
+) -> int:
+    """Say in one line why the database's schema will not do; return ``EXIT_FAILURE``."""
+    from bot.failures import EXIT_FAILURE, safe_url
+    from news.store.db import SCHEMA_HEAD
+
+    where = safe_url(config.storage.database_url)
+    if found.is_behind:
+        print(
+            f"The database {where} has schema {found.revision}, older than this version's "
+            f"{SCHEMA_HEAD}: run `rights-digest db upgrade --config {path}` first (once, "
+            f"for every process using it), or start with `rights-digest {command} --migrate`.",
+            file=sys.stderr,
+        )
+    else:
+        print(
+            f"The database schema {found.revision} is newer than this version of "
+            f"rights-digest (head {SCHEMA_HEAD}): upgrade rights-digest, or point it at "
+            f"another database (this one is {where}).",
+            file=sys.stderr,
+        )
+    return EXIT_FAILURE
 
 
 if __name__ == "__main__":

@@ -3,10 +3,15 @@ lead.
 
 A ``Lead`` keeps a role's lease row (``news.store.leaders``): the holder renews it every third
 of the lease, a standby asks every second (or every third of the lease, if shorter) and takes
-it once it has run out. The holder counts itself leader only until two thirds of the lease
-after its last renewal began, by its own monotonic clock: a holder that cannot renew (the
-database is unreachable, the process stalled) stops acting a third of a lease before a standby
-may take over, which leaves room for clocks a few seconds apart.
+it once it has run out, or at once if the row's holder is a process of this host that has
+died (``bot.processes``): a bot restarted after a kill -9 answers at once, not a lease later.
+A live holder, and one on another host, keep their lease until it runs out.
+
+The holder counts itself leader only until two thirds of the lease after its last renewal
+began, by its own monotonic clock: a holder that cannot renew (the database is unreachable,
+the process stalled) stops acting a third of a lease before a standby may take over, which
+leaves room for clocks a few seconds apart. (A stalled holder is alive: no one on its host
+takes its lease early.)
 
 On a SQLite file ``send`` is not led this way: the file's lock already makes one sender, and
 the OS lets it go the moment its process dies (``news.store.claims.sole_sender``).
@@ -21,10 +26,11 @@ from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime, timedelta
 
 from bot.health import Observer
+from bot.processes import is_gone, this_process
 from bot.sender import Sender
 from news.store.claims import OutboxBusyError
 from news.store.db import Database
-from news.store.leaders import hold_lead, leave_lead
+from news.store.leaders import hold_lead, lead_holder, leave_lead
 
 log = logging.getLogger(__name__)
 STANDBY_POLL = 1.0  # seconds between a standby's tries (at most a third of the lease)
@@ -46,7 +52,8 @@ class Lead:
         self.db, self.role, self.lease = db, role, lease
         self.observer = observer or Observer()
         self.clock, self.now = clock, now
-        self.owner = secrets.token_hex(8)
+        self.me = this_process(secrets.token_hex(8))
+        self.owner = self.me.owner
         self.changed = asyncio.Event()  # set whenever this process gains or loses the lease
         self._valid_until = 0.0  # monotonic
         self._was_held = False
@@ -76,12 +83,25 @@ class Lead:
     async def _try(self) -> None:
         started = self.clock()
         try:
-            held = await hold_lead(self.db, self.role, self.owner, self.now(), self.lease)
+            held = await self._hold()
         except Exception as error:  # no answer: try again; act only while the lease lasts
             log.warning("%s lease: the database did not answer (%s)", self.role, error)
         else:  # not held: another process took it, ours having run out
             self._valid_until = started + self.lease.total_seconds() * 2 / 3 if held else 0.0
         self._note(self.holds())
+
+    async def _hold(self) -> bool:
+        """Hold the lease; if another has it, take it from a holder found dead."""
+        now = self.now()
+        if await hold_lead(self.db, self.role, self.me, now, self.lease):
+            return True
+        holder = await lead_holder(self.db, self.role)
+        if holder is None or not is_gone(holder):
+            return False
+        log.info("%s lease: its holder (pid %s) is dead; taking it", self.role, holder.pid)
+        return await hold_lead(
+            self.db, self.role, self.me, now, self.lease, take_from=holder.owner
+        )
 
     def _note(self, held: bool) -> None:
         if held != self._was_held:

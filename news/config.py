@@ -307,7 +307,8 @@ class DeliveryConfig(_Section):
 class RolesConfig(_Section):
     """Leaders: one process sends and one schedules; the others stand by to take over."""
 
-    # The leader renews every third of it; a standby takes over once it has run out.
+    # The leader renews every third of it; a standby takes over once it has run out (or at
+    # once, on the holder's host, if the holder died: a restart after a kill -9).
     lease: Lease = timedelta(seconds=15)
 
 

@@ -8,6 +8,7 @@ start together: under a lock file beside a SQLite file, under an advisory lock o
 """
 
 import asyncio
+import re
 from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import asynccontextmanager, contextmanager, nullcontext
 from dataclasses import dataclass, field
@@ -44,7 +45,8 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration's revision (tests/store/test_migrations.py checks it against Alembic's): a
 # database already there is opened without loading Alembic, which the bot would then carry
 # for the rest of its life (12 MB, with Mako).
-SCHEMA_HEAD = "0014"
+SCHEMA_HEAD = "0016"
+_REVISION = re.compile(r'^revision(?:: str)? = "([^"]+)"$', re.MULTILINE)
 T = TypeVar("T")
 # How each async PostgreSQL driver names its connect timeout (seconds).
 _CONNECT_TIMEOUT = {"asyncpg": "timeout", "psycopg": "connect_timeout"}
@@ -168,6 +170,9 @@ def upgrade_database(url: str) -> None:
     if schema_revision(url) == SCHEMA_HEAD:
         return
     with _migration_lock(url):
+        revision = schema_revision(url)
+        if revision is not None and revision not in known_revisions():
+            raise SchemaNotCurrentError(revision)  # Alembic would fail on it, with a traceback
         _upgrade(url)
 
 
@@ -199,9 +204,19 @@ class SchemaNotCurrentError(Exception):
 
     @property
     def is_behind(self) -> bool:
-        """Older than ours (an upgrade brings it here), not newer (a newer program made it).
-        Revisions are zero-padded numbers: they sort as strings."""
-        return self.revision < SCHEMA_HEAD
+        """Older than ours (an upgrade brings it here), not newer: a revision our migrations
+        do not know was made by a newer program (or another branch of this one)."""
+        return self.revision in known_revisions()
+
+
+def known_revisions() -> frozenset[str]:
+    """Every revision our migrations make, read from their files without loading Alembic
+    (each sets ``revision: str = "…"``)."""
+    found = (
+        _REVISION.search(path.read_text(encoding="utf-8"))
+        for path in (MIGRATIONS / "versions").glob("*.py")
+    )
+    return frozenset(match.group(1) for match in found if match is not None)
 
 
 def prepare_schema(url: str, *, migrate: bool) -> None:
@@ -221,7 +236,7 @@ def prepare_schema(url: str, *, migrate: bool) -> None:
         revision = schema_revision(url)
         if revision == SCHEMA_HEAD:
             return
-        if revision is not None and (not migrate or revision > SCHEMA_HEAD):
+        if revision is not None and (not migrate or revision not in known_revisions()):
             raise SchemaNotCurrentError(revision)
         _upgrade(url)
 

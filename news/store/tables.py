@@ -280,9 +280,10 @@ class Delivery(Base):
 
 
 class Leader(Base):
-    """Which process leads a role (``send``, ``schedule``) for the bot, and until when.
+    """Which process leads a role (``updates``, ``send``, ``schedule``), and until when.
 
-    Renewed by its holder every third of the lease; taken over by another only once expired.
+    Renewed by its holder every third of the lease; taken over by another once expired, or
+    at once by a process on the same host that sees the holder is dead (``bot.leadership``).
     """
 
     __tablename__ = "leaders"
@@ -290,3 +291,8 @@ class Leader(Base):
     role: Mapped[str] = mapped_column(String(32), primary_key=True)
     owner: Mapped[str] = mapped_column(String(32))
     until: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The holding process: its host name, pid, and what tells it from a later process given
+    # the same pid ("" where unknown: such a holder is never taken to be dead).
+    host: Mapped[str] = mapped_column(String(255), default="", server_default="")
+    pid: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    started: Mapped[str] = mapped_column(String(100), default="", server_default="")

@@ -1,8 +1,7 @@
 """`rights-digest run` and the database's schema: a new database is created at the newest
-schema, an older one is refused unless `--migrate` is given, a newer one refused; two
+schema, an older one is upgraded with `--migrate` (refusals: test_schema_check.py); two
 processes starting at once on a new database both come up, and the schema is built once."""
 
-import asyncio
 import signal
 import subprocess
 import threading
@@ -15,8 +14,6 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 from sqlalchemy.pool import NullPool
 
-from bot.cli import main
-from bot.failures import safe_url
 from news.store.db import SCHEMA_HEAD, alembic_config, upgrade_database
 from tests.bot.test_cli import EXE, as_from_a_terminal, clean_env, write_config
 from tests.bot.test_webhook import free_port
@@ -97,36 +94,6 @@ class Started:
         assert self.process.stderr is not None
         self.process.stderr.close()
         return code, "".join(self.err)
-
-
-def test_run_refuses_an_older_schema_and_says_what_to_run(
-    tmp_path, empty_database_url, capsys, monkeypatch
-):
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    older = previous_revision(empty_database_url)
-    command.upgrade(alembic_config(empty_database_url), older)
-    config = write_config(tmp_path, [], database_url=empty_database_url)
-    assert main(["run", "--config", str(config)]) == 3
-    assert capsys.readouterr().err == (
-        f"The database {safe_url(empty_database_url)} has schema {older}, older than this "
-        f"version's {SCHEMA_HEAD}: run `rights-digest db upgrade --config {config}` first "
-        "(once, for every process using it), or start with `rights-digest run --migrate`.\n"
-    )
-    assert revision(empty_database_url) == [(older,)]
-
-
-def test_run_refuses_a_schema_newer_than_it_knows(
-    tmp_path, empty_database_url, capsys, monkeypatch
-):
-    monkeypatch.delenv("TELEGRAM_BOT_TOKEN", raising=False)
-    command.upgrade(alembic_config(empty_database_url), "head")
-    asyncio.run(set_revision(empty_database_url, "9999"))
-    config = write_config(tmp_path, [], database_url=empty_database_url)
-    assert main(["run", "--migrate", "--config", str(config)]) == 3
-    assert capsys.readouterr().err == (
-        f"The database {safe_url(empty_database_url)} has schema 9999, newer than this "
-        f"version's {SCHEMA_HEAD}: a newer Rights Digest upgraded it; run that version.\n"
-    )
 
 
 @pytest.mark.slow

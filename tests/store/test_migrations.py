@@ -12,6 +12,7 @@ from sqlalchemy.ext.asyncio import create_async_engine
 from news.store.db import (
     SCHEMA_HEAD,
     alembic_config,
+    known_revisions,
     schema_revision,
     upgrade_database,
     upgrade_database_async,
@@ -74,3 +75,9 @@ async def test_an_upgrade_that_fails_half_way_leaves_nothing_behind(empty_databa
 
     await upgrade_database_async(empty_database_url)
     assert await asyncio.to_thread(schema_revision, empty_database_url) == SCHEMA_HEAD
+
+
+def test_known_revisions_are_alembics():
+    """Read without Alembic, from the files: the same revisions Alembic finds."""
+    script = ScriptDirectory.from_config(alembic_config("sqlite+aiosqlite://"))
+    assert known_revisions() == {rev.revision for rev in script.walk_revisions()}
