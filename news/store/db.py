@@ -44,7 +44,7 @@ MIGRATIONS = Path(__file__).with_name("migrations")
 # The newest migration's revision (tests/store/test_migrations.py checks it against Alembic's): a
 # database already there is opened without loading Alembic, which the bot would then carry
 # for the rest of its life (12 MB, with Mako).
-SCHEMA_HEAD = "0014"
+SCHEMA_HEAD = "0015"
 T = TypeVar("T")
 # How each async PostgreSQL driver names its connect timeout (seconds).
 _CONNECT_TIMEOUT = {"asyncpg": "timeout", "psycopg": "connect_timeout"}

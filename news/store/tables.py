@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -289,4 +290,18 @@ class Leader(Base):
 
     role: Mapped[str] = mapped_column(String(32), primary_key=True)
     owner: Mapped[str] = mapped_column(String(32))
+    until: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class RateShare(Base):
+    """What one pacing role (``updates``, ``send``) paces at, wants, and until when its
+    grant holds: split processes lend each other the token's idle rate (``bot.rate_share``).
+    """
+
+    __tablename__ = "rate_shares"
+
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(32))
+    rate: Mapped[float] = mapped_column(Float)
+    wants: Mapped[float] = mapped_column(Float)
     until: Mapped[datetime] = mapped_column(UTCDateTime)

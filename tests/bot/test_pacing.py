@@ -3,8 +3,8 @@
 import math
 
 import pytest
+from pydantic import ValidationError
 
-from bot.outgoing import global_rate
 from bot.pacing import Pacer
 from news.config import DeliveryConfig
 
@@ -60,7 +60,7 @@ def test_pushes_leave_waiting_replies_the_last_places():
 def test_reply_tickets_are_spaced_and_independent_of_planned_pushes():
     p = pacer(rate=4.0)
     assert [p.reserve(chat, "private", 0.0) for chat in (1, 2, 3, 4)] == [0.0, 0.25, 0.5, 0.75]
-    assert [p.ticket(0.0) for _ in range(3)] == [0.0, 0.25, 0.5]
+    assert [p.ticket_wait(p.ticket(0.0), 0.0) for _ in range(3)] == [0.0, 0.25, 0.5]
 
 
 def test_a_held_chat_waits_and_others_do_not():
@@ -88,9 +88,27 @@ def test_chats_that_may_send_again_are_forgotten():
     assert p._chats.keys() == {1}
 
 
-def test_replies_and_pushes_from_two_processes_share_the_tokens_rate():
-    config = DeliveryConfig(global_rate=28, reply_share=0.05)
-    apart = global_rate(config, frozenset({"updates"})) + global_rate(config, frozenset({"send"}))
-    assert apart == pytest.approx(28)
-    assert global_rate(config, frozenset({"send"})) == pytest.approx(26.6)
-    assert global_rate(config, frozenset({"updates", "send", "poll"})) == 28  # one pacer
+def test_a_raise_brings_waiting_replies_forward():
+    p = pacer(rate=1.0)
+    tickets = [p.ticket(0.0) for _ in range(5)]
+    assert p.ticket_wait(tickets[4], 0.0) == 4.0
+    p.set_rate(4.0, 1.0)  # ticket 1 went at 1.0; the rest are now 0.25 s apart
+    assert [p.ticket_wait(t, 1.0) for t in tickets[1:]] == [0.0, 0.25, 0.5, 0.75]
+
+
+def test_at_rate_0_or_past_its_grant_nothing_is_admitted():
+    p = pacer(rate=4.0)
+    p.set_rate(0.0, 0.0)
+    ticket = p.ticket(0.0)
+    assert p.ticket_wait(ticket, 0.0) == math.inf
+    assert p.admit(1, "private", 0.0) > 0
+    p.set_rate(4.0, 1.0, until=2.0)
+    assert p.ticket_wait(ticket, 1.0) == 0.0
+    assert p.admit(1, "private", 1.0) == 0.0
+    assert p.admit(2, "private", 2.5) > 0  # the grant ran out: held until renewed
+    assert p.rate(2.5) == 0.0
+
+
+def test_a_config_that_still_sets_reply_share_is_told_it_was_removed():
+    with pytest.raises(ValidationError, match="reply_share was removed"):
+        DeliveryConfig.model_validate({"global_rate": 28, "reply_share": 0.05})
