@@ -98,6 +98,7 @@ class RateShare:
         self._published: tuple[float, float] | None = None
         self._renew_at = 0.0  # monotonic
         self._held = False  # whether the row is ours
+        self._failing = False  # the last step raised: said once
         outgoing.set_rate(0.0)  # nothing until a first grant is written
 
     def wants(self) -> float:
@@ -115,9 +116,18 @@ class RateShare:
                 try:
                     await self.step()
                 except Exception as error:  # the grant runs out on its own: pace at 0
-                    log.warning(
-                        "%s rate share: the database did not answer (%s)", self.role, error
-                    )
+                    if not self._failing:  # once, not four times a second
+                        log.warning(
+                            "%s rate share: the database did not answer (%s); pausing "
+                            "once the grant runs out",
+                            self.role,
+                            error,
+                        )
+                    self._failing = True
+                else:
+                    if self._failing:
+                        log.info("%s rate share: the database answers again", self.role)
+                    self._failing = False
                 with contextlib.suppress(TimeoutError):
                     await asyncio.wait_for(stop.wait(), self.every)
         finally:
