@@ -103,10 +103,13 @@ async def scenario(
     return result
 
 
-async def measure(before: Path | None) -> dict[str, Any]:
+async def measure(before: Path | None, only: str | None = None) -> dict[str, Any]:
     split = ["updates", "send"]
+    if only is not None:  # one run, to look at it again
+        return {only: await scenario(before or REPO, split, PUSHES if "broadcast" in only else 0)}
     runs: dict[str, Any] = {
         "one process, idle": await scenario(REPO, ["updates,send"], 0),
+        "one process, broadcast": await scenario(REPO, ["updates,send"], PUSHES),
         "split, idle": await scenario(REPO, split, 0),
         "split, broadcast": await scenario(REPO, split, PUSHES),
     }
@@ -119,12 +122,14 @@ async def measure(before: Path | None) -> dict[str, Any]:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--before", type=Path, help="a checkout of the code to compare with")
+    parser.add_argument("--only", help='one split run: "split, idle" or "split, broadcast"')
     args = parser.parse_args()
     print(f"B9: 100 /start to a split deployment, idle and during {PUSHES} pushes", flush=True)
-    runs = asyncio.run(measure(args.before))
-    floor = runs["one process, idle"]["replies"]["last_reply_s"]
-    for run in runs.values():  # beside the baseline from the same run
-        run["last_reply_vs_one_process"] = round(run["replies"]["last_reply_s"] / floor, 2)
+    runs = asyncio.run(measure(args.before, args.only))
+    if "one process, idle" in runs:
+        floor = runs["one process, idle"]["replies"]["last_reply_s"]
+        for run in runs.values():  # beside the baseline from the same run
+            run["last_reply_vs_one_process"] = round(run["replies"]["last_reply_s"] / floor, 2)
     result = {"load_average": os.getloadavg(), "runs": runs}
     write_result("b9_split", result)
     print(json.dumps(result, indent=2))

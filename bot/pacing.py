@@ -28,6 +28,7 @@ GROUP_TYPES = ("group", "supergroup", "channel")
 GROUP_WINDOW = 60.0  # Telegram counts a group's messages per minute
 UNTIL_ANSWERED = math.inf  # the wait while the chat's limit is taken by messages in flight
 HOLD = 0.25  # seconds before looking again while the rate is 0
+BURST_GAP = 0.5  # of a slot (1/rate): the least time between two sends admitted
 
 
 @dataclass(slots=True)
@@ -158,9 +159,12 @@ class Pacer:
         rate = self.rate(now)
         if rate <= 0:  # nothing granted: hold, and look again
             return HOLD
+        # Never a burst, even after a hold or a raise: what was held goes out spaced. Telegram
+        # counts the arrivals, and a burst arrives spread into the next second's window.
+        gap = self._sent[-1] + BURST_GAP / rate - now if self._sent else 0.0
         places = max(1, int(rate)) - (0 if urgent else self.urgent)
         if len(self._sent) < places:
-            return 0.0
+            return max(0.0, gap)
         if places <= 0:  # replies want every place: look again when the oldest send leaves
             return self._sent[0] + 1.0 - now if self._sent else 1.0 / rate
         return self._sent[len(self._sent) - places] + 1.0 - now

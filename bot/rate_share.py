@@ -148,6 +148,8 @@ class RateShare:
         wants = self.wants()
         allowed = await self._allowed(wants)
         current = pacer.rate(self.clock())  # 0 once the grant ran out: renewing is a raise
+        if current == 0 < pacer.global_rate:
+            log.warning("%s rate share: the grant ran out before its renewal", self.role)
         if min(allowed, current) < pacer.global_rate:
             self.outgoing.set_rate(min(allowed, current), pacer.rate_until)
         started = self.clock()

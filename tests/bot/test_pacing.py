@@ -23,10 +23,23 @@ def test_slots_are_spaced_by_the_global_rate_and_per_chat_interval():
 
 def test_late_sends_that_bunch_up_are_held_to_the_rolling_window():
     p = pacer(rate=4.0)
-    # Four sends planned a quarter second apart all wake together, late, at 0.9 s.
-    assert [p.admit(chat, "private", 0.9) for chat in (1, 2, 3, 4)] == [0.0] * 4
-    assert p.admit(5, "private", 0.95) == 0.9 + 1.0 - 0.95  # a fifth must wait for the window
+    # Four sends planned a quarter second apart all wake together, late, at 0.9 s: they go
+    # half a slot apart, not in a burst (Telegram would see the burst spill into the next
+    # second), and a fifth waits for the window.
+    assert p.admit(1, "private", 0.9) == 0.0
+    assert p.admit(2, "private", 0.9) == pytest.approx(0.125)
+    assert [p.admit(chat, "private", at) for chat, at in ((2, 1.025), (3, 1.15), (4, 1.275))] == [
+        0.0
+    ] * 3
+    assert p.admit(5, "private", 1.4) == 0.9 + 1.0 - 1.4
     assert p.admit(5, "private", 1.9) == 0.0
+
+
+def test_what_a_hold_kept_back_goes_out_spaced():
+    p = pacer(rate=4.0)
+    p.hold_all(1.0)
+    assert p.admit(1, "private", 1.0) == 0.0
+    assert [p.admit(chat, "private", 1.0) for chat in (2, 3)] == pytest.approx([0.125] * 2)
 
 
 def test_a_private_chat_is_spaced_from_when_its_message_was_answered():
@@ -49,10 +62,12 @@ def test_a_group_takes_twenty_messages_a_minute_in_any_rhythm():
 
 def test_pushes_leave_waiting_replies_the_last_places():
     p = pacer(rate=4.0)
-    assert [p.admit(chat, "private", 0.0) for chat in (1, 2, 3)] == [0.0] * 3
+    assert [p.admit(chat, "private", at) for chat, at in ((1, 0.0), (2, 0.125), (3, 0.25))] == [
+        0.0
+    ] * 3
     p.urgent = 1  # a reply is waiting
-    assert p.admit(4, "private", 0.1) == 0.9  # the push would take the reply's place
-    assert p.admit(5, "private", 0.1, urgent=True) == 0.0
+    assert p.admit(4, "private", 0.4) == 0.6  # the push would take the reply's place
+    assert p.admit(5, "private", 0.4, urgent=True) == 0.0
     p.urgent = 0
     assert p.admit(4, "private", 1.0) == 0.0
 
