@@ -15,8 +15,9 @@ holds. Every ``every`` seconds each reads the other's row and takes what ``allot
   windows): a process that just lowered still counts for what it sent before.
 - a grant holds ``grant`` seconds from the write that made it: a process that cannot write
   (the database slow or gone) paces at 0 once it runs out, and the other counts its row as 0
-  only ``margin`` seconds after that, which leaves room for clocks a little apart. So a
-  stalled sender never keeps replies waiting for longer than its grant and the margin.
+  only ``margin`` seconds after that: its last sends still count for a second in Telegram's
+  window, and clocks may be a second apart. So a stalled sender never keeps replies waiting
+  for longer than its grant and the margin.
 """
 
 import asyncio
@@ -37,7 +38,9 @@ log = logging.getLogger(__name__)
 SHARED = ("updates", "send")  # the roles that pace messages
 EVERY = 0.25  # seconds between looks at the other's row
 GRANT = 2.0  # seconds a published share holds without renewal
-MARGIN = 1.0  # seconds past another's grant before its row counts as 0
+# Seconds past another's grant before its row counts as 0: the second its last sends still
+# count in Telegram's window, and a second for clocks apart.
+MARGIN = 2.0
 
 
 @dataclass(frozen=True, slots=True)

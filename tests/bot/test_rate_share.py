@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from bot.rate_share import Share, allot, splits
+from bot.rate_share import GRANT, MARGIN, Share, allot, splits
 
 GLOBAL = 28.0
-GRANT, MARGIN, WINDOW = 2.0, 1.0, 1.0
+WINDOW = 1.0  # Telegram's, in seconds
 
 
 @dataclass
@@ -24,6 +24,7 @@ class Process:
     """One side's pacer and where it is in its step."""
 
     role: str
+    skew: float = 0.0  # its wall clock, ahead of the true time by this much
     rate: float = 0.0
     until: float = 0.0  # its grant: past it, it paces at 0
     phase: int = 0
@@ -64,7 +65,7 @@ class World:
         """One atomic part of ``RateShare.step``."""
         t = self.t
         if p.phase == 0:  # read; lower at once
-            p.allowed = allot(GLOBAL, p.role, self.want(p), self.other(p), t, MARGIN)
+            p.allowed = allot(GLOBAL, p.role, self.want(p), self.other(p), t + p.skew, MARGIN)
             p.current = p.in_force(t)  # 0 once the grant ran out: renewing is a raise
             if min(p.allowed, p.current) < p.rate:
                 p.set(min(p.allowed, p.current), t)
@@ -74,14 +75,14 @@ class World:
                 p.set(0.0, t)
                 p.current = 0.0
             counts = max(p.allowed, p.in_force(t), p.window(t))
-            self.rows[p.role] = Share(counts, self.want(p), t + GRANT)
+            self.rows[p.role] = Share(counts, self.want(p), t + p.skew + GRANT)
             if p.until <= t:  # the grant had run out: it paced at 0 since
                 p.changes.append((p.until, 0.0))
             p.until = t + GRANT
             p.changes.append((t, p.in_force(t)))
             p.phase = 2 if p.allowed > p.current else 0
         else:  # read again; raise only as far as both reads allow
-            again = allot(GLOBAL, p.role, self.want(p), self.other(p), t, MARGIN)
+            again = allot(GLOBAL, p.role, self.want(p), self.other(p), t + p.skew, MARGIN)
             p.set(min(p.allowed, again), t)
             p.phase = 0
 
@@ -99,10 +100,14 @@ actions = st.one_of(
 
 
 @settings(max_examples=400, deadline=None)
-@given(st.lists(actions, max_size=80), st.sampled_from([None, 0, 1]))
-def test_two_processes_never_pace_past_the_token_and_reach_their_share(script, stalled):
+@given(
+    st.lists(actions, max_size=80),
+    st.sampled_from([None, 0, 1]),
+    st.sampled_from([-1.0, 0.0, 0.5, 1.0]),  # clocks up to a second apart
+)
+def test_two_processes_never_pace_past_the_token_and_reach_their_share(script, stalled, skew):
     world = World()
-    processes = [Process("updates"), Process("send")]
+    processes = [Process("updates", skew=skew), Process("send")]
     for action, value in script:
         if action == "step":
             world.step(processes[int(value)])
@@ -139,7 +144,7 @@ def test_allot_gives_replies_first_and_the_sender_the_rest():
     assert allot(28, "updates", 0, None, now, MARGIN) == 28  # no sender: all of it
     stale = Share(rate=28, wants=28, until=now - 0.5)
     assert allot(28, "updates", 10, stale, now, MARGIN) == 0  # not before the margin
-    assert allot(28, "updates", 10, stale, now + 0.5, MARGIN) == 28  # then it counts as 0
+    assert allot(28, "updates", 10, stale, now + 1.5, MARGIN) == 28  # then it counts as 0
 
 
 def test_only_a_process_with_one_of_the_two_roles_shares():
