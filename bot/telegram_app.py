@@ -115,7 +115,7 @@ async def serve(
         keeping = [asyncio.create_task(lead.keep(release)) for lead in leads.values()]
         if (shared := splits(roles)) is not None:  # lend the other process idle rate
             sharing = _rate_share(app_services, services.outgoing, shared, leads.get(shared))
-            keeping.append(asyncio.create_task(sharing.keep(release), name="rate share"))
+            keeping.append(asyncio.create_task(sharing.keep(release), name="rate_share"))
         sending = None
         if "send" in leads:
             sending = asyncio.create_task(
