@@ -20,6 +20,7 @@ SCENARIOS = (
     "b6_burst",
     "b7_processes",
     "b8_html",
+    "b9_split",
 )
 DOC = REPO / "docs" / "benchmarks.md"
 
@@ -204,7 +205,7 @@ def rows() -> list[tuple[str, str, str, str, str, str]]:
                 mark(b5["idle_tree_mb"]["rss"] <= 150),
             ),
         ]
-    return table + _b6_rows() + _b7_rows() + _b8_rows()
+    return table + _b6_rows() + _b7_rows() + _b8_rows() + _b9_rows()
 
 
 def _scaling_rows() -> list[tuple[str, str, str, str, str, str]]:
@@ -276,7 +277,7 @@ def _b7_rows() -> list[tuple[str, str, str, str, str, str]]:
         return []
     pushes = b7["pushes"]
     return [
-        ("B7 processes", f"6 processes, {b7['chats']:,} chats: sends/s (sender at 27.55/s)",
+        ("B7 processes", f"6 processes, {b7['chats']:,} chats: sends/s (29/s lent)",
          f"{pushes['messages_per_second']}/s", "one process: B2", "≥ 27/s",
          mark(pushes["messages_per_second"] >= 27)),
         ("B7 processes", "429 answers (pushes and replies)",
@@ -534,3 +535,21 @@ def main() -> None:
 
 if __name__ == "__main__":
     main()
+
+
+def _b9_rows() -> list[tuple[str, str, str, str, str, str]]:
+    b9 = load("b9_split")
+    if not b9:
+        return []
+    runs = b9["runs"]
+    split, one = runs["split, idle"]["replies"], runs["one process, idle"]["replies"]
+    broadcast = runs["split, broadcast"]
+    return [
+        ("B9 split", "updates and send apart: 100 /start, last answered after",
+         f"{split['last_reply_s']} s", f"one process {one['last_reply_s']} s", "",
+         f"{runs['split, idle']['last_reply_vs_one_process']}× one process"),
+        ("B9 split", "the same during a 1,000-chat broadcast: last reply / pushes/s / 429s",
+         f"{broadcast['replies']['last_reply_s']} s / "
+         f"{broadcast['pushes']['messages_per_second']}/s / {broadcast['pushes']['http_429']}",
+         "", "", ""),
+    ]  # fmt: skip

@@ -7,6 +7,7 @@ sent is logged with the chat and the reason, never its text: never silence.
 """
 
 import asyncio
+import contextlib
 import logging
 import math
 import time
@@ -18,7 +19,6 @@ from typing import TypeVar
 from telegram.error import BadRequest, NetworkError, RetryAfter, TelegramError
 
 from bot.pacing import Pacer
-from bot.roles import ALL
 from news.config import DeliveryConfig
 
 log = logging.getLogger(__name__)
@@ -28,30 +28,18 @@ IN_FLIGHT_POLL = 0.05  # how often to look again while a chat's message is in fl
 ATTEMPTS = 4  # a reply's tries through network errors and timeouts
 RETRY_BASE = 0.5  # seconds before a reply's second try, doubled for each one after
 MAX_REPLY_WAIT = 120.0  # seconds of 429s a reply waits out before it is given up
+MAX_TICKET_WAIT = 1.0  # a reply waiting for its ticket looks again at least this often
 
 
-def pacer_for(config: DeliveryConfig, roles: frozenset[str] = ALL) -> Pacer:
-    """The pacer for the configured limits, for a process running ``roles``.
-
-    Telegram's global limit is per token, and each process paces only what it sends: when
-    replies (``updates``) and pushes (``send``) go from different processes, the updates one
-    keeps ``reply_share`` of the rate and the sender the rest, so that together they stay
-    within it. One process with both paces them together at the whole rate.
-    """
+def pacer_for(config: DeliveryConfig) -> Pacer:
+    """The pacer for the configured limits, at the token's whole rate: a process running
+    ``updates`` or ``send`` without the other starts at 0 and is lent its part of it by
+    ``bot.rate_share``."""
     return Pacer(
-        global_rate(config, roles),
+        config.global_rate,
         config.private_interval.total_seconds(),
         config.group_per_minute,
     )
-
-
-def global_rate(config: DeliveryConfig, roles: frozenset[str]) -> float:
-    """This process's share of the token's messages per second."""
-    if "updates" in roles and "send" not in roles:
-        return config.global_rate * config.reply_share
-    if "send" in roles and "updates" not in roles:
-        return config.global_rate * (1 - config.reply_share)
-    return config.global_rate
 
 
 class Outgoing:
@@ -68,6 +56,20 @@ class Outgoing:
         self.pacer, self.clock = pacer, clock
         self.attempts, self.retry_base = attempts, retry_base
         self._recent_floods: list[tuple[float, int]] = []
+        self.waiting = 0  # replies waiting for their turn: what an updates process wants
+        self._rate_changed = asyncio.Event()
+
+    def set_rate(self, rate: float, until: float = math.inf) -> None:
+        """Pace at ``rate`` until ``until`` (monotonic); replies waiting for their ticket
+        look again at once."""
+        self.pacer.set_rate(rate, self.clock(), until)
+        self._rate_changed.set()
+        self._rate_changed = asyncio.Event()
+
+    async def _rate_change(self, wait: float) -> None:
+        """Until ``wait`` has passed or the rate changed, whichever is first."""
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._rate_changed.wait(), min(wait, MAX_TICKET_WAIT))
 
     @asynccontextmanager
     async def turn(
@@ -83,7 +85,13 @@ class Outgoing:
 
     async def _admitted(self, chat_id: int, chat_type: str, urgent: bool) -> None:
         if urgent:
-            await asyncio.sleep(max(0.0, self.pacer.ticket(self.clock()) - self.clock()))
+            self.waiting += 1
+            try:
+                ticket = self.pacer.ticket(self.clock())
+                while (wait := self.pacer.ticket_wait(ticket, self.clock())) > 0:
+                    await self._rate_change(wait)
+            finally:
+                self.waiting -= 1
             self.pacer.urgent += 1
         try:
             # Waiting for the clock, not for an event: the windows free up by time passing.

@@ -13,6 +13,11 @@ edits, reply or push, is admitted here, so their sum keeps the limits:
 Sends are spaced, not burst: pushes are planned a slot every 1/rate seconds (``reserve``),
 replies take tickets in a sequence of their own (``ticket``). A send that wakes late (a busy
 event loop) is still checked against the sends actually made in the last second.
+
+The rate may change while sends wait (``set_rate``: split processes lend each other the
+token's idle rate, ``bot.rate_share``), and holds only until ``rate_until``: past it, or at
+0, nothing is admitted. Reply tickets are positions in the sequence, not times, so a raise
+brings the waiting ones forward.
 """
 
 import math
@@ -22,6 +27,8 @@ from dataclasses import dataclass, field
 GROUP_TYPES = ("group", "supergroup", "channel")
 GROUP_WINDOW = 60.0  # Telegram counts a group's messages per minute
 UNTIL_ANSWERED = math.inf  # the wait while the chat's limit is taken by messages in flight
+HOLD = 0.25  # seconds before looking again while the rate is 0
+BURST_GAP = 0.5  # of a slot (1/rate): the least time between two sends admitted
 
 
 @dataclass(slots=True)
@@ -42,30 +49,59 @@ class Pacer:
     private_interval: float
     group_per_minute: int
     urgent: int = 0  # replies waiting to be admitted: pushes leave them as many places
+    rate_until: float = math.inf  # the rate holds until then (a grant not renewed: 0 after)
     _next_slot: float = 0.0
-    _next_ticket: float = 0.0
+    _ticket_at: float = 0.0  # ticket number ``_ticket_base`` is due then, the rest 1/rate apart
+    _ticket_base: float = 0.0
+    _tickets: int = 0  # tickets taken
     _planned: dict[int, float] = field(default_factory=dict)
     _chats: dict[int, _Chat] = field(default_factory=dict)
     _hold_until: float = 0.0
     _sent: deque[float] = field(default_factory=deque)
 
+    def rate(self, now: float) -> float:
+        """Messages per second this pacer may admit now: 0 once its grant ran out."""
+        return self.global_rate if now < self.rate_until else 0.0
+
+    def set_rate(self, rate: float, now: float, until: float = math.inf) -> None:
+        """Pace at ``rate`` from ``now`` until ``until``; tickets not yet due are re-spaced."""
+        old = self.rate(now)
+        if now > self._ticket_at:  # the tickets due so far went at the old rate
+            self._ticket_base = min(
+                float(self._tickets), self._ticket_base + (now - self._ticket_at) * old
+            )
+            self._ticket_at = now
+        self.global_rate, self.rate_until = rate, until
+
     def reserve(self, chat_id: int, chat_type: str, now: float) -> float:
         """A push's planned send time: the next free slot its chat may use; booked."""
         held = self._chats[chat_id].hold_until if chat_id in self._chats else 0.0
         at = max(now, self._next_slot, self._hold_until, held, self._planned.get(chat_id, 0.0))
-        self._next_slot = at + 1.0 / self.global_rate
+        self._next_slot = at + _spacing(self.rate(now))
         group = chat_type in GROUP_TYPES
         self._planned[chat_id] = at + (
             GROUP_WINDOW / self.group_per_minute if group else self.private_interval
         )
         return at
 
-    def ticket(self, now: float) -> float:
-        """When a reply may first ask to go: spaced like pushes, so a burst of replies never
-        wakes at once, and in a sequence of its own, so replies never queue behind pushes."""
-        at = max(now, self._next_ticket)
-        self._next_ticket = at + 1.0 / self.global_rate
-        return at
+    def ticket(self, now: float) -> int:
+        """A reply's place in line: ``ticket_wait`` says when it may first ask to go. Spaced
+        like pushes, so a burst of replies never wakes at once, and in a sequence of its own,
+        so replies never queue behind pushes."""
+        if self._due(self._tickets) < now:  # the line is empty: this one is due now
+            self._ticket_at, self._ticket_base = now, float(self._tickets)
+        self._tickets += 1
+        return self._tickets - 1
+
+    def ticket_wait(self, ticket: int, now: float) -> float:
+        """Seconds until the reply holding ``ticket`` may ask to go (inf while the rate is 0)."""
+        return max(0.0, self._due(ticket) - now)
+
+    def _due(self, ticket: int) -> float:
+        rate = self.global_rate if self._ticket_at < self.rate_until else 0.0
+        if rate <= 0:
+            return math.inf
+        return self._ticket_at + max(0.0, ticket - self._ticket_base) / rate
 
     def admit(self, chat_id: int, chat_type: str, now: float, *, urgent: bool = False) -> float:
         """Seconds to wait before this send may go; 0.0 means it goes now, recorded and in
@@ -120,18 +156,35 @@ class Pacer:
         """Seconds until the rolling second has a place for this send."""
         while self._sent and self._sent[0] <= now - 1.0:
             self._sent.popleft()
-        places = max(1, int(self.global_rate)) - (0 if urgent else self.urgent)
+        rate = self.rate(now)
+        if rate <= 0:  # nothing granted: hold, and look again
+            return HOLD
+        # Never a burst, even after a hold or a raise: what was held goes out spaced. Telegram
+        # counts the arrivals, and a burst arrives spread into the next second's window.
+        gap = self._sent[-1] + BURST_GAP / rate - now if self._sent else 0.0
+        places = max(1, int(rate)) - (0 if urgent else self.urgent)
         if len(self._sent) < places:
-            return 0.0
+            return max(0.0, gap)
         if places <= 0:  # replies want every place: look again when the oldest send leaves
-            return self._sent[0] + 1.0 - now if self._sent else 1.0 / self.global_rate
+            return self._sent[0] + 1.0 - now if self._sent else 1.0 / rate
         return self._sent[len(self._sent) - places] + 1.0 - now
+
+    def recent(self, now: float) -> int:
+        """Sends admitted in the last second: what this process still counts for in
+        Telegram's rolling window, whatever its rate now."""
+        while self._sent and self._sent[0] <= now - 1.0:
+            self._sent.popleft()
+        return len(self._sent)
 
     def _chat(self, chat_id: int, chat_type: str) -> _Chat:
         window = GROUP_WINDOW if chat_type in GROUP_TYPES else self.private_interval
         chat = self._chats.setdefault(chat_id, _Chat(window))
         chat.window = window
         return chat
+
+
+def _spacing(rate: float) -> float:
+    return 1.0 / rate if rate > 0 else 0.0  # at 0, ``admit`` holds the sends
 
 
 def _busy(chat: _Chat, now: float) -> bool:

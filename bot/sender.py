@@ -113,7 +113,7 @@ class Sender:
     async def _fill(self) -> None:
         # Small, frequent claims: one big claim is a burst of CPU that delays the sends due
         # meanwhile, and delayed sends arrive bunched (Telegram counts rolling windows).
-        capacity = int(self.pacer.global_rate * LOOKAHEAD) - len(self._busy)
+        capacity = int(self.pacer.rate(self.clock()) * LOOKAHEAD) - len(self._busy)
         if capacity <= 0 or not self.may_send():
             return
         rows = await claim_due(

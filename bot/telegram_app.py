@@ -23,6 +23,7 @@ from bot.leadership import Lead, receive_while_leading, send_while_leading
 from bot.logs import redact_token
 from bot.outgoing import Outgoing, pacer_for
 from bot.pacing import Pacer
+from bot.rate_share import RateShare, splits
 from bot.roles import ALL, LED
 from bot.sender import Sender
 from bot.updates import PerChatOrder
@@ -112,6 +113,9 @@ async def serve(
         assert application.job_queue is not None
         release = asyncio.Event()  # the leases go once the sender has settled what it sent
         keeping = [asyncio.create_task(lead.keep(release)) for lead in leads.values()]
+        if (shared := splits(roles)) is not None:  # lend the other process idle rate
+            sharing = _rate_share(app_services, services.outgoing, shared, leads.get(shared))
+            keeping.append(asyncio.create_task(sharing.keep(release), name="rate_share"))
         sending = None
         if "send" in leads:
             sending = asyncio.create_task(
@@ -181,6 +185,19 @@ def leads_for(services: Services, roles: frozenset[str]) -> dict[str, Lead]:
     }
 
 
+def _rate_share(services: Services, outgoing: Outgoing, role: str, lead: Lead | None) -> RateShare:
+    """``role``'s share of the token's rate; kept while this process leads the role (a
+    sender on a SQLite file is the only one: its lock says so, not a lease)."""
+    return RateShare(
+        services.db,
+        role,
+        outgoing,
+        services.config.delivery.global_rate,
+        leading=lead.holds if lead is not None else lambda: True,
+        raised=lambda: services.dispatcher.wake(),  # the sender claims more once raised
+    )
+
+
 def _sender(
     application: Application,  # type: ignore[type-arg]
     services: BotServices,
@@ -231,7 +248,7 @@ async def run(
         loop.add_signal_handler(signum, stop.set)
     async with open_services(config) as services:
         application = build_application(
-            services, token, config_path=config_path, pacer=pacer_for(config.delivery, roles)
+            services, token, config_path=config_path, pacer=pacer_for(config.delivery)
         )
         leads = leads_for(services, roles)
         schedule = leads.get("schedule")

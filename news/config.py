@@ -299,9 +299,18 @@ class DeliveryConfig(_Section):
     max_attempts: int = Field(default=8, ge=1)
     retry_base: Pause = timedelta(seconds=2)
     lease: Lease = timedelta(seconds=60)
-    # Of ``global_rate``, what an ``updates`` process without the sender keeps for replies;
-    # the ``send`` process without updates takes the rest. One process with both shares one pacer.
-    reply_share: float = Field(default=0.05, gt=0, lt=1)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _removed(cls, data: object) -> object:
+        """A key an older config may still set: say what replaced it, not just "unknown"."""
+        if isinstance(data, dict) and "reply_share" in data:
+            raise PydanticCustomError(
+                "removed",
+                "delivery.reply_share was removed: split updates and send processes now lend "
+                "each other the idle rate; delete the line",
+            )
+        return data
 
 
 class RolesConfig(_Section):
@@ -456,7 +465,9 @@ def _describe(error: ValidationError) -> list[str]:
             lines.append(f"{loc}: required key is missing")
         elif item["type"] in _OWN_ERRORS:
             message = item["msg"]
-            bare = item["type"] == "duplicate_feed" or not item["loc"]  # the message names its key
+            bare = (
+                item["type"] in ("duplicate_feed", "removed") or not item["loc"]
+            )  # the message names its key
             lines.append(message if bare else f"{loc}: {message}")
         else:
             lines.append(f"{loc}: {_lower_first(item['msg'])}, got {_show(item['input'])}")
@@ -474,6 +485,7 @@ _OWN_ERRORS = {
     "timezone",
     "duplicate_feed",
     "topic",
+    "removed",
 }
 
 

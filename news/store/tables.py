@@ -12,6 +12,7 @@ from sqlalchemy import (
     Boolean,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -296,3 +297,17 @@ class Leader(Base):
     host: Mapped[str] = mapped_column(String(255), default="", server_default="")
     pid: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     started: Mapped[str] = mapped_column(String(100), default="", server_default="")
+
+
+class RateShare(Base):
+    """What one pacing role (``updates``, ``send``) paces at, wants, and until when its
+    grant holds: split processes lend each other the token's idle rate (``bot.rate_share``).
+    """
+
+    __tablename__ = "rate_shares"
+
+    role: Mapped[str] = mapped_column(String(32), primary_key=True)
+    owner: Mapped[str] = mapped_column(String(32))
+    rate: Mapped[float] = mapped_column(Float)
+    wants: Mapped[float] = mapped_column(Float)
+    until: Mapped[datetime] = mapped_column(UTCDateTime)

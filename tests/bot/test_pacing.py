@@ -3,8 +3,8 @@
 import math
 
 import pytest
+from pydantic import ValidationError
 
-from bot.outgoing import global_rate
 from bot.pacing import Pacer
 from news.config import DeliveryConfig
 
@@ -23,10 +23,23 @@ def test_slots_are_spaced_by_the_global_rate_and_per_chat_interval():
 
 def test_late_sends_that_bunch_up_are_held_to_the_rolling_window():
     p = pacer(rate=4.0)
-    # Four sends planned a quarter second apart all wake together, late, at 0.9 s.
-    assert [p.admit(chat, "private", 0.9) for chat in (1, 2, 3, 4)] == [0.0] * 4
-    assert p.admit(5, "private", 0.95) == 0.9 + 1.0 - 0.95  # a fifth must wait for the window
+    # Four sends planned a quarter second apart all wake together, late, at 0.9 s: they go
+    # half a slot apart, not in a burst (Telegram would see the burst spill into the next
+    # second), and a fifth waits for the window.
+    assert p.admit(1, "private", 0.9) == 0.0
+    assert p.admit(2, "private", 0.9) == pytest.approx(0.125)
+    assert [p.admit(chat, "private", at) for chat, at in ((2, 1.025), (3, 1.15), (4, 1.275))] == [
+        0.0
+    ] * 3
+    assert p.admit(5, "private", 1.4) == 0.9 + 1.0 - 1.4
     assert p.admit(5, "private", 1.9) == 0.0
+
+
+def test_what_a_hold_kept_back_goes_out_spaced():
+    p = pacer(rate=4.0)
+    p.hold_all(1.0)
+    assert p.admit(1, "private", 1.0) == 0.0
+    assert [p.admit(chat, "private", 1.0) for chat in (2, 3)] == pytest.approx([0.125] * 2)
 
 
 def test_a_private_chat_is_spaced_from_when_its_message_was_answered():
@@ -49,10 +62,12 @@ def test_a_group_takes_twenty_messages_a_minute_in_any_rhythm():
 
 def test_pushes_leave_waiting_replies_the_last_places():
     p = pacer(rate=4.0)
-    assert [p.admit(chat, "private", 0.0) for chat in (1, 2, 3)] == [0.0] * 3
+    assert [p.admit(chat, "private", at) for chat, at in ((1, 0.0), (2, 0.125), (3, 0.25))] == [
+        0.0
+    ] * 3
     p.urgent = 1  # a reply is waiting
-    assert p.admit(4, "private", 0.1) == 0.9  # the push would take the reply's place
-    assert p.admit(5, "private", 0.1, urgent=True) == 0.0
+    assert p.admit(4, "private", 0.4) == 0.6  # the push would take the reply's place
+    assert p.admit(5, "private", 0.4, urgent=True) == 0.0
     p.urgent = 0
     assert p.admit(4, "private", 1.0) == 0.0
 
@@ -60,7 +75,7 @@ def test_pushes_leave_waiting_replies_the_last_places():
 def test_reply_tickets_are_spaced_and_independent_of_planned_pushes():
     p = pacer(rate=4.0)
     assert [p.reserve(chat, "private", 0.0) for chat in (1, 2, 3, 4)] == [0.0, 0.25, 0.5, 0.75]
-    assert [p.ticket(0.0) for _ in range(3)] == [0.0, 0.25, 0.5]
+    assert [p.ticket_wait(p.ticket(0.0), 0.0) for _ in range(3)] == [0.0, 0.25, 0.5]
 
 
 def test_a_held_chat_waits_and_others_do_not():
@@ -88,9 +103,27 @@ def test_chats_that_may_send_again_are_forgotten():
     assert p._chats.keys() == {1}
 
 
-def test_replies_and_pushes_from_two_processes_share_the_tokens_rate():
-    config = DeliveryConfig(global_rate=28, reply_share=0.05)
-    apart = global_rate(config, frozenset({"updates"})) + global_rate(config, frozenset({"send"}))
-    assert apart == pytest.approx(28)
-    assert global_rate(config, frozenset({"send"})) == pytest.approx(26.6)
-    assert global_rate(config, frozenset({"updates", "send", "poll"})) == 28  # one pacer
+def test_a_raise_brings_waiting_replies_forward():
+    p = pacer(rate=1.0)
+    tickets = [p.ticket(0.0) for _ in range(5)]
+    assert p.ticket_wait(tickets[4], 0.0) == 4.0
+    p.set_rate(4.0, 1.0)  # ticket 1 went at 1.0; the rest are now 0.25 s apart
+    assert [p.ticket_wait(t, 1.0) for t in tickets[1:]] == [0.0, 0.25, 0.5, 0.75]
+
+
+def test_at_rate_0_or_past_its_grant_nothing_is_admitted():
+    p = pacer(rate=4.0)
+    p.set_rate(0.0, 0.0)
+    ticket = p.ticket(0.0)
+    assert p.ticket_wait(ticket, 0.0) == math.inf
+    assert p.admit(1, "private", 0.0) > 0
+    p.set_rate(4.0, 1.0, until=2.0)
+    assert p.ticket_wait(ticket, 1.0) == 0.0
+    assert p.admit(1, "private", 1.0) == 0.0
+    assert p.admit(2, "private", 2.5) > 0  # the grant ran out: held until renewed
+    assert p.rate(2.5) == 0.0
+
+
+def test_a_config_that_still_sets_reply_share_is_told_it_was_removed():
+    with pytest.raises(ValidationError, match="reply_share was removed"):
+        DeliveryConfig.model_validate({"global_rate": 28, "reply_share": 0.05})
