@@ -7,6 +7,7 @@ in a subprocess) talks to it over real sockets. Routes are set per path; every r
 import asyncio
 import ssl
 import threading
+import time
 import zlib
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -16,6 +17,8 @@ from functools import cache
 from typing import Any
 
 from aiohttp import web
+
+TOGETHER_WAIT = 4.0  # seconds (under the tests' 5 s total_timeout) a ``together`` reply waits for the others before answering
 
 
 @dataclass
@@ -28,6 +31,9 @@ class Reply:
     etag: str | None = None
     last_modified: str | None = None
     delay: float = 0.0  # seconds before answering (timeouts, latency)
+    # Answer only once this many requests are being answered at once (or after TOGETHER_WAIT):
+    # requests made side by side meet here however slowly a busy machine starts them.
+    together: int = 0
     stream: Callable[[], AsyncIterator[bytes]] | None = None  # body generated on the fly
 
     def __post_init__(self) -> None:
@@ -169,6 +175,8 @@ class FeedServer:
             return self._log(request, web.Response(status=404, text="no such feed"))
         if reply.delay:
             await asyncio.sleep(reply.delay)
+        if reply.together:
+            await self._gathered(reply.together)
         if _not_modified(request, reply):
             return self._log(request, web.Response(status=304, headers=_validators(reply)))
         headers = {**reply.headers, **_validators(reply)}
@@ -177,6 +185,13 @@ class FeedServer:
         return self._log(
             request, web.Response(status=reply.status, body=reply.body, headers=headers)
         )
+
+    async def _gathered(self, count: int) -> None:
+        """Until ``count`` requests are being answered at once, or ``TOGETHER_WAIT`` passed."""
+        deadline = time.monotonic() + TOGETHER_WAIT
+        # The count is read under the thread lock, so it is looked at rather than awaited.
+        while sum(self.in_flight.values()) < count and time.monotonic() < deadline:  # noqa: ASYNC110
+            await asyncio.sleep(0.01)
 
     def _log(self, request: web.Request, response: web.StreamResponse) -> web.StreamResponse:
         path = request.path_qs if request.query_string else request.path

@@ -329,7 +329,11 @@ async def test_a_download_waits_for_room_in_the_byte_budget_and_a_likely_304_doe
         feeds = []
         for n in range(6):
             path = f"/slow/{n}.xml"
-            server.route(path, Reply(rss([item(n)]), etag=f'"v{n}"', delay=0.2))
+            # The second poll's six 304s are answered only once all six have been asked for.
+            body, etag = rss([item(n)]), f'"v{n}"'
+            server.route(
+                path, Reply(body, etag=etag, delay=0.2), Reply(body, etag=etag, together=6)
+            )
             feeds.append(feed_entry(f"Feed {n}", server.url(path)))
         services = await open_with(feeds, http={"per_host": 6, "concurrency": 6})
         budget = services.poller.feed_poller.unparsed = ByteBudget(2 * EXPECTED_BODY)
