@@ -18,7 +18,8 @@ from typing import Any
 
 from aiohttp import web
 
-TOGETHER_WAIT = 4.0  # seconds (under the tests' 5 s total_timeout) a ``together`` reply waits for the others before answering
+# Seconds a ``together`` reply waits for the others: under the tests' 5 s total_timeout.
+TOGETHER_WAIT = 4.0
 
 
 @dataclass
