@@ -7,7 +7,7 @@ because the test waited.
 import asyncio
 import tomllib
 from collections import Counter
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 
 from sqlalchemy import func, insert, select
 
@@ -19,10 +19,10 @@ from news.delivery.plan import NewMessage
 from news.store.leaders import hold_lead, leave_lead
 from news.store.outbox import add_messages, replace_alerts
 from news.store.tables import Delivery, Feed, Outbox, Story, StoryTopic
+from tests.clocks import T0, Clock
 from tests.conftest import REPO
 from tests.outbox import add_chats, queue_messages
 
-T0 = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
 LEASE = timedelta(seconds=15)
 TOPICS = tomllib.loads((REPO / "config.example.toml").read_text("utf-8"))["topics"]
 
@@ -45,19 +45,6 @@ async def test_a_lease_given_up_is_taken_at_once(open_db):
     assert not await hold_lead(db, "send", "b", T0, LEASE)
     await leave_lead(db, "send", "a")
     assert await hold_lead(db, "send", "b", T0, LEASE)
-
-
-class Clock:
-    """Both clocks a ``Lead`` reads, moved by the test."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-
-    def monotonic(self) -> float:
-        return self.seconds
-
-    def now(self) -> datetime:
-        return T0 + timedelta(seconds=self.seconds)
 
 
 def lead(db, clock: Clock, observer: Observer | None = None) -> Lead:

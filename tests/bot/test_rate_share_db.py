@@ -1,27 +1,12 @@
 """``RateShare`` on a real database: two processes' steps, with the clocks moved by the test."""
 
 import asyncio
-from datetime import UTC, datetime, timedelta
 
 from bot.outgoing import Outgoing, pacer_for
 from bot.rate_share import RateShare
 from news.config import DeliveryConfig
 from news.store.rate_shares import read_shares
-
-T0 = datetime(2026, 12, 7, 8, 0, tzinfo=UTC)
-
-
-class Clock:
-    """Both clocks a ``RateShare`` reads, moved by the test."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-
-    def monotonic(self) -> float:
-        return self.seconds
-
-    def now(self) -> datetime:
-        return T0 + timedelta(seconds=self.seconds)
+from tests.clocks import Clock
 
 
 def share(db, role: str, clock: Clock, leading=lambda: True) -> RateShare:
