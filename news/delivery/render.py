@@ -7,7 +7,6 @@ parsing, wrapper included, and long lists split between stories, never inside on
 """
 
 import html
-import re
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, tzinfo
@@ -26,6 +25,7 @@ from news.models import StoredStory, author_names
 from news.text.outlets import outlet_key
 from news.text.summary import truncate
 from news.text.urls import is_http_url
+from news.topics.khmer import has_khmer
 
 # Who is speaking, shown after the outlet's name so readers can weigh the source.
 SOURCE_LABELS = {
@@ -48,7 +48,6 @@ MAX_TITLE, MAX_NAME, MAX_SUMMARY, MAX_LIST = 400, 120, 1000, 300
 MAX_HEADING_TOPICS = 160  # characters of topic names in a batch heading; the rest are counted
 MAX_WHY_TERMS = 5  # per topic in a "Why" line
 ENGLISH_ENDINGS = ("ing", "ed", "es", "s")  # stripped to tell near-repeated terms apart
-KHMER = re.compile("[\u1780-\u17ff]")
 # The topics a reader follows: (slug, the name their "Why" line shows), in config order.
 WhyNames = tuple[tuple[str, str], ...]
 
@@ -212,7 +211,7 @@ def _same(a: tuple[str, ...], b: tuple[str, ...]) -> bool:
     shorter, longer = sorted((a, b), key=len)
     if shorter and longer[: len(shorter)] == shorter:
         return True
-    khmer = len(a) == len(b) == 1 and KHMER.search(a[0] + b[0]) is not None
+    khmer = len(a) == len(b) == 1 and has_khmer(a[0] + b[0])
     return khmer and (a[0] in b[0] or b[0] in a[0])
 
 

@@ -27,25 +27,23 @@ async def test_a_bot_restarted_after_a_kill_takes_its_leases_at_once(tmp_path, d
         led = {"updates", "schedule"} | ({"send"} if "postgresql" in database_url else set())
         processes = Processes(config, tmp_path, tg.token)
         try:
-            processes.start("first", ALL)
-            await answered(tg, processes, range(1, 11))
-            first = processes.running["first"].pid
-            await until(
-                lambda: leaders(database_url) == dict.fromkeys(led, first),
-                processes,
-                within=WAIT,
-                what="the first process to lead every role",
-            )
+
+            async def leads_every_role(name: str, chats: range) -> int:
+                """Start ``name``; once it has answered ``chats``, its pid, holding every lease."""
+                processes.start(name, ALL)
+                await answered(tg, processes, chats)
+                pid = processes.running[name].pid
+                await until(
+                    lambda: leaders(database_url) == dict.fromkeys(led, pid),
+                    processes,
+                    within=WAIT,
+                    what=f"the {name} process to lead every role",
+                )
+                return pid
+
+            first = await leads_every_role("first", range(1, 11))
             processes.kill("first")
-            processes.start("restarted", ALL)
-            await answered(tg, processes, range(11, 21))
-            restarted = processes.running["restarted"].pid
-            await until(
-                lambda: leaders(database_url) == dict.fromkeys(led, restarted),
-                processes,
-                within=WAIT,
-                what="the restarted process to lead every role",
-            )
+            await leads_every_role("restarted", range(11, 21))
             assert processes.says("restarted", f"its holder (pid {first}) is dead")
         finally:
             processes.stop_all()

@@ -3,7 +3,8 @@ borrow the rate the sender is using, and nothing is lost or doubled on the way.
 
 During a broadcast to ``PUSHES`` chats, ``STARTS`` other chats send /start: every one is
 answered exactly once and every push delivered exactly once, on SQLite (the file's lock makes
-the one sender) and on PostgreSQL (the ``send`` lease does). How fast is bench B6s's business.
+the one sender) and on PostgreSQL (the ``send`` lease does). How fast is the business of
+bench B9 (``bench.b9_split``).
 """
 
 from collections import Counter
